@@ -1,0 +1,6 @@
+from core.roles import Role
+
+# The roles that use this part of the service.
+LANDING_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {}

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs):
+    from django.apps import apps
+
+    # Permissions are created app by app; the roles are synced once the last app has its own.
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
+    from .roles import sync_roles
+
+    sync_roles(verbosity=kwargs.get("verbosity", 0))
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Organisation and audit"
+
+    @property
+    def nav_items(self):
+        from .navigation import NavItem
+        from .roles import Role
+
+        return (
+            NavItem("Home", "core:home", frozenset(Role), order=0),
+            NavItem("Settings", "core:settings", frozenset({Role.GROUP_MANAGER, Role.TEAM_LEADER}), order=80),
+            NavItem("Audit", "core:audit", frozenset({Role.AUDITOR}), order=85),
+        )
+
+    def ready(self):
+        # Every migrate ends by bringing the role groups in line with the permissions in code.
+        post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")

@@ -1,0 +1,111 @@
+"""Audit helpers every service and detail view uses.
+
+History: services attribute each save to the acting user with a reason (django-simple-history).
+Access: every view or export of a child, contact or case is written to the append-only AccessLog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .choices import AccessAction
+from .models import AccessLog
+
+M = TypeVar("M", bound=models.Model)
+
+
+def attribute(obj: M, *, actor, reason: str) -> M:
+    """Mark the next history record of `obj` with who changed it and why."""
+    if actor is None:
+        raise ValueError("Every change needs an acting user (use system_user() for jobs).")
+    obj._history_user = actor
+    obj._change_reason = reason
+    return obj
+
+
+def save(
+    obj: M,
+    *,
+    actor,
+    reason: str,
+    update_fields: Sequence[str] | None = None,
+    clean: bool = True,
+) -> M:
+    """Validate and save a history-tracked record, attributed to `actor` with `reason`."""
+    if clean:
+        exclude = None
+        if update_fields is not None:
+            exclude = [f.name for f in obj._meta.fields if f.name not in update_fields]
+        obj.full_clean(exclude=exclude)
+    attribute(obj, actor=actor, reason=reason)
+    if update_fields is not None:
+        fields = set(update_fields)
+        if hasattr(obj, "version"):
+            fields.add("version")
+        if any(f.name == "updated_at" for f in obj._meta.fields):
+            fields.add("updated_at")
+        obj.save(update_fields=sorted(fields))
+    else:
+        obj.save()
+    return obj
+
+
+def bulk_create(model: type[M], objs: Iterable[M], *, actor, reason: str, batch_size: int = 500) -> list[M]:
+    """Create many records without skipping their history."""
+    return bulk_create_with_history(
+        list(objs), model, batch_size=batch_size, default_user=actor, default_change_reason=reason
+    )
+
+
+def bulk_update(model: type[M], objs: Iterable[M], fields: list[str], *, actor, reason: str) -> int:
+    """Update many records without skipping their history."""
+    return bulk_update_with_history(list(objs), model, fields, default_user=actor, default_change_reason=reason)
+
+
+def system_user():
+    """The named account background jobs act as (created on first use; cannot sign in)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=settings.SYSTEM_USERNAME,
+        defaults={"first_name": "CATE pathway", "last_name": "(system)", "is_system": True, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def client_ip(request) -> str | None:
+    return get_client_ip_address(request) or None
+
+
+def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -> AccessLog:
+    """Append who viewed (or exported) `obj`, when and from where."""
+    return AccessLog.objects.create(
+        user=request.user,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        path=request.get_full_path()[:500],
+        ip_address=client_ip(request),
+    )
+
+
+class AccessLoggedMixin:
+    """For detail views: logs the object the view shows, once per request."""
+
+    access_action = AccessAction.VIEW
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        log_access(self.request, obj, action=self.access_action)
+        return obj

@@ -1,0 +1,284 @@
+"""GOV.UK form rendering and the date fields of the GOV.UK Design System."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """`{{ form }}` and `{{ field.as_field_group }}` render GOV.UK markup."""
+
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+class GovukForm(forms.Form):
+    """Base form: no HTML `required` attributes (GOV.UK validates on the server)."""
+
+    use_required_attribute = False
+
+
+class GovukModelForm(forms.ModelForm):
+    use_required_attribute = False
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version of the record being edited (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class GovukDateWidget(forms.MultiWidget):
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs=None):
+        super().__init__(widgets=dict.fromkeys(self.parts, forms.TextInput), attrs=attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class GovukDateTimeWidget(forms.MultiWidget):
+    parts = ("day", "month", "year", "time")
+
+    def __init__(self, attrs=None):
+        super().__init__(widgets=dict.fromkeys(self.parts, forms.TextInput), attrs=attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return [str(value.day), str(value.month), str(value.year), value.strftime("%H:%M")]
+        return [None, None, None, None]
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _label(field: forms.Field) -> str:
+    return str(field.label or "Date")
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, validated with the GOV.UK messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(
+        self, *, past_only: bool = False, future_only: bool = False, min_date: dt.date | None = None, **kwargs
+    ):
+        self.past_only = past_only
+        self.future_only = future_only
+        self.min_date = min_date
+        super().__init__(**kwargs)
+
+    def _parts(self, value) -> list[str]:
+        if isinstance(value, (list, tuple)):
+            return [(str(v).strip() if v is not None else "") for v in value]
+        return []
+
+    def to_python(self, value):
+        if isinstance(value, dt.date):
+            return value
+        parts = self._parts(value)
+        if not parts or not any(parts[:3]):
+            return None
+        label = _label(self)
+        day, month, year = parts[:3]
+        missing = [name for name, v in zip(("day", "month", "year"), (day, month, year), strict=True) if not v]
+        if missing:
+            raise ValidationError(f"{label} must include a {' and a '.join(missing)}", code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{label} must be a real date", code="invalid")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date", code="invalid") from None
+        if value.year < 1900:
+            raise ValidationError(f"{label} must be after 1900", code="too_early")
+        return value
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            raise ValidationError(f"Enter {_label(self)[0].lower() + _label(self)[1:]}", code="required")
+        if value is None:
+            return
+        today = timezone.localdate()
+        if self.past_only and value > today:
+            raise ValidationError(f"{_label(self)} must be today or in the past", code="future")
+        if self.future_only and value < today:
+            raise ValidationError(f"{_label(self)} must be today or in the future", code="past")
+        if self.min_date and value < self.min_date:
+            raise ValidationError(f"{_label(self)} must be on or after {self.min_date:%-d %B %Y}", code="too_early")
+
+
+class GovukDateTimeField(GovukDateField):
+    """A date and a 24-hour time, interpreted in Europe/London and returned aware."""
+
+    widget = GovukDateTimeWidget
+
+    def to_python(self, value):
+        if isinstance(value, dt.datetime):
+            return value
+        parts = self._parts(value)
+        if not parts or not any(parts):
+            return None
+        day_value = super().to_python(parts[:3]) if any(parts[:3]) else None
+        label = _label(self)
+        time_text = parts[3] if len(parts) > 3 else ""
+        if day_value is None:
+            raise ValidationError(f"{label} must include a date", code="incomplete")
+        if not time_text:
+            raise ValidationError(f"{label} must include a time", code="incomplete")
+        match = _TIME_RE.match(time_text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValidationError(f"{label} must include a real time, like 09:30 or 17:45", code="invalid_time")
+        naive = dt.datetime.combine(day_value, dt.time(int(match[1]), int(match[2])))
+        return timezone.make_aware(naive, timezone.get_current_timezone())
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            raise ValidationError(f"Enter {_label(self)[0].lower() + _label(self)[1:]}", code="required")
+        if value is None:
+            return
+        if self.past_only and value > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(f"{_label(self)} must be in the past", code="future")
+        if self.min_date and timezone.localtime(value).date() < self.min_date:
+            raise ValidationError(f"{_label(self)} must be on or after {self.min_date:%-d %B %Y}", code="too_early")
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Reason for the change")
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+
+# --- Sign-in -------------------------------------------------------------------------------
+
+from django.contrib.auth.forms import AuthenticationForm  # noqa: E402
+
+
+class SignInForm(AuthenticationForm):
+    use_required_attribute = False
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask an administrator.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class OtpTokenForm(GovukForm):
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        max_length=16,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class SettingDurationForm(VersionedFormMixin, GovukForm):
+    amount = forms.IntegerField(
+        label="Amount",
+        min_value=1,
+        max_value=1000,
+        error_messages={"required": "Enter an amount", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    unit = forms.ChoiceField(label="Unit", error_messages={"required": "Choose a unit"})
+    reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
+
+    def __init__(self, *args, **kwargs):
+        from .clock import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.value, u.label.capitalize()) for u in Unit]
+
+
+class SettingIntegerForm(VersionedFormMixin, GovukForm):
+    value = forms.IntegerField(
+        label="Value",
+        min_value=1,
+        max_value=100,
+        error_messages={"required": "Enter a number", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
+
+
+class SettingFrequencyForm(VersionedFormMixin, GovukForm):
+    visits = forms.IntegerField(
+        label="Number of visits",
+        min_value=1,
+        max_value=14,
+        error_messages={"required": "Enter the number of visits", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    per_days = forms.IntegerField(
+        label="Every how many days",
+        min_value=1,
+        max_value=366,
+        error_messages={"required": "Enter the number of days", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
+
+
+class SettingRagForm(VersionedFormMixin, GovukForm):
+    reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
+
+    def __init__(self, *args, **kwargs):
+        from .timescales import RAG_COLOURS, RISK_LEVELS
+
+        super().__init__(*args, **kwargs)
+        reason = self.fields.pop("reason")
+        for level, label in reversed(RISK_LEVELS):
+            self.fields[level] = forms.ChoiceField(
+                label=label,
+                choices=RAG_COLOURS,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose a colour for {label}"},
+            )
+        self.fields["reason"] = reason
+
+
+class AccessLogFilterForm(GovukForm):
+    user = forms.ModelChoiceField(queryset=None, required=False, label="Member of staff")
+    object_type = forms.ChoiceField(required=False, label="Type of record")
+    object_id = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Record number",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+    def __init__(self, *args, object_types=(), users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].empty_label = "Anyone"
+        self.fields["object_type"].choices = [("", "Any"), *object_types]

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import AccessAction, AgencyKind
+
+
+class VersionedModel(models.Model):
+    """A record edited through forms: its version guards against lost updates."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="core_team_unique_name_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff (or the system account that background jobs act as)."""
+
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    job_title = models.CharField(max_length=120, blank=True)
+    is_system = models.BooleanField(default=False, help_text="The account background jobs act as.")
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AccessLog(models.Model):
+    """Append-only record of who viewed or exported which record, when and from where."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=10, choices=AccessAction.choices, default=AccessAction.VIEW)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    path = models.CharField(max_length=500)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="core_access_object_idx"),
+            models.Index(fields=["user", "-at"], name="core_access_user_idx"),
+        ]
+        permissions = [("view_audit_history", "Can read the audit history of any record")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} {self.object_repr} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+
+class Notification(models.Model):
+    """An alert for one member of staff: shown in the app and sent by e-mail."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200, blank=True, help_text="Identifies an alert so it is sent only once.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="core_notification_once_per_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="core_notif_unread_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="core_notif_email_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:notification_open", args=[self.pk])
+
+
+class ServiceSetting(models.Model):
+    """A council's own value for a setting of the registry in core.timescales (defaults in code)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

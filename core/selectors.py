@@ -1,0 +1,109 @@
+"""Reads of the shared kernel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from . import clock
+from .clock import DueState, Duration
+from .models import AccessLog, Notification, ServiceSetting
+from .timescales import DEFINITIONS, REGISTRY, Frequency, SettingDefinition
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    definition: SettingDefinition
+    value: Any
+    is_default: bool
+    version: int
+
+
+class ServiceSettings:
+    """Every setting's current value, read with one query. Make one per request or job run."""
+
+    def __init__(self, overrides: dict[str, tuple[Any, int]] | None = None):
+        if overrides is None:
+            overrides = {row.key: (row.value, row.version) for row in ServiceSetting.objects.all()}
+        self._values: dict[str, SettingValue] = {}
+        for spec in DEFINITIONS:
+            if spec.key in overrides:
+                raw, version = overrides[spec.key]
+                self._values[spec.key] = SettingValue(spec, spec.from_json(raw), False, version)
+            else:
+                self._values[spec.key] = SettingValue(spec, spec.default, True, 0)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key].value
+
+    def entry(self, key: str) -> SettingValue:
+        return self._values[key]
+
+    def entries(self) -> list[SettingValue]:
+        return list(self._values.values())
+
+    def duration(self, key: str) -> Duration:
+        value = self[key]
+        if not isinstance(value, Duration):
+            raise TypeError(f"{key} is not a timescale")
+        return value
+
+    def frequency(self, key: str) -> Frequency:
+        value = self[key]
+        if not isinstance(value, Frequency):
+            raise TypeError(f"{key} is not a frequency")
+        return value
+
+    def due(self, key: str, start: datetime) -> datetime:
+        """When an item on the `key` clock that started at `start` falls due."""
+        return clock.add(start, self.duration(key))
+
+    def classify(self, key: str, due: datetime, *, now: datetime, met_at: datetime | None = None) -> DueState:
+        return clock.classify(due, now=now, met_at=met_at, soon=REGISTRY[key].soon)
+
+
+def service_settings() -> ServiceSettings:
+    return ServiceSettings()
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_for_user(user, pk: int) -> Notification:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Notification, pk=pk, recipient=user)
+
+
+def access_log_for_object(obj: models.Model) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("user", "content_type")
+
+
+def access_log_list(
+    *, user_id: int | None = None, content_type_id: int | None = None, object_id: str | None = None
+) -> QuerySet[AccessLog]:
+    rows = AccessLog.objects.select_related("user", "content_type")
+    if user_id:
+        rows = rows.filter(user_id=user_id)
+    if content_type_id:
+        rows = rows.filter(content_type_id=content_type_id)
+    if object_id:
+        rows = rows.filter(object_id=object_id)
+    return rows.order_by("-at", "-id")
+
+
+def staff_list() -> QuerySet:
+    return get_user_model().objects.filter(is_system=False).select_related("agency", "team")

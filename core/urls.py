@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("sign-in/security-code/", views.otp_verify, name="otp_verify"),
+    path("sign-in/set-up-authenticator/", views.otp_setup, name="otp_setup"),
+    path("sign-in/recovery-codes/", views.otp_recovery_codes, name="otp_recovery_codes"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/mark-all-read/", views.notification_mark_all_read, name="notification_mark_all_read"),
+    path("settings/", views.settings_list, name="settings"),
+    path("settings/<slug:key>/", views.setting_edit, name="setting_edit"),
+    path("audit/", views.audit, name="audit"),
+    path("healthz", views.healthz, name="healthz"),
+]

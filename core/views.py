@@ -1,0 +1,332 @@
+from __future__ import annotations
+
+import base64
+import logging
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import selectors, services
+from .clock import Duration, Unit
+from .forms import (
+    AccessLogFilterForm,
+    OtpTokenForm,
+    SettingDurationForm,
+    SettingFrequencyForm,
+    SettingIntegerForm,
+    SettingRagForm,
+    SignInForm,
+)
+from .middleware import OTP_STATE, otp_exempt, otp_state_for
+from .models import AccessLog
+from .navigation import nav_items_for
+from .permissions import CHANGE_SETTINGS, VIEW_ACCESS_LOG, VIEW_SETTINGS
+from .timescales import GROUPS, RISK_LEVELS, Frequency, Kind
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 25
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request):
+    notifications = list(selectors.notifications_for_user(request.user).filter(read_at__isnull=True)[:5])
+    links = [item for item in nav_items_for(request.user, request.path) if item["href"] != reverse("core:home")]
+    return render(request, "core/home.html", {"notifications": notifications, "links": links})
+
+
+# --- Sign-in -------------------------------------------------------------------------------
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(otp_exempt, name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "core/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timed_out"] = self.request.GET.get("timeout") == "1"
+        context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT_MINUTES
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        state = otp_state_for(self.request.user)
+        self.request.session[OTP_STATE] = state
+        if state == "verify":
+            return redirect(f"{reverse('core:otp_verify')}?{urlencode({'next': self.get_success_url()})}")
+        if state == "setup":
+            return redirect("core:otp_setup")
+        return response
+
+
+@method_decorator(otp_exempt, name="dispatch")
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@otp_exempt
+@never_cache
+def otp_verify(request):
+    """The second sign-in step: a code from the authenticator app or a recovery code."""
+    if request.user.is_verified():
+        return redirect(_safe_next(request, reverse("core:home")))
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", "The security code is not right. Check your app and try again")
+        else:
+            otp_login(request, device)
+            request.session[OTP_STATE] = "verified"
+            if isinstance(device, StaticDevice):
+                remaining = device.token_set.count()
+                messages.warning(request, f"You used a recovery code. You have {remaining} left.")
+            return redirect(_safe_next(request, reverse("core:home")))
+    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@otp_exempt
+@never_cache
+def otp_setup(request):
+    """Set up an authenticator app (TOTP), then show recovery codes once."""
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("core:otp_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = OtpTokenForm(request.POST or None)
+    form.fields["token"].help_text = "The 6-digit code your authenticator app shows for this service."
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            request.session[OTP_STATE] = "verified"
+            static, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+            static.token_set.all().delete()
+            codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODE_COUNT)]
+            for code in codes:
+                static.token_set.create(token=code)
+            request.session["recovery_codes"] = codes
+            return redirect("core:otp_recovery_codes")
+        form.add_error("token", "The security code is not right. Check the time on your phone and try again")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "core/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+    )
+
+
+@never_cache
+def otp_recovery_codes(request):
+    codes = request.session.pop("recovery_codes", None)
+    if not codes:
+        return redirect("core:home")
+    return render(request, "core/otp_recovery_codes.html", {"codes": codes})
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+
+@require_GET
+def notification_list(request):
+    page = Paginator(selectors.notifications_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@require_GET
+def notification_open(request, pk: int):
+    notification = selectors.notification_get_for_user(request.user, pk)
+    services.notification_mark_read(notification=notification, actor=request.user)
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("core:notification_list")
+    return redirect(target)
+
+
+@require_POST
+def notification_mark_all_read(request):
+    count = services.notifications_mark_all_read(actor=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("core:notification_list")
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(VIEW_SETTINGS, raise_exception=True)
+def settings_list(request):
+    current = selectors.service_settings()
+    groups = [(name, [e for e in current.entries() if e.definition.group == name]) for name in GROUPS]
+    return render(
+        request,
+        "core/settings_list.html",
+        {
+            "groups": groups,
+            "can_change": request.user.has_perm(CHANGE_SETTINGS),
+            "risk_levels": RISK_LEVELS,
+        },
+    )
+
+
+_FORMS = {
+    Kind.DURATION: SettingDurationForm,
+    Kind.INTEGER: SettingIntegerForm,
+    Kind.FREQUENCY: SettingFrequencyForm,
+    Kind.RAG_MAPPING: SettingRagForm,
+}
+
+
+def _initial(entry) -> dict:
+    value, kind = entry.value, entry.definition.kind
+    initial = {"version": entry.version}
+    if kind is Kind.DURATION:
+        initial.update(amount=value.amount, unit=str(value.unit))
+    elif kind is Kind.FREQUENCY:
+        initial.update(visits=value.visits, per_days=value.per_days)
+    elif kind is Kind.INTEGER:
+        initial.update(value=value)
+    else:
+        initial.update(value)
+    return initial
+
+
+def _value(kind: Kind, data: dict):
+    if kind is Kind.DURATION:
+        return Duration(amount=data["amount"], unit=Unit(data["unit"]))
+    if kind is Kind.FREQUENCY:
+        return Frequency(visits=data["visits"], per_days=data["per_days"])
+    if kind is Kind.INTEGER:
+        return data["value"]
+    return {level: data[level] for level, _ in RISK_LEVELS}
+
+
+@permission_required(CHANGE_SETTINGS, raise_exception=True)
+def setting_edit(request, key: str):
+    current = selectors.service_settings()
+    try:
+        entry = current.entry(key)
+    except KeyError:
+        raise Http404 from None
+    form_class = _FORMS[entry.definition.kind]
+    form = form_class(request.POST or None, initial=_initial(entry))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.setting_update(
+                key=key,
+                value=_value(entry.definition.kind, data),
+                actor=request.user,
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{entry.definition.label} changed.")
+            return redirect("core:settings")
+    return render(request, "core/setting_edit.html", {"form": form, "entry": entry})
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(VIEW_ACCESS_LOG, raise_exception=True)
+def audit(request):
+    types = ContentType.objects.filter(pk__in=AccessLog.objects.values("content_type").distinct()).order_by("model")
+    form = AccessLogFilterForm(
+        request.GET or None,
+        users=selectors.staff_list(),
+        object_types=[(str(t.pk), t.name.capitalize()) for t in types],
+    )
+    rows = AccessLog.objects.none()
+    if form.is_valid():
+        data = form.cleaned_data
+        rows = selectors.access_log_list(
+            user_id=data["user"].pk if data["user"] else None,
+            content_type_id=int(data["object_type"]) if data["object_type"] else None,
+            object_id=data["object_id"] or None,
+        )
+    elif not request.GET:
+        rows = selectors.access_log_list()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+# --- Health and errors ---------------------------------------------------------------------
+
+
+@login_not_required
+@otp_exempt
+@require_GET
+@never_cache
+def healthz(request):
+    """200 with the state of the database and the broker; 503 when the database is down."""
+    state = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        state["database"] = "unavailable"
+    try:
+        from kombu import Connection
+
+        from config.celery import app
+
+        broker = Connection(
+            app.conf.broker_url, transport_options=app.conf.broker_transport_options or {}, connect_timeout=2
+        )
+        with broker:
+            broker.ensure_connection(max_retries=1)
+    except Exception:
+        logger.warning("Health check: broker unreachable")
+        state["broker"] = "unavailable"
+    return JsonResponse(state, status=200 if state["database"] == "ok" else 503)

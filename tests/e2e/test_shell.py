@@ -1,0 +1,66 @@
+"""Journeys through the shell: sign-in, each role's home page and the 404 page, each checked with axe."""
+
+import re
+
+from playwright.sync_api import expect
+
+from core.demo import DEMO_USERS
+
+from .conftest import axe_check, sign_in
+
+HOME_LINKS = {
+    "advisor": ["Front door"],
+    "screener": ["Front door"],
+    "police": ["Front door"],
+    "cateworker1": ["CATE cases", "Risk panel"],
+    "teamleader": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings"],
+    "manager": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings"],
+    "panelmember": ["Risk panel"],
+    "auditor": ["Audit"],
+}
+
+
+def test_sign_in_with_a_mistake_then_correctly(page, demo_users):
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
+    expect(page).to_have_title("Sign in – CATE pathway")
+    axe_check(page)
+    page.get_by_label("Username").fill("screener")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("Error: Sign in – CATE pathway")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct username and password")
+    expect(page.get_by_label("Username")).to_have_value("screener")
+    axe_check(page)
+    page.get_by_label("Password").fill(demo_users["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("CATE pathway")
+    axe_check(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_title("Sign in – CATE pathway")
+
+
+def test_every_role_has_a_home_page(browser, live_server, demo_users):
+    for spec in DEMO_USERS:
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+        page = context.new_page()
+        sign_in(page, spec.username, demo_users["password"])
+        expect(page.get_by_role("heading", level=1)).to_have_text("CATE pathway")
+        expect(page.locator("main")).to_contain_text(spec.role.label)
+        nav = page.get_by_role("navigation", name="Menu")
+        for label in HOME_LINKS.get(spec.username, []):
+            expect(nav.get_by_role("link", name=label)).to_be_visible()
+        axe_check(page)
+        for link in HOME_LINKS.get(spec.username, [])[:5]:
+            nav.get_by_role("link", name=link).click()
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            axe_check(page)
+        context.close()
+
+
+def test_the_404_page(page, demo_users):
+    sign_in(page, "screener", demo_users["password"])
+    response = page.goto("/no-such-record/42/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    axe_check(page)

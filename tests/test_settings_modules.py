@@ -1,0 +1,99 @@
+"""The settings modules: production refuses to start unsafely and passes check --deploy."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, env_overrides: dict, settings_module: str):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = settings_module
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "cate.council.example",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides=PRODUCTION,
+        settings_module="config.settings.production",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", env_overrides=env, settings_module="config.settings.production")
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_sqlite():
+    env = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    result = manage("check", env_overrides=env, settings_module="config.settings.production")
+    assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def test_local_needs_no_server_and_the_environment_selects_postgres_and_redis():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.OTP_REQUIRED)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env_overrides={}, settings_module="config.settings.local")
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem", "False"], result.stderr
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        settings_module="config.settings.local",
+        env_overrides={
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3",
+        },
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis", "False"], result.stderr
+    result = manage(
+        "shell", "--no-imports", "-c", code, settings_module="config.settings.production", env_overrides=PRODUCTION
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis", "True"], result.stderr
+
+
+def test_idle_timeout_is_a_setting():
+    code = "from django.conf import settings as s; print(s.SESSION_IDLE_TIMEOUT_MINUTES)"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        settings_module="config.settings.local",
+        env_overrides={"SESSION_IDLE_TIMEOUT_MINUTES": "15"},
+    )
+    assert result.stdout.strip() == "15"
