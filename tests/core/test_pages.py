@@ -51,15 +51,15 @@ def test_health_endpoint_needs_no_sign_in(client):
     assert response.json() == {"database": "ok", "broker": "ok"}
 
 
-def test_health_endpoint_reports_the_broker_down(client, settings):
+def test_health_endpoint_reports_the_broker_down(client, monkeypatch):
     from config.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+    down = "redis://127.0.0.1:1/0"
+    # Celery prefers the CELERY_BROKER_URL environment variable over its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", down)
+    monkeypatch.setitem(app.conf, "broker_url", down)
+    assert app.conf.broker_url == down
+    response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "unavailable"}
 
