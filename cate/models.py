@@ -1,0 +1,352 @@
+"""CATE referrals and cases, from the front door's referral to closure."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from contacts.models import Child, Contact
+from core.models import Agency, VersionedModel
+
+from .choices import (
+    AssessmentOutcome,
+    AssessmentType,
+    CaseStatus,
+    ChronologyKind,
+    Classification,
+    GpLetterTrigger,
+    NrmDecision,
+    OpenTo,
+    ReferralStatus,
+    RhiLateReason,
+    RhiStatus,
+    RiskLevel,
+    RiskSource,
+    StatutoryKind,
+    SupportService,
+    SupportStatus,
+    VisitKind,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+class Referral(VersionedModel):
+    """A child referred to CATE by Family Connect, awaiting the detailed assessment."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cate_referrals")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="cate_referrals")
+    referred_at = models.DateTimeField(db_index=True)
+    assessment_due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=25, choices=ReferralStatus.choices, default=ReferralStatus.AWAITING_ASSESSMENT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment_due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk} of {self.child}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cate:referral_detail", args=[self.pk])
+
+
+class DetailedAssessment(VersionedModel):
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="assessment")
+    assessment_type = models.CharField(max_length=20, choices=AssessmentType.choices)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cse_is_factor = models.BooleanField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=AssessmentOutcome.choices, blank=True)
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Detailed assessment of {self.referral.child}"
+
+
+class Case(VersionedModel):
+    """A child's CATE case (an episode: a reopened child gets their case reopened, with history)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cate_cases")
+    referral = models.OneToOneField(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="case")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
+    open_to = models.CharField(max_length=10, choices=OpenTo.choices, default=OpenTo.CATE)
+    cse = models.BooleanField("child sexual exploitation (CSE)", default=False)
+    cce = models.BooleanField("child criminal exploitation (CCE)", default=False)
+    other_exploitation = models.BooleanField("other exploitation", default=False)
+    classification = models.CharField(max_length=10, choices=Classification.choices, blank=True)
+    classified_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    classified_at = models.DateTimeField(null=True, blank=True)
+    allocated_worker = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_cases"
+    )
+    allocation_due_at = models.DateTimeField(null=True, blank=True)
+    current_risk_level = models.CharField(max_length=12, choices=RiskLevel.choices, blank=True)
+    risk_level_source = models.CharField(max_length=12, choices=RiskSource.choices, blank=True)
+    risk_level_set_at = models.DateTimeField(null=True, blank=True)
+    worker_likely_witness = models.BooleanField(default=False)
+    transition_due_on = models.DateField(null=True, blank=True)
+    closure_reason = models.TextField(blank=True)
+    exit_plan = models.TextField(blank=True)
+    step_down_destination = models.CharField(max_length=200, blank=True)
+    closure_proposed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closure_proposed_at = models.DateTimeField(null=True, blank=True)
+    closure_approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    legacy_key = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="cate_case_unique_legacy_key"
+            ),
+        ]
+        permissions = [
+            ("allocate_case", "Can allocate and reallocate cases"),
+            ("close_case", "Can approve the closure of cases"),
+            ("view_all_cases", "Can see every CATE case (not only those allocated)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.child.full_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cate:case_detail", args=[self.pk])
+
+
+class Allocation(models.Model):
+    """Who held a case and when; the current allocation has no end."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="allocations")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    allocated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    over_limit_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_at__isnull=True), name="cate_allocation_one_current_per_case"
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "ended_at"], name="cate_allocation_worker_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case} to {self.worker}"
+
+
+class StatutoryEpisode(VersionedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="statutory_episodes")
+    kind = models.CharField(max_length=5, choices=StatutoryKind.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="cate_statutory_episode_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.start}"
+
+
+class ChronologyEvent(models.Model):
+    """The case's chronology: every event the services record, and significant events added by hand."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="chronology")
+    occurred_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=ChronologyKind.choices)
+    summary = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    significant = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    entered_in_error = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="cate_chronology_case_idx")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Visit(VersionedModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField()
+    kind = models.CharField(max_length=15, choices=VisitKind.choices)
+    location = models.CharField("where", max_length=200, blank=True)
+    seen_alone = models.BooleanField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["case", "-visited_at"], name="cate_visit_case_idx")]
+
+    def __str__(self) -> str:
+        return f"Visit to {self.case} on {self.visited_at:%Y-%m-%d}"
+
+
+class RiskAssessment(VersionedModel):
+    """The worker's risk assessment: the ten factors, an overall level and the views of child and family."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="risk_assessments")
+    assessed_at = models.DateTimeField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # {factor code: {"level": contacts.FactorLevel, "evidence": str}}, as the threshold assessment.
+    factors = models.JSONField(default=dict)
+    overall_level = models.CharField(max_length=12, choices=RiskLevel.choices)
+    summary = models.TextField(blank=True)
+    young_person_views = models.TextField("the young person's views")
+    family_views = models.TextField("the family's views")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Risk assessment of {self.case} on {self.assessed_at:%Y-%m-%d}"
+
+
+class MissingEpisode(VersionedModel):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="missing_episodes")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="missing_episodes")
+    missing_from = models.DateTimeField()
+    returned_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reported_by = models.CharField(max_length=200, blank=True)
+    police_reference = models.CharField(max_length=50, blank=True)
+    where_found = models.CharField(max_length=300, blank=True)
+    rhi_eligible = models.BooleanField("eligible for a return home interview", default=True)
+    rhi_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    back_to_back = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    legacy_key = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-missing_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="cate_missing_unique_legacy_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_at__isnull=True) | models.Q(returned_at__gte=models.F("missing_from")),
+                name="cate_missing_returns_after_going_missing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Missing episode of {self.child} from {self.missing_from:%Y-%m-%d %H:%M}"
+
+
+class ReturnHomeInterview(VersionedModel):
+    episode = models.OneToOneField(MissingEpisode, on_delete=models.PROTECT, related_name="interview")
+    status = models.CharField(max_length=10, choices=RhiStatus.choices)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    conducted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conducted_by_other = models.CharField(max_length=200, blank=True)
+    child_said = models.TextField("what the child said", blank=True)
+    support_identified = models.TextField(blank=True)
+    late_reason = models.CharField(max_length=20, choices=RhiLateReason.choices, blank=True)
+    late_reason_detail = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Return home interview for {self.episode}"
+
+
+class NrmReferral(VersionedModel):
+    """National Referral Mechanism referral: due for every open CATE case (000:L154)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="nrm_referrals")
+    due_at = models.DateTimeField(null=True, blank=True)
+    referred_on = models.DateField(null=True, blank=True, db_index=True)
+    reasonable_grounds = models.CharField(max_length=10, choices=NrmDecision.choices, blank=True)
+    reasonable_grounds_on = models.DateField(null=True, blank=True)
+    conclusive_grounds = models.CharField(max_length=10, choices=NrmDecision.choices, blank=True)
+    conclusive_grounds_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = "NRM referral"
+
+    def __str__(self) -> str:
+        return f"NRM referral for {self.case}"
+
+
+class GpLetter(VersionedModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="gp_letters")
+    trigger = models.CharField(max_length=12, choices=GpLetterTrigger.choices)
+    practice = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        verbose_name = "GP letter"
+
+    def __str__(self) -> str:
+        return f"GP letter for {self.case}"
+
+
+class SupportReferral(VersionedModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="support_referrals")
+    service = models.CharField(max_length=20, choices=SupportService.choices)
+    service_other = models.CharField(max_length=200, blank=True)
+    referred_on = models.DateField()
+    status = models.CharField(max_length=10, choices=SupportStatus.choices, default=SupportStatus.REFERRED)
+    first_appointment_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} referral for {self.case}"
+
+
+class TransitionMeeting(VersionedModel):
+    """The post-17 transition meeting (IITCSE Rec 11)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transition_meetings")
+    held_on = models.DateField()
+    attending_agencies = models.ManyToManyField(Agency, related_name="+")
+    attendees = models.TextField(blank=True)
+    decisions = models.TextField()
+    onward_support_plan = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(m2m_fields=[attending_agencies])
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Post-17 transition meeting for {self.case}"

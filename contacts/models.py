@@ -1,0 +1,266 @@
+"""The front door: the child index, contacts, threshold assessments, MACE and follow-ups."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.models import Agency, VersionedModel
+
+from .choices import (
+    Channel,
+    ContactStatus,
+    Ethnicity,
+    Gender,
+    MaceStatus,
+    Outcome,
+    RecordStatus,
+    SendStatus,
+    Source,
+    ThresholdLevel,
+)
+from .validators import validate_nhs_number
+
+
+class Child(VersionedModel):
+    """A child or young person in the index. Never deleted: merged or marked entered in error."""
+
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    known_as = models.CharField(
+        "known-as names",
+        max_length=200,
+        blank=True,
+        help_text="Nicknames and other names the child is known by, separated by commas.",
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(25)],
+        help_text="When the date of birth is not known.",
+    )
+    gender = models.CharField(max_length=10, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    school = models.CharField(max_length=200, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
+    send_status = models.CharField("SEND", max_length=12, choices=SendStatus.choices, default=SendStatus.NOT_KNOWN)
+    receiving_education = models.BooleanField(null=True, blank=True)
+    attendance_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attendance_recorded_on = models.DateField(null=True, blank=True)
+    in_care = models.BooleanField("child in care", default=False)
+    placing_authority = models.CharField(
+        max_length=200, blank=True, help_text="When placed here by another local authority."
+    )
+    open_to_cate = models.BooleanField(default=False, editable=False)
+    previously_known_to_cate = models.BooleanField(default=False, editable=False)
+    is_restricted = models.BooleanField(default=False, help_text="Visible only to the staff named on the record.")
+    restricted_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    status = models.CharField(max_length=20, choices=RecordStatus.choices, default=RecordStatus.ACTIVE)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legacy_key = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords(m2m_fields=[restricted_to])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number="") & models.Q(status="active"),
+                name="contacts_child_unique_active_nhs_number",
+            ),
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="contacts_child_unique_legacy_key"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
+                name="contacts_child_merged_has_target",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="contacts_child_name_idx"),
+            models.Index(fields=["date_of_birth"], name="contacts_child_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip() or self.known_as or "Name not known"
+        return f"{name} (child {self.pk})" if self.pk else name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:child_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.known_as or "Name not known"
+
+
+class Contact(VersionedModel):
+    """A concern reaching Family Connect, from receipt to the screener's decision."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
+    received_at = models.DateTimeField(db_index=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    is_anonymous = models.BooleanField(default=False)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_contact_details = models.CharField("how to reach the referrer", max_length=300, blank=True)
+    # What an anonymous reporter (or a referrer who cannot name the child) knows of the child.
+    reported_child_name = models.CharField("name or nickname", max_length=200, blank=True)
+    reported_child_age = models.CharField("age", max_length=50, blank=True)
+    reported_locations = models.TextField("where the child is seen", blank=True)
+    reported_school = models.CharField("school", max_length=200, blank=True)
+    concern = models.TextField("the concern, in the referrer's words")
+    cse_concern = models.BooleanField("child sexual exploitation (CSE)", default=False)
+    cce_concern = models.BooleanField("child criminal exploitation (CCE)", default=False)
+    other_exploitation_concern = models.BooleanField("other exploitation", default=False)
+    referrer_view_of_level = models.CharField(max_length=12, choices=ThresholdLevel.choices, blank=True)
+    enquiry_on_open_case = models.BooleanField(
+        default=False,
+        help_text="An enquiry about a case already open: not counted as a referral (002:L478).",
+    )
+    status = models.CharField(
+        max_length=20, choices=ContactStatus.choices, default=ContactStatus.AWAITING_SCREENING, db_index=True
+    )
+    decision_due_at = models.DateTimeField(db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_detail = models.TextField(blank=True, help_text="What was given, or why this outcome.")
+    early_help_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    early_help_service = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late_decision_reason = models.TextField(blank=True)
+    legacy_key = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="contacts_contact_unique_legacy_key"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="decided") | ~models.Q(outcome=""),
+                name="contacts_contact_decided_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "decision_due_at"], name="contacts_contact_queue_idx"),
+        ]
+        permissions = [
+            ("screen_contact", "Can screen contacts and assess the threshold level"),
+            ("decide_contact", "Can decide the outcome of a contact"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact_detail", args=[self.pk])
+
+
+class ThresholdAssessment(VersionedModel):
+    """The screener's threshold assessment of a contact: ten factors and an overall level."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="threshold_assessment")
+    # {factor code: {"level": FactorLevel, "evidence": str}} for the ten ExploitationFactor codes.
+    factors = models.JSONField(default=dict)
+    overall_level = models.CharField(max_length=12, choices=ThresholdLevel.choices)
+    reason_differs_from_highest = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Threshold assessment of {self.contact}"
+
+
+class MaceRequest(VersionedModel):
+    """A multi-agency child enquiry: the screener asks chosen agencies what they know of a child."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="mace_requests")
+    question = models.TextField()
+    agencies = models.ManyToManyField(Agency, through="MaceRecipient", related_name="mace_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=MaceStatus.choices, default=MaceStatus.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "multi-agency child enquiry"
+
+    def __str__(self) -> str:
+        return f"MACE {self.pk} on {self.contact}"
+
+
+class MaceRecipient(models.Model):
+    request = models.ForeignKey(MaceRequest, on_delete=models.PROTECT, related_name="recipients")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "agency"], name="contacts_mace_recipient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.request}"
+
+
+class MaceEntry(models.Model):
+    """One agency's information in a MACE. Partners see only their own agency's entries."""
+
+    request = models.ForeignKey(MaceRequest, on_delete=models.PROTECT, related_name="entries")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    systems_checked = models.CharField(max_length=300, blank=True)
+    information = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "MACE entries"
+
+    def __str__(self) -> str:
+        return f"{self.agency} entry on {self.request}"
+
+
+class EarlyHelpFollowUp(VersionedModel):
+    """Closing the loop on an early-help referral to another agency (scrutiny Rec 23)."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="follow_up")
+    due_at = models.DateTimeField(db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action_taken = models.BooleanField(null=True, blank=True, help_text="Did the agency take action?")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Follow-up of {self.contact}"

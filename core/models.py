@@ -56,10 +56,19 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
     is_system = models.BooleanField(default=False, help_text="The account background jobs act as.")
+    case_holder = models.BooleanField(default=False, help_text="Holds CATE cases (counts in the average caseload).")
+    active_from = models.DateField(null=True, blank=True, help_text="First day in post.")
+    active_to = models.DateField(null=True, blank=True, help_text="Last day in post; empty while in post.")
+    legacy_key = models.CharField(max_length=64, blank=True, help_text="Identifier in the previous system.")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="core_user_unique_legacy_key"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -45,3 +45,76 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=Role(extracted).label))
+
+
+# --- Front door ----------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from contacts import choices as contact_choices  # noqa: E402
+from contacts.models import Child, Contact  # noqa: E402
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Sequence(lambda n: f"Testchild{n}")
+    last_name = "Example"
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365 * 14 + 30))
+    gender = contact_choices.Gender.FEMALE
+    ethnicity = contact_choices.Ethnicity.WBRI
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    reference = factory.Sequence(lambda n: f"FC-T{n:06d}")
+    child = factory.SubFactory(ChildFactory)
+    received_at = factory.LazyFunction(timezone.now)
+    channel = contact_choices.Channel.PHONE
+    source = contact_choices.Source.POLICE
+    concern = "Seen getting into cars with older males after school."
+    cse_concern = True
+    decision_due_at = factory.LazyAttribute(lambda c: c.received_at + dt.timedelta(days=1))
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+# --- CATE ----------------------------------------------------------------------------------
+
+from cate import choices as cate_choices  # noqa: E402
+from cate.models import Allocation, Case, Referral  # noqa: E402
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    child = factory.SubFactory(ChildFactory)
+    referred_at = factory.LazyFunction(timezone.now)
+    assessment_due_at = factory.LazyAttribute(lambda r: r.referred_at + dt.timedelta(days=63))
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    reference = factory.Sequence(lambda n: f"CATE-T{n:05d}")
+    child = factory.SubFactory(ChildFactory)
+    opened_at = factory.LazyFunction(timezone.now)
+    open_to = cate_choices.OpenTo.CATE
+    cse = True
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    case = factory.SubFactory(CaseFactory)
+    worker = factory.SubFactory(UserFactory)
+    started_at = factory.LazyFunction(timezone.now)
+    allocated_by = factory.SubFactory(UserFactory)
