@@ -282,3 +282,20 @@ class AccessLogFilterForm(GovukForm):
         self.fields["user"].queryset = users
         self.fields["user"].empty_label = "Anyone"
         self.fields["object_type"].choices = [("", "Any"), *object_types]
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError (or StaleRecord) on the form, by field where it names one."""
+    from .exceptions import StaleRecord
+
+    if isinstance(exc, StaleRecord):
+        message = exc.messages[0]
+        if exc.changes:
+            message += " Changed since you opened it: " + ", ".join(exc.changes) + "."
+        form.add_error(None, message)
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

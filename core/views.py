@@ -36,6 +36,7 @@ from .forms import (
     SettingIntegerForm,
     SettingRagForm,
     SignInForm,
+    add_service_errors,
 )
 from .middleware import OTP_STATE, otp_exempt, otp_state_for
 from .models import AccessLog
@@ -265,7 +266,7 @@ def setting_edit(request, key: str):
                 expected_version=data.get("version"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{entry.definition.label} changed.")
             return redirect("core:settings")
