@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from contacts.models import Child, Contact
@@ -350,3 +351,19 @@ class TransitionMeeting(VersionedModel):
 
     def __str__(self) -> str:
         return f"Post-17 transition meeting for {self.case}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Who may see and work on which case (django-guardian, direct foreign key for speed)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "case permission of a user"
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = "case permission of a group"
