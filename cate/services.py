@@ -7,13 +7,15 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core import audit
+from core.selectors import service_settings
 
-from .choices import ChronologyKind, RiskLevel, RiskSource
-from .models import Case, ChronologyEvent
+from .choices import ChronologyKind, GpLetterTrigger, RiskLevel, RiskSource
+from .models import Case, ChronologyEvent, GpLetter
 from .permissions import CASE_WORKER_OBJECT_PERMISSIONS, VIEW_ALL_CASES
 
 
@@ -87,3 +89,30 @@ def case_set_risk_level(
             detail=reason,
         )
     return case
+
+
+def gp_letter_create(*, case: Case, trigger: str, actor) -> GpLetter:
+    """Generate the letter to the child's GP practice (on allocation; on discussion at panel)."""
+    if not user_can_work_on_case(actor, case) and not actor.has_perm("riskpanel.chair_panel"):
+        raise PermissionDenied("You cannot write to this case.")
+    trigger = GpLetterTrigger(trigger)
+    now = timezone.now()
+    with transaction.atomic():
+        letter = GpLetter(
+            case=case,
+            trigger=trigger,
+            practice=case.child.gp_practice,
+            generated_at=now,
+            generated_by=actor,
+            due_at=service_settings().due("gp_letter", now),
+            body=render_to_string("cate/gp_letter_body.txt", {"case": case, "child": case.child, "trigger": trigger}),
+        )
+        audit.save(letter, actor=actor, reason=f"GP letter generated ({trigger.label.lower()})")
+        chronology_record(
+            case=case,
+            kind=ChronologyKind.GP_LETTER,
+            actor=actor,
+            occurred_at=now,
+            summary=f"GP letter generated ({trigger.label.lower()})",
+        )
+    return letter

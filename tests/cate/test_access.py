@@ -64,3 +64,18 @@ def test_a_worker_without_the_case_cannot_set_its_risk(personas):
     assert personas["cate_worker"].has_perm("cate.add_visit")
     assert not personas["cate_worker"].has_perm("cate.view_all_cases")
     assert personas["screener"].groups.get().name == Role.SCREENER.label
+
+
+def test_gp_letter_is_generated_with_history_and_chronology(personas):
+    from cate.choices import GpLetterTrigger
+
+    case = CaseFactory(child__gp_practice="Riverside Medical Practice")
+    letter = services.gp_letter_create(case=case, trigger=GpLetterTrigger.ALLOCATION, actor=personas["team_leader"])
+    assert letter.practice == "Riverside Medical Practice" and case.reference in letter.body
+    assert letter.due_at > letter.generated_at
+    assert letter.history.latest().history_user == personas["team_leader"]
+    assert case.chronology.filter(kind=ChronologyKind.GP_LETTER).exists()
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.gp_letter_create(case=case, trigger=GpLetterTrigger.ALLOCATION, actor=personas["cate_worker"])
