@@ -12,3 +12,19 @@ def clear_expired_sessions() -> None:
 @shared_task(name="core.tasks.retry_notification_emails")
 def retry_notification_emails() -> int:
     return services.notification_emails_retry()
+
+
+@shared_task(name="core.tasks.run_alert_rule", acks_late=True)
+def run_alert_rule(rule: str) -> dict:
+    """Run one timescale alert rule (idempotent: safe to retry and to run on several workers)."""
+    from .alerts import run_rule
+
+    result = run_rule(rule)
+    return {"rule": rule, "sent": result.sent, "already_sent": result.already_sent, "locked": result.skipped_locked}
+
+
+@shared_task(name="core.tasks.send_alert_digest")
+def send_alert_digest() -> int:
+    from .alerts import send_digest
+
+    return send_digest()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -187,7 +188,38 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.retry_notification_emails",
         "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
     },
+    "alert-digest": {
+        "task": "core.tasks.send_alert_digest",
+        "schedule": crontab(hour=env.int("ALERT_DIGEST_HOUR", default=7), minute=0),
+    },
 }
+
+# Timescale alert jobs (core.alerts): how often each rule runs, in minutes. The return home
+# interview rule runs at least every 15 minutes.
+ALERT_JOB_MINUTES = {
+    "rhi": min(env.int("ALERT_RHI_MINUTES", default=15), 15),
+    "contact_decision": env.int("ALERT_CONTACT_DECISION_MINUTES", default=30),
+    "mace_response": env.int("ALERT_MACE_MINUTES", default=30),
+    "early_help_follow_up": env.int("ALERT_EARLY_HELP_MINUTES", default=60),
+    "detailed_assessment": env.int("ALERT_ASSESSMENT_MINUTES", default=60),
+    "allocation": env.int("ALERT_ALLOCATION_MINUTES", default=30),
+    "nrm_referral": env.int("ALERT_NRM_MINUTES", default=60),
+    "gp_letter": env.int("ALERT_GP_LETTER_MINUTES", default=60),
+    "first_panel": env.int("ALERT_FIRST_PANEL_MINUTES", default=60),
+    "panel_review": env.int("ALERT_PANEL_REVIEW_MINUTES", default=60),
+    "strategy_meeting": env.int("ALERT_STRATEGY_MEETING_MINUTES", default=60),
+    "safety_plan_review": env.int("ALERT_SAFETY_PLAN_MINUTES", default=60),
+    "visits": env.int("ALERT_VISITS_MINUTES", default=60),
+    "transition": env.int("ALERT_TRANSITION_MINUTES", default=240),
+    "actions": env.int("ALERT_ACTIONS_MINUTES", default=60),
+}
+for _rule, _minutes in ALERT_JOB_MINUTES.items():
+    CELERY_BEAT_SCHEDULE[f"alerts-{_rule}"] = {
+        "task": "core.tasks.run_alert_rule",
+        "schedule": timedelta(minutes=_minutes),
+        "args": (_rule,),
+        "options": {"expires": _minutes * 60},
+    }
 
 LOGGING = {
     "version": 1,
