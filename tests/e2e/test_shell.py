@@ -64,3 +64,18 @@ def test_the_404_page(page, demo_users):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     axe_check(page)
+
+
+def test_pages_run_under_the_content_security_policy(browser, live_server, demo_users):
+    """Without bypassing CSP: GOV.UK Frontend's scripts load and nothing is blocked."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
+    sign_in(page, "manager", demo_users["password"])
+    page.goto("/settings/")
+    expect(page.locator("body.js-enabled.govuk-frontend-supported")).to_have_count(1)
+    # GOV.UK Frontend's module script ran (initAll marks each component it starts).
+    expect(page.locator("[data-module=govuk-service-navigation][data-govuk-service-navigation-init]")).to_have_count(1)
+    assert blocked == []
+    context.close()
