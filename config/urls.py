@@ -21,3 +21,5 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

@@ -152,8 +152,9 @@ class _RuleLock:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [self.lock_id])
 
 
-def plan(rule: AlertRule, *, now: datetime, current: ServiceSettings,
-         recipients: _Recipients | None = None) -> list[tuple[int, str, str, str, str]]:
+def plan(
+    rule: AlertRule, *, now: datetime, current: ServiceSettings, recipients: _Recipients | None = None
+) -> list[tuple[int, str, str, str, str]]:
     """Every (recipient id, key, title, body, url) the rule calls for now, sent or not."""
     recipients = recipients or _Recipients()
     grace = current.duration("alert_escalation_grace")
@@ -165,8 +166,7 @@ def plan(rule: AlertRule, *, now: datetime, current: ServiceSettings,
         key = alert_key(rule.name, candidate, candidate.stage)
         for owner in owners:
             planned.append((owner, key, candidate.title, candidate.body, candidate.url))
-        if (candidate.stage == Stage.OVERDUE and candidate.escalate
-                and now > clock.add(candidate.due_at, grace)):
+        if candidate.stage == Stage.OVERDUE and candidate.escalate and now > clock.add(candidate.due_at, grace):
             key = alert_key(rule.name, candidate, Stage.ESCALATED)
             for leader in sorted(recipients.escalation_for(candidate.owner_ids)):
                 planned.append((leader, key, f"Escalated: {candidate.title}", candidate.body, candidate.url))
@@ -184,8 +184,9 @@ def run_rule(name: str, *, now: datetime | None = None) -> RunResult:
             return result
         planned = plan(rule, now=now, current=service_settings())
         result.candidates = len({key for _, key, *_ in planned})
-        done = set(Notification.objects.filter(key__in={key for _, key, *_ in planned})
-                   .values_list("recipient_id", "key"))
+        done = set(
+            Notification.objects.filter(key__in={key for _, key, *_ in planned}).values_list("recipient_id", "key")
+        )
         users = get_user_model().objects.in_bulk({recipient for recipient, *_ in planned})
         for recipient_id, key, title, body, url in planned:
             if (recipient_id, key) in done:
@@ -218,7 +219,15 @@ def send_digest(*, now: datetime | None = None) -> int:
     sent = 0
     for manager in _active_users_with_role(Role.GROUP_MANAGER):
         url = reverse("reporting:index") if "reporting" in django_settings.INSTALLED_APPS else ""
-        if notification_send(recipient=manager, key=key, title=f"Daily summary for {clock.local_date(now):%-d %B %Y}",
-                             body=body, url=url) is not None:
+        if (
+            notification_send(
+                recipient=manager,
+                key=key,
+                title=f"Daily summary for {clock.local_date(now):%-d %B %Y}",
+                body=body,
+                url=url,
+            )
+            is not None
+        ):
             sent += 1
     return sent

@@ -331,3 +331,20 @@ def healthz(request):
         logger.warning("Health check: broker unreachable")
         state["broker"] = "unavailable"
     return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
+
+
+def server_error(request):
+    """500, or 503 when the database is unreachable (an outage, not a fault: try again shortly).
+    Rendered without context processors: nothing here may need the database."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
+    from django.template import loader
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

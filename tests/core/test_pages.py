@@ -127,3 +127,21 @@ def test_the_auditor_lists_who_viewed_a_record(personas, client_for, rf):
     assert "Police" in page and str(personas["screener"]) in page
     page = client.get(reverse("core:audit"), {"user": personas["auditor"].pk}).content.decode()
     assert "No one has viewed a record that matches" in page
+
+
+def test_a_database_outage_answers_503_not_500(rf):
+    from django.db import OperationalError
+
+    from core.views import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        answer = server_error(rf.get("/"))
+    assert answer.status_code == 503 and answer["Retry-After"] == "30"
+    assert b"the service is unavailable" in answer.content
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        answer = server_error(rf.get("/"))
+    assert answer.status_code == 500 and b"there is a problem with the service" in answer.content
