@@ -91,7 +91,7 @@ def test_a_changed_due_time_alerts_anew_and_a_met_item_no_more(rule, people):
 
 @pytest.mark.django_db
 def test_an_unowned_item_goes_to_team_leaders(rule, people):
-    worker, leader, other_leader, manager = people
+    _, leader, other_leader, _ = people
     rule.append(
         Candidate(record_key="case:9", due_at=NOW, stage=Stage.DUE_SOON, title="Allocation due", url="", owner_ids=())
     )
