@@ -467,7 +467,8 @@ def panel_decision_record(
     _raise(errors)
     level = RiskLevel(risk_level)
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case__child").get(pk=item.pk)
+        locked = AgendaItem.objects.select_for_update(of=("self",))
+        item = locked.select_related("meeting", "case__child").get(pk=item.pk)
         if item.case is None:
             raise ValidationError("An item without a case has an outcome, not a risk decision.")
         _require_case(actor, item.case, CHAIR_PANEL, "You cannot record a decision on this case.")
@@ -523,7 +524,8 @@ def panel_decision_send_gp_letter(*, decision: PanelDecision, actor) -> PanelDec
     """Answer the prompt after the decision: generate the GP letter for the discussion at panel."""
     _require(actor, CHAIR_PANEL, "Only the chair can send the panel's GP letters.")
     with transaction.atomic():
-        decision = PanelDecision.objects.select_for_update(of=("self",)).select_related("item__case").get(pk=decision.pk)
+        locked = PanelDecision.objects.select_for_update(of=("self",))
+        decision = locked.select_related("item__case").get(pk=decision.pk)
         if decision.gp_letter_id is not None:
             return decision
         decision.gp_letter = gp_letter_create(case=decision.item.case, trigger=GpLetterTrigger.PANEL, actor=actor)

@@ -293,7 +293,9 @@ def item_detail(request, pk: int, item_pk: int):
             "decision_actions": list(
                 Action.objects.filter(decision=decision).select_related("owner_agency", "owner") if decision else []
             ),
-            "can_see_case": item.case_id is not None and cases_visible_to(request.user).filter(pk=item.case_id).exists(),
+            "can_see_case": (
+                item.case_id is not None and cases_visible_to(request.user).filter(pk=item.case_id).exists()
+            ),
             "can_chair": can_chair,
             "can_decide": can_chair and status in DECISIONS_ALLOWED and not item.is_withdrawn and decision is None,
             "can_change_agenda": can_chair and status in AGENDA_EDITABLE and not item.is_withdrawn and not decision,
