@@ -107,7 +107,9 @@ class PanelDecision(VersionedModel):
     risk_level = models.CharField(max_length=12, choices=RiskLevel.choices)
     colour = models.CharField(max_length=5, choices=RagColour.choices)
     rationale = models.TextField()
-    next_review_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField(
+        null=True, blank=True, help_text="The case's next panel review is that of its latest decision."
+    )
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     gp_letter = models.ForeignKey(GpLetter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -181,7 +183,9 @@ class SafetyPlan(VersionedModel):
     family_involvement = models.TextField("how parents or carers were involved")
     family_said = models.TextField("what parents or carers said")
     on_child_protection_plan = models.BooleanField(default=False)
-    review_due_on = models.DateField(null=True, blank=True)
+    review_due_on = models.DateField(
+        null=True, blank=True, help_text="Set when the plan is agreed; due only while the plan is the agreed one."
+    )
     agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cate.choices import RISK_ORDER
+from cate.choices import RISK_ORDER, CaseStatus
 from cate.selectors import case_get_for_user, cases_visible_to
 from core import clock
 from core.audit import log_access
@@ -250,7 +250,8 @@ def item_add(request, pk: int):
         case = None
         reference = data["case_reference"].strip()
         if reference:
-            case = cases_visible_to(request.user).filter(reference__iexact=reference).first()
+            open_cases = cases_visible_to(request.user).exclude(status=CaseStatus.CLOSED)
+            case = open_cases.filter(reference__iexact=reference).first()
             if case is None:
                 form.add_error("case_reference", "There is no open case with that reference")
         if not form.errors:
@@ -309,6 +310,9 @@ def decision_record(request, pk: int, item_pk: int):
     _require(request, CHAIR_PANEL)
     if item.case is None:
         return redirect("riskpanel:item_outcome", pk=pk, item_pk=item_pk)
+    if selectors.decision_for_item(item) is not None:
+        messages.info(request, "The panel's decision on this item has already been recorded.")
+        return redirect(item)
     settings = service_settings()
     form = PanelDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

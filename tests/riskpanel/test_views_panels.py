@@ -120,6 +120,7 @@ def test_the_agenda_is_built_and_a_decision_recorded_through_the_pages(personas,
     decision = PanelDecision.objects.get(item=item)
     assert decision.gp_letter == GpLetter.objects.get(case=worker_case)
     assert Case.objects.get(pk=worker_case.pk).current_risk_level == "high"
+    assert client.get(url)["Location"] == item.get_absolute_url()  # decided: no second form
     assert StrategyMeeting.objects.filter(case=worker_case, decision=decision).exists()
 
 
