@@ -181,7 +181,7 @@ def test_open_actions_by_agency_and_by_owner_with_overdue_flagged(personas, clie
     client = client_for(personas["team_leader"])
     page = html(client.get(reverse("riskpanel:action_list")))
     assert "Finished action" not in page
-    group = 'colspan="4" class="govuk-table__header">{}</th>'
+    group = 'colspan="4" class="govuk-table__header govuk-!-font-weight-bold">{}</th>'
     assert page.index(group.format("Health")) < page.index("Health action") < page.index(group.format("Police"))
     assert page.index("Overdue police action") < page.index("Police action due today")
     assert page.count("govuk-tag--red") == 2  # the overdue row and the agency's overdue count
