@@ -12,3 +12,6 @@ class RiskPanelConfig(AppConfig):
         from .permissions import LANDING_ROLES
 
         return (NavItem("Risk panel", "riskpanel:index", LANDING_ROLES, order=30),)
+
+    def ready(self):
+        from . import due  # noqa: F401  (registers the due items of cases with core.due)

@@ -1,3 +1,5 @@
+"""Code lists of the risk panel. Statuses change only along the ALLOWED_* tables."""
+
 from django.db import models
 
 
@@ -13,6 +15,10 @@ ALLOWED_PANEL_TRANSITIONS: dict[str, frozenset[str]] = {
     PanelStatus.CLOSED: frozenset(),
 }
 
+# A panel's agenda changes until it closes; decisions are recorded once it has met.
+AGENDA_EDITABLE = frozenset({PanelStatus.SCHEDULED, PanelStatus.OPEN})
+DECISIONS_ALLOWED = frozenset({PanelStatus.OPEN, PanelStatus.CLOSED})
+
 
 class ItemKind(models.TextChoices):
     FIRST_PANEL = "first_panel", "First panel"
@@ -21,10 +27,18 @@ class ItemKind(models.TextChoices):
     PLACING_AUTHORITY_REQUEST = "placing_authority_request", "Placing authority asking for a CATE service"
 
 
+# Items the chair adds by hand (the others come from the records).
+MANUAL_ITEM_KINDS = (ItemKind.INFORMATION_SHARING, ItemKind.PLACING_AUTHORITY_REQUEST)
+
+
 class RagColour(models.TextChoices):
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
+
+
+# Colours that make a strategy meeting due (001:L1644-1647).
+STRATEGY_MEETING_COLOURS = frozenset({RagColour.RED, RagColour.AMBER})
 
 
 class SafetyPlanStatus(models.TextChoices):
@@ -44,3 +58,10 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+ALLOWED_ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ActionStatus.OPEN: frozenset({ActionStatus.DONE, ActionStatus.CANCELLED}),
+    ActionStatus.DONE: frozenset(),
+    ActionStatus.CANCELLED: frozenset(),
+}

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cate.choices import RiskLevel
-from cate.models import Case
+from cate.models import Case, GpLetter, RiskAssessment
 from core.models import Agency, VersionedModel
 
-from .choices import ActionStatus, ItemKind, PanelStatus, RagColour, SafetyPlanStatus
+from .choices import STRATEGY_MEETING_COLOURS, ActionStatus, ItemKind, PanelStatus, RagColour, SafetyPlanStatus
 
 User = settings.AUTH_USER_MODEL
 
@@ -18,6 +19,7 @@ class PanelMeeting(VersionedModel):
     """A meeting of the multi-agency risk panel (fortnightly by default)."""
 
     meets_at = models.DateTimeField(db_index=True)
+    location = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
     members = models.ManyToManyField(
@@ -34,9 +36,12 @@ class PanelMeeting(VersionedModel):
     class Meta:
         ordering = ["-meets_at"]
         permissions = [("chair_panel", "Can schedule, open, close and record decisions of risk panels")]
+        constraints = [
+            models.UniqueConstraint(fields=["meets_at"], name="riskpanel_one_panel_at_a_time"),
+        ]
 
     def __str__(self) -> str:
-        return f"Risk panel {self.meets_at:%-d %b %Y}"
+        return f"Risk panel {timezone.localtime(self.meets_at):%-d %b %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("riskpanel:panel_detail", args=[self.pk])
@@ -48,10 +53,21 @@ class AgendaItem(VersionedModel):
     kind = models.CharField(max_length=30, choices=ItemKind.choices)
     title = models.CharField(max_length=200, blank=True, help_text="For items without a case.")
     presenting_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    placing_authority = models.CharField(max_length=200, blank=True)
+    details = models.TextField("what the panel is asked to consider", blank=True)
     paper = models.TextField(blank=True, help_text="The worker's latest risk assessment summary, as at the agenda.")
+    paper_assessment = models.ForeignKey(
+        RiskAssessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paper_taken_at = models.DateTimeField(null=True, blank=True)
     first_panel_due_at = models.DateTimeField(null=True, blank=True)
     first_panel_deadline_missed = models.BooleanField(default=False)
+    review_due_on = models.DateField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    outcome = models.TextField(blank=True, help_text="What the panel agreed, for an item without a case.")
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -62,10 +78,28 @@ class AgendaItem(VersionedModel):
                 condition=models.Q(case__isnull=False),
                 name="riskpanel_item_case_once_per_meeting",
             ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | ~models.Q(title=""),
+                name="riskpanel_item_case_or_title",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()}: {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("riskpanel:item_detail", args=[self.meeting_id, self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def review_late(self) -> bool:
+        """A review listed at a panel that meets after the review date."""
+        if self.review_due_on is None:
+            return False
+        return timezone.localtime(self.meeting.meets_at).date() > self.review_due_on
 
 
 class PanelDecision(VersionedModel):
@@ -73,13 +107,23 @@ class PanelDecision(VersionedModel):
     risk_level = models.CharField(max_length=12, choices=RiskLevel.choices)
     colour = models.CharField(max_length=5, choices=RagColour.choices)
     rationale = models.TextField()
-    next_review_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField(
+        null=True, blank=True, help_text="The case's next panel review is that of its latest decision."
+    )
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    gp_letter = models.ForeignKey(GpLetter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
 
     def __str__(self) -> str:
         return f"Decision on {self.item}"
+
+    @property
+    def needs_strategy_meeting(self) -> bool:
+        return self.colour in STRATEGY_MEETING_COLOURS
 
 
 class StrategyMeeting(VersionedModel):
@@ -100,9 +144,25 @@ class StrategyMeeting(VersionedModel):
 
     class Meta:
         ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(held_at__isnull=True), name="riskpanel_one_strategy_meeting_due"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolution_reached=False) | ~models.Q(exit_plan=""),
+                name="riskpanel_resolution_has_exit_plan",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Strategy meeting{' review' if self.is_review else ''} for {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("riskpanel:strategy_meeting_detail", args=[self.pk])
+
+    @property
+    def kind_label(self) -> str:
+        return "Strategy meeting review" if self.is_review else "Strategy meeting"
 
 
 class SafetyPlan(VersionedModel):
@@ -123,14 +183,18 @@ class SafetyPlan(VersionedModel):
     family_involvement = models.TextField("how parents or carers were involved")
     family_said = models.TextField("what parents or carers said")
     on_child_protection_plan = models.BooleanField(default=False)
-    review_due_on = models.DateField(null=True, blank=True)
+    review_due_on = models.DateField(
+        null=True, blank=True, help_text="Set when the plan is agreed; due only while the plan is the agreed one."
+    )
     agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    superseded_at = models.DateTimeField(null=True, blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-number"]
+        permissions = [("agree_safetyplan", "Can agree safety plans")]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="riskpanel_safety_plan_unique_number"),
             models.UniqueConstraint(
@@ -139,10 +203,17 @@ class SafetyPlan(VersionedModel):
             models.UniqueConstraint(
                 fields=["case"], condition=models.Q(status="draft"), name="riskpanel_safety_plan_one_draft"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(agreed_at__isnull=False),
+                name="riskpanel_safety_plan_agreed_with_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Safety plan v{self.number} for {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("riskpanel:safety_plan_detail", args=[self.pk])
 
 
 class Action(VersionedModel):
@@ -160,11 +231,33 @@ class Action(VersionedModel):
     due_on = models.DateField(db_index=True)
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     completion_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | ~models.Q(owner_name=""),
+                name="riskpanel_action_has_an_owner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(completed_at__isnull=False),
+                name="riskpanel_action_closed_with_a_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("riskpanel:action_detail", args=[self.pk])
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name
+
+    def is_overdue_on(self, day) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < day

@@ -1,0 +1,353 @@
+"""Reads of the risk panel, filtered by what the user may see.
+
+Panels: team leaders and group managers see every panel; a panel member sees a panel only while it
+is open and they are invited; nobody else sees any. Agenda items show only children the user may
+know exist (contacts.selectors.children_visible_to). Strategy meetings, safety plans and actions
+follow the case: a worker sees those of their own cases, managers those of every case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat, Lower
+from django.shortcuts import get_object_or_404
+
+from cate.choices import CaseStatus
+from cate.models import Allocation, Case, RiskAssessment
+from cate.selectors import cases_visible_to
+from contacts.selectors import children_visible_to
+from core import clock
+from core.roles import Role, has_role
+
+from .choices import AGENDA_EDITABLE, ActionStatus, ItemKind, PanelStatus, SafetyPlanStatus
+from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
+from .permissions import (
+    VIEW_ACTION,
+    VIEW_AGENDA_ITEM,
+    VIEW_DECISION,
+    VIEW_PANEL,
+    VIEW_SAFETY_PLAN,
+    VIEW_STRATEGY_MEETING,
+)
+
+# --- Panels and agendas ----------------------------------------------------------------------
+
+
+def panels_visible_to(user) -> QuerySet[PanelMeeting]:
+    """Every panel for those who hold the view permission; for a panel member, only the open
+    panels they are invited to (before and after, nothing)."""
+    if not user.is_authenticated:
+        return PanelMeeting.objects.none()
+    if user.has_perm(VIEW_PANEL):
+        return PanelMeeting.objects.all()
+    if has_role(user, Role.PANEL_MEMBER):
+        return PanelMeeting.objects.filter(status=PanelStatus.OPEN, members=user)
+    return PanelMeeting.objects.none()
+
+
+def panel_list_for_user(user) -> QuerySet[PanelMeeting]:
+    return (
+        panels_visible_to(user)
+        .select_related("chair")
+        .annotate(item_count=Count("items", filter=Q(items__withdrawn_at__isnull=True), distinct=True))
+        .order_by("-meets_at")
+    )
+
+
+def panel_get_for_user(user, pk: int) -> PanelMeeting:
+    """One panel with its chair, agencies and members, or 404 (missing and forbidden alike)."""
+    return get_object_or_404(
+        panels_visible_to(user).select_related("chair").prefetch_related("agencies", "members"), pk=pk
+    )
+
+
+def panels_upcoming(*, now: dt.datetime, limit: int = 3) -> list[PanelMeeting]:
+    return list(
+        PanelMeeting.objects.filter(meets_at__gte=now - dt.timedelta(hours=12))
+        .exclude(status=PanelStatus.CLOSED)
+        .select_related("chair")
+        .order_by("meets_at")[:limit]
+    )
+
+
+def _items_visible_to(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(Q(case__isnull=True) | Q(case__child__in=children_visible_to(user)))
+
+
+def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
+    """The agenda of a panel the user may see, with the children they may know exist."""
+    items = _items_visible_to(user).filter(meeting=meeting)
+    if not include_withdrawn:
+        items = items.filter(withdrawn_at__isnull=True)
+    return items.select_related(
+        "meeting", "case__child", "case__allocated_worker", "presenting_agency", "decision"
+    ).order_by("position", "id")
+
+
+def agenda_item_get_for_user(user, meeting_pk: int, pk: int) -> AgendaItem:
+    meeting = panel_get_for_user(user, meeting_pk)
+    item = get_object_or_404(
+        _items_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("case__child", "case__allocated_worker", "presenting_agency", "paper_assessment", "added_by"),
+        pk=pk,
+    )
+    item.meeting = meeting
+    return item
+
+
+def decision_for_item(item: AgendaItem) -> PanelDecision | None:
+    return (
+        PanelDecision.objects.filter(item=item).select_related("decided_by", "gp_letter").first() if item.pk else None
+    )
+
+
+@dataclass(frozen=True)
+class AgendaCandidate:
+    """A case the records say is due at a panel."""
+
+    case: Case
+    kind: str
+    first_panel_due_at: dt.datetime | None = None
+    review_due_on: dt.date | None = None
+
+
+def review_horizon(meeting: PanelMeeting, settings) -> dt.date:
+    """Reviews falling due before the following panel are due at this one (else they would be late)."""
+    following = (
+        PanelMeeting.objects.filter(meets_at__gt=meeting.meets_at)
+        .order_by("meets_at")
+        .values_list("meets_at", flat=True)
+        .first()
+    )
+    return clock.local_date(following or settings.due("panel_schedule_interval", meeting.meets_at))
+
+
+def agenda_candidates(*, meeting: PanelMeeting, user, settings) -> list[AgendaCandidate]:
+    """Open cases due at this panel: their first panel (allocated, never discussed) or a review
+    (the last decision's review date falls before the following panel). Cases already on this
+    agenda, or waiting on another panel's agenda that has not closed, are left out."""
+    decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
+    first_allocation = Allocation.objects.filter(case=OuterRef("pk")).order_by("started_at", "id")
+    waiting = AgendaItem.objects.filter(
+        case=OuterRef("pk"),
+        decision__isnull=True,
+        withdrawn_at__isnull=True,
+        meeting__status__in=AGENDA_EDITABLE,
+    )
+    on_this_agenda = AgendaItem.objects.filter(case=OuterRef("pk"), meeting=meeting)
+    horizon = review_horizon(meeting, settings)
+    cases = (
+        cases_visible_to(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .annotate(
+            first_allocated_at=Subquery(first_allocation.values("started_at")[:1]),
+            discussed=Exists(decisions),
+            last_review_on=Subquery(decisions.values("next_review_on")[:1]),
+            waiting=Exists(waiting),
+            on_this_agenda=Exists(on_this_agenda),
+        )
+        .filter(
+            first_allocated_at__isnull=False,
+            first_allocated_at__lte=meeting.meets_at,
+            waiting=False,
+            on_this_agenda=False,
+        )
+        .filter(Q(discussed=False) | Q(last_review_on__lt=horizon))
+        .select_related("child")
+    )
+    first, reviews = [], []
+    for case in cases:
+        if not case.discussed:
+            due = settings.due("first_panel", case.first_allocated_at)
+            first.append(AgendaCandidate(case=case, kind=ItemKind.FIRST_PANEL, first_panel_due_at=due))
+        else:
+            reviews.append(AgendaCandidate(case=case, kind=ItemKind.REVIEW, review_due_on=case.last_review_on))
+    first.sort(key=lambda c: (c.first_panel_due_at, c.case.pk))
+    reviews.sort(key=lambda c: (c.review_due_on, c.case.pk))
+    return first + reviews
+
+
+def latest_assessments(case_ids) -> dict[int, RiskAssessment]:
+    """The latest risk assessment of each case, with its author (one query)."""
+    latest: dict[int, RiskAssessment] = {}
+    rows = (
+        RiskAssessment.objects.filter(case_id__in=list(case_ids))
+        .select_related("author")
+        .order_by("case_id", "-assessed_at", "-id")
+    )
+    for assessment in rows:
+        latest.setdefault(assessment.case_id, assessment)
+    return latest
+
+
+# --- Cases -----------------------------------------------------------------------------------
+
+
+def riskpanel_cases_for_user(user) -> QuerySet[Case]:
+    """Open cases the user may see, with their last panel decision (colour and next review)."""
+    decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
+    return (
+        cases_visible_to(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("child", "allocated_worker")
+        .annotate(
+            last_colour=Subquery(decisions.values("colour")[:1]),
+            last_decided_at=Subquery(decisions.values("decided_at")[:1]),
+            next_review_on=Subquery(decisions.values("next_review_on")[:1]),
+        )
+        .order_by("reference")
+    )
+
+
+def case_panel_items(user, case: Case) -> QuerySet[AgendaItem]:
+    """A case's appearances at panels, newest first (decisions only for those who may read them)."""
+    if not (user.has_perm(VIEW_DECISION) or user.has_perm(VIEW_AGENDA_ITEM)):
+        return AgendaItem.objects.none()
+    return (
+        AgendaItem.objects.filter(case=case)
+        .select_related("meeting", "decision", "decision__decided_by", "decision__gp_letter")
+        .order_by("-meeting__meets_at", "-id")
+    )
+
+
+# --- Strategy meetings -----------------------------------------------------------------------
+
+
+def strategy_meetings_visible_to(user) -> QuerySet[StrategyMeeting]:
+    if not user.is_authenticated or not user.has_perm(VIEW_STRATEGY_MEETING):
+        return StrategyMeeting.objects.none()
+    return StrategyMeeting.objects.filter(case__in=cases_visible_to(user))
+
+
+def strategy_meeting_list_for_user(user, *, held: bool) -> QuerySet[StrategyMeeting]:
+    meetings = strategy_meetings_visible_to(user).filter(held_at__isnull=not held)
+    order = ("-held_at", "-id") if held else ("due_at", "id")
+    return meetings.select_related("case__child", "case__allocated_worker", "decision").order_by(*order)
+
+
+def strategy_meeting_get_for_user(user, pk: int) -> StrategyMeeting:
+    return get_object_or_404(
+        strategy_meetings_visible_to(user)
+        .select_related("case__child", "case__allocated_worker", "decision__item__meeting", "recorded_by")
+        .prefetch_related("attending_agencies"),
+        pk=pk,
+    )
+
+
+def strategy_meetings_for_case(user, case: Case) -> QuerySet[StrategyMeeting]:
+    return (
+        strategy_meetings_visible_to(user)
+        .filter(case=case)
+        .select_related("decision")
+        .prefetch_related("attending_agencies")
+        .order_by("-due_at", "-id")
+    )
+
+
+# --- Safety plans ----------------------------------------------------------------------------
+
+
+def safety_plans_visible_to(user) -> QuerySet[SafetyPlan]:
+    if not user.is_authenticated or not user.has_perm(VIEW_SAFETY_PLAN):
+        return SafetyPlan.objects.none()
+    return SafetyPlan.objects.filter(case__in=cases_visible_to(user))
+
+
+def safety_plan_get_for_user(user, pk: int) -> SafetyPlan:
+    return get_object_or_404(
+        safety_plans_visible_to(user).select_related("case__child", "author", "agreed_by"),
+        pk=pk,
+    )
+
+
+def safety_plans_for_case(user, case: Case) -> QuerySet[SafetyPlan]:
+    return safety_plans_visible_to(user).filter(case=case).select_related("author", "agreed_by").order_by("-number")
+
+
+def safety_plan_current(case: Case, status: str = SafetyPlanStatus.AGREED) -> SafetyPlan | None:
+    return SafetyPlan.objects.filter(case=case, status=status).first()
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    """Actions of the cases the user may see; actions without a case (a placing authority's
+    request, say) only for those who see every case."""
+    if not user.is_authenticated or not user.has_perm(VIEW_ACTION):
+        return Action.objects.none()
+    visible = Q(case__in=cases_visible_to(user))
+    if user.has_perm("cate.view_all_cases"):
+        visible |= Q(case__isnull=True)
+    return Action.objects.filter(visible)
+
+
+ACTION_GROUPINGS = ("agency", "owner")
+
+
+def action_list_for_user(
+    user,
+    *,
+    by: str = "agency",
+    agency_id: int | None = None,
+    owner_id: int | None = None,
+    overdue_on: dt.date | None = None,
+    status: str = ActionStatus.OPEN,
+) -> QuerySet[Action]:
+    """Actions by agency or by owner, earliest due first within each; `overdue_on` keeps only
+    those due before that day."""
+    actions = actions_visible_to(user).filter(status=status)
+    if agency_id:
+        actions = actions.filter(owner_agency_id=agency_id)
+    if owner_id:
+        actions = actions.filter(owner_id=owner_id)
+    if overdue_on is not None:
+        actions = actions.filter(due_on__lt=overdue_on)
+    actions = actions.select_related("owner_agency", "owner", "case__child", "decision", "strategy_meeting")
+    if by == "owner":
+        owner_sort = SqlCase(
+            When(owner__isnull=False, then=Concat("owner__first_name", Value(" "), "owner__last_name")),
+            default="owner_name",
+        )
+        return actions.annotate(owner_sort=Lower(owner_sort)).order_by("owner_sort", "owner_id", "due_on", "id")
+    return actions.order_by("owner_agency__name", "due_on", "id")
+
+
+def action_counts_by_agency(user, *, today: dt.date) -> list[dict]:
+    """Open and overdue actions per agency (one query)."""
+    return list(
+        actions_visible_to(user)
+        .filter(status=ActionStatus.OPEN)
+        .values("owner_agency_id", "owner_agency__name")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .order_by("owner_agency__name")
+    )
+
+
+def action_get_for_user(user, pk: int) -> Action:
+    return get_object_or_404(
+        actions_visible_to(user).select_related(
+            "owner_agency",
+            "owner",
+            "case__child",
+            "decision__item__meeting",
+            "strategy_meeting",
+            "completed_by",
+            "created_by",
+        ),
+        pk=pk,
+    )
+
+
+def actions_for_case(user, case: Case) -> QuerySet[Action]:
+    return (
+        actions_visible_to(user)
+        .filter(case=case)
+        .select_related("owner_agency", "owner")
+        .order_by("status", "due_on", "id")
+    )

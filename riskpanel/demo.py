@@ -1,0 +1,61 @@
+"""Demo data of the risk panel: the next panels on the fortnightly schedule, with the agenda of
+the first one built from whatever cases the demo has (none is fine). Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from core import clock
+from core.models import Agency
+
+from . import services
+from .models import PanelMeeting
+
+PANELS_AHEAD = 4
+DEMO_CHAIR = "teamleader"
+DEMO_MEMBERS = ("panelmember",)
+DEMO_AGENCIES = ("Children's Services", "Police", "Health", "Education", "Youth Justice")
+DEMO_LOCATION = "Civic offices, meeting room 2 (or online)"
+
+
+def next_tuesday_morning(now: dt.datetime) -> dt.datetime:
+    day = clock.local_date(now) + dt.timedelta(days=1)
+    while day.weekday() != 1:  # Tuesday
+        day += dt.timedelta(days=1)
+    return clock.at_local(day, dt.time(10, 0))
+
+
+@transaction.atomic
+def seed_demo(stdout) -> None:
+    User = get_user_model()
+    chair = User.objects.filter(username=DEMO_CHAIR, is_active=True).first()
+    if chair is None or not chair.has_perm("riskpanel.chair_panel"):
+        stdout.write("Risk panel: no demo team leader to chair the panels; none scheduled.")
+        return
+    now = timezone.now()
+    ahead = PanelMeeting.objects.filter(meets_at__gt=now).count()
+    if ahead < PANELS_AHEAD:
+        if PanelMeeting.objects.exists():
+            created = services.panel_schedule(actor=chair, count=PANELS_AHEAD - ahead, now=now)
+        else:
+            created = services.panel_schedule(
+                actor=chair,
+                count=PANELS_AHEAD,
+                first_meets_at=next_tuesday_morning(now),
+                location=DEMO_LOCATION,
+                chair=chair,
+                agencies=Agency.objects.filter(name__in=DEMO_AGENCIES),
+                members=User.objects.filter(username__in=DEMO_MEMBERS, is_active=True),
+                now=now,
+            )
+        stdout.write(f"Risk panel: {len(created)} panels scheduled.")
+    following = PanelMeeting.objects.filter(meets_at__gt=now).order_by("meets_at").first()
+    if following is not None:
+        added = services.agenda_build(meeting=following, actor=chair, now=now)
+        if added:
+            day = clock.local(following.meets_at)
+            stdout.write(f"Risk panel: {len(added)} cases on the agenda of {day:%-d %b %Y}.")
