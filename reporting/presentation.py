@@ -110,6 +110,18 @@ class Figure:
     baseline_percent: int | float | None = None
     years: list[tuple[Any, Any]] = field(default_factory=list)
 
+    @property
+    def display(self) -> str:
+        """The value as a page shows it: dates written out, a missing value as "Not known"."""
+        if self.value is None:
+            return "Not known"
+        if isinstance(self.value, str):
+            try:
+                return f"{date.fromisoformat(self.value):%-d %B %Y}"
+            except ValueError:
+                return self.value
+        return str(self.value)
+
 
 @dataclass
 class Breakdown:
@@ -118,6 +130,7 @@ class Breakdown:
     denominator_label: str
     denominator: int
     rows: list[Figure]
+    chart: Any = None  # set by the page that draws it
 
     @property
     def total(self) -> int:

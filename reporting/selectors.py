@@ -14,18 +14,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 
-from cate.choices import OpenTo
+from cate.choices import RISK_ORDER, OpenTo
 from cate.models import Allocation, Case, MissingEpisode, NrmReferral, StatutoryEpisode
 from contacts.choices import ContactStatus
 from contacts.models import Child, Contact
 from core import clock
 from core.selectors import ServiceSettings, service_settings
+from core.timescales import REGISTRY
 
 from . import figures
 from .figures import Period
+from .overdue import overdue_counts, twelve_months_from
 
 # A child merged into another counts as the child it was merged into.
 PERSON = Coalesce("child__merged_into_id", "child_id")
@@ -230,3 +232,165 @@ def annual_report(
         years = [annual_report(year, with_baseline=False, settings=settings) for year in figures.baseline_years(period)]
         report["baseline"] = {"years": years, "mean": figures.mean_report(years)}
     return report
+
+
+# --- The caseload dashboard ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    worker: Any
+    open_cases: int
+    limit: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.open_cases > self.limit
+
+    @property
+    def at_limit(self) -> bool:
+        return self.open_cases == self.limit
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    code: str
+    label: str
+    colour: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class DecisionMonth:
+    month: date
+    decided: int
+    late: int
+
+    @property
+    def percent_late(self) -> int:
+        return figures.percent(self.late, self.decided)
+
+
+@dataclass(frozen=True)
+class FrontDoorQueue:
+    waiting: int
+    in_screening: int
+    overdue: int
+    due_soon: int
+    oldest_received_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseloadDashboard:
+    today: date
+    limit: int
+    workers: list[WorkerLoad]
+    caseload_now: Caseload
+    caseload_months: list[Caseload]
+    risk_mix: list[RiskRow]
+    open_cases: int
+    overdue: list
+    queue: FrontDoorQueue
+    decisions: list[DecisionMonth]
+
+
+def worker_loads(*, today: date, limit: int) -> list[WorkerLoad]:
+    """Open cases each worker holds now, for every case holder in post and anyone holding a case."""
+    held = (
+        Allocation.objects.filter(worker=OuterRef("pk"), ended_at__isnull=True, case__closed_at__isnull=True)
+        .order_by()
+        .values("worker")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    workers = (
+        get_user_model()
+        .objects.filter(is_system=False)
+        .annotate(open_cases=Coalesce(Subquery(held, output_field=IntegerField()), 0))
+        .filter(case_holders_on(today) | Q(open_cases__gt=0))
+        .order_by("-open_cases", "first_name", "last_name", "pk")
+    )
+    return [WorkerLoad(worker, worker.open_cases, limit) for worker in workers]
+
+
+def risk_mix(settings: ServiceSettings) -> tuple[list[RiskRow], int]:
+    """Open CATE cases by their current risk level (the panel's decision where there is one)."""
+    counts = dict(
+        Case.objects.filter(closed_at__isnull=True, open_to__in=CATE_OPEN_TO)
+        .order_by()
+        .values_list("current_risk_level")
+        .annotate(n=Count("id"))
+    )
+    total = sum(counts.values())
+    colours = settings["rag_mapping"]
+    rows = [
+        RiskRow(
+            level.value,
+            level.label,
+            colours.get(level.value, ""),
+            counts.get(level.value, 0),
+            figures.percent(counts.get(level.value, 0), total),
+        )
+        for level in reversed(RISK_ORDER)
+    ]
+    unassessed = total - sum(row.count for row in rows)
+    rows.append(RiskRow("", "Not assessed yet", "", unassessed, figures.percent(unassessed, total)))
+    return rows, total
+
+
+def front_door_queue(*, now: datetime) -> FrontDoorQueue:
+    soon = now + REGISTRY["contact_decision"].soon
+    waiting = Contact.objects.filter(
+        status__in=(ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
+    ).aggregate(
+        waiting=Count("id", filter=Q(status=ContactStatus.AWAITING_SCREENING)),
+        in_screening=Count("id", filter=Q(status=ContactStatus.IN_SCREENING)),
+        overdue=Count("id", filter=Q(decision_due_at__lt=now)),
+        due_soon=Count("id", filter=Q(decision_due_at__gte=now, decision_due_at__lte=soon)),
+        oldest=Min("received_at"),
+    )
+    return FrontDoorQueue(
+        waiting["waiting"], waiting["in_screening"], waiting["overdue"], waiting["due_soon"], waiting["oldest"]
+    )
+
+
+def decisions_by_month(*, today: date) -> list[DecisionMonth]:
+    """Contacts decided in each of the last 12 months (this one included) and how many out of time."""
+    first = twelve_months_from(today)
+    rows = (
+        Contact.objects.filter(status=ContactStatus.DECIDED, decided_at__gte=clock.start_of_local_day(first))
+        .annotate(month=TruncMonth("decided_at", tzinfo=clock.LONDON))
+        .order_by()
+        .values("month")
+        .annotate(decided=Count("id"), late=Count("id", filter=Q(decided_at__gt=F("decision_due_at"))))
+    )
+    found = {row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row for row in rows}
+    months = [clock.add_months_to_date(first, n) for n in range(12)]
+    return [
+        DecisionMonth(month, found.get(month, {}).get("decided", 0), found.get(month, {}).get("late", 0))
+        for month in months
+    ]
+
+
+def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None) -> CaseloadDashboard:
+    """Everything the team leader's and group manager's dashboard shows: a fixed number of queries
+    however many cases there are."""
+    settings = settings or service_settings()
+    today = clock.local_date(now)
+    limit = settings["caseload_limit"]
+    months = figures.month_ends(today, 24)
+    loads = caseloads_on([*months, today])
+    mix, open_cases = risk_mix(settings)
+    return CaseloadDashboard(
+        today=today,
+        limit=limit,
+        workers=worker_loads(today=today, limit=limit),
+        caseload_now=loads[today],
+        caseload_months=[loads[day] for day in months],
+        risk_mix=mix,
+        open_cases=open_cases,
+        overdue=overdue_counts(now=now, settings=settings),
+        queue=front_door_queue(now=now),
+        decisions=decisions_by_month(today=today),
+    )
