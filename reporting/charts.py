@@ -15,6 +15,7 @@ COLUMN_HEIGHT = 200
 COLUMN_TOP = 24
 COLUMN_LEFT = 48
 COLUMN_LABELS = 28
+COLUMN_RIGHT = 28  # room for the last label
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def column_chart(
     """Vertical columns for a series (months), labelled every `label_every` items and at the end."""
     top = _scale([v for _, v, _ in items], reference)
     count = max(len(items), 1)
-    slot = (WIDTH - COLUMN_LEFT) / count
+    slot = (WIDTH - COLUMN_LEFT - COLUMN_RIGHT) / count
     bottom = COLUMN_TOP + COLUMN_HEIGHT
     bars = []
     for index, (label, value, text) in enumerate(items):
@@ -134,7 +135,7 @@ def column_chart(
     line = None
     if reference is not None:
         y = round(bottom - COLUMN_HEIGHT * reference / top, 1)
-        line = Reference(reference_label, COLUMN_LEFT, y, WIDTH, y, WIDTH - 4, y - 6)
+        line = Reference(reference_label, COLUMN_LEFT, y, WIDTH - COLUMN_RIGHT, y, WIDTH - COLUMN_RIGHT, y - 6)
     return Chart(
         width=WIDTH,
         height=bottom + COLUMN_LABELS,
