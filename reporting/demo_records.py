@@ -1,8 +1,10 @@
-"""A synthetic import document built to reproduce the published 2023/24 figures of the Joint CSE
-Review Group annual report (seed 000; research §4.1 R-01 … R-17, R-41; §4.3 fixture totals), with
-records just outside every definition beside them.
+"""Synthetic records from a "previous system": an import document built to reproduce the published
+2023/24 figures of the Joint CSE Review Group annual report (seed 000; research §4.1 R-01 … R-17,
+R-25, R-41; §4.3 fixture totals), with records just outside every definition beside them.
 
-Nothing here is a real person: children are "Testchild N" and staff "Teststaff".
+The tests rebuild the published figures from it; `manage.py seed_demo` imports it so the demo's
+dashboards and annual report have records. Nothing here is a real person: children are
+"Testchild <key>" and staff "Teststaff <key>".
 """
 
 from __future__ import annotations
