@@ -301,7 +301,7 @@ class _Importer:
                     self.problem(record, f"to: is missing, but the case closed on {closed}")
                 elif record["to"] > closed:
                     self.problem(record, f"to: is after the case closed ({closed})")
-        for case_key, closed in ((k, v[1]) for k, v in dates.items()):
+        for case_key, (_opened, closed) in dates.items():
             if closed is None:
                 continue
             for _worker, start, end in existing[case_key]:
