@@ -287,3 +287,9 @@ def test_the_annual_report_query_count_does_not_grow_with_records(personas, clie
     with django_assert_max_num_queries(50):
         response = client.get(f"{reverse('reporting:annual_report')}?{FY_QUERY}")
     assert response.context["report"]["cohort"]["children"] == rows
+
+
+def test_a_period_longer_than_ten_years_is_refused(personas, client_for):
+    query = "start_day=1&start_month=4&start_year=2000&end_day=31&end_month=3&end_year=2024"
+    response = client_for(personas["group_manager"]).get(f"{reverse('reporting:annual_report')}?{query}")
+    assert b"Choose a period of 10 years or less" in response.content and "report" not in response.context
