@@ -1,6 +1,16 @@
+"""Who may use reporting: team leaders see the caseload dashboard; group managers also the annual
+report. Importing records from a previous system is done from the command line as the system user."""
+
 from core.roles import Role
+
+VIEW_CASELOAD_DASHBOARD = "reporting.view_caseload_dashboard"
+VIEW_ANNUAL_REPORT = "reporting.view_annual_report"
+IMPORT_RECORDS = "reporting.import_records"
 
 # The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.TEAM_LEADER, Role.GROUP_MANAGER})
 
-ROLE_PERMISSIONS: dict[Role, list[str]] = {}
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.TEAM_LEADER: [VIEW_CASELOAD_DASHBOARD],
+    Role.GROUP_MANAGER: [VIEW_CASELOAD_DASHBOARD, VIEW_ANNUAL_REPORT],
+}

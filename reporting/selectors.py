@@ -1,0 +1,396 @@
+"""Reads of reporting: the annual report rebuilt from the records, and caseloads on any date.
+
+Every figure counts records, restricted children included (aggregates identify no one); lists
+that name children (the dashboard's drill-downs) start from what the user may see instead.
+"In the period" compares Europe/London dates, both ends included.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+
+from cate.choices import RISK_ORDER, OpenTo
+from cate.models import Allocation, Case, MissingEpisode, NrmReferral, StatutoryEpisode
+from contacts.choices import ContactStatus
+from contacts.models import Child, Contact
+from core import clock
+from core.selectors import ServiceSettings, service_settings
+from core.timescales import REGISTRY
+
+from . import figures
+from .figures import Period
+from .overdue import overdue_counts, twelve_months_from
+
+# A child merged into another counts as the child it was merged into.
+PERSON = Coalesce("child__merged_into_id", "child_id")
+CATE_OPEN_TO = (OpenTo.CATE, OpenTo.BOTH)
+
+
+def _window(period: Period) -> tuple[datetime, datetime]:
+    """The moments a period of London days starts and ends (end exclusive)."""
+    return clock.start_of_local_day(period.start), clock.start_of_local_day(period.end + timedelta(days=1))
+
+
+# --- Caseloads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caseload:
+    as_at: date
+    open_cases: int
+    case_holders: int
+
+    @property
+    def average(self) -> float:
+        return figures.ratio_1dp(self.open_cases, self.case_holders)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_at": self.as_at.isoformat(),
+            "open_cases": self.open_cases,
+            "case_holders": self.case_holders,
+            "average": self.average,
+        }
+
+
+def _active_on(day: date, prefix: str = "") -> Q:
+    """Staff in post on `day`: from on or before it, to empty or on or after it."""
+    return (Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": day})) & (
+        Q(**{f"{prefix}active_to__isnull": True}) | Q(**{f"{prefix}active_to__gte": day})
+    )
+
+
+def case_holders_on(day: date) -> Q:
+    return Q(case_holder=True, is_system=False) & _active_on(day)
+
+
+def held_at_end_of(day: date) -> Q:
+    """Allocations (of all cases, not only CSE: 000:L340) that count in a caseload at the end of
+    `day`: the case open then, the allocation current then, to a case holder in post that day."""
+    boundary = clock.start_of_local_day(day + timedelta(days=1))
+    return (
+        Q(started_at__lt=boundary)
+        & (Q(ended_at__isnull=True) | Q(ended_at__gte=boundary))
+        & Q(case__opened_at__lt=boundary)
+        & (Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=boundary))
+        & Q(worker__case_holder=True, worker__is_system=False)
+        & _active_on(day, "worker__")
+    )
+
+
+def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
+    """Open cases, case holders and the average caseload at the end of each day, from the
+    allocation history (so any past date can be reproduced). Two queries however many days."""
+    days = list(dict.fromkeys(days))
+    if not days:
+        return {}
+    holders = get_user_model().objects.aggregate(
+        **{f"d{i}": Count("id", filter=case_holders_on(day)) for i, day in enumerate(days)}
+    )
+    cases = Allocation.objects.aggregate(
+        **{f"d{i}": Count("case_id", filter=held_at_end_of(day), distinct=True) for i, day in enumerate(days)}
+    )
+    return {day: Caseload(day, cases[f"d{i}"], holders[f"d{i}"]) for i, day in enumerate(days)}
+
+
+# --- The annual report ---------------------------------------------------------------------------
+
+
+def _contacts(period: Period) -> dict[str, Any]:
+    start, end = _window(period)
+    rows = Contact.objects.filter(
+        cse_concern=True, enquiry_on_open_case=False, received_at__gte=start, received_at__lt=end
+    ).exclude(status=ContactStatus.ENTERED_IN_ERROR)
+    counts = rows.aggregate(
+        total=Count("id"),
+        children=Count(PERSON, distinct=True),
+        **{f"source_{s}": Count("id", filter=Q(source=s)) for s in figures.SOURCES},
+        **{f"outcome_{o}": Count("id", filter=Q(outcome=o)) for o in figures.OUTCOMES if o != "undecided"},
+    )
+    total = counts["total"]
+    by_outcome = {o: counts[f"outcome_{o}"] for o in figures.OUTCOMES if o != "undecided"}
+    by_outcome["undecided"] = total - sum(by_outcome.values())
+    by_source = {s: counts[f"source_{s}"] for s in figures.SOURCES}
+    by_source["not_known"] += total - sum(by_source.values())  # any source outside the published list
+    return {
+        "total": total,
+        "children": counts["children"],
+        "per_child": figures.ratio_1dp(total, counts["children"]),
+        "by_source": figures.breakdown(by_source, figures.SOURCES, total),
+        "by_outcome": figures.breakdown(by_outcome, figures.OUTCOMES, total),
+    }
+
+
+def _new_cases(period: Period) -> dict[str, Any]:
+    """Children with a case with CSE among its types opened in the period; victim or at risk
+    as the earliest such case in the period classified them."""
+    start, end = _window(period)
+    first: dict[int, str] = {}
+    rows = (
+        Case.objects.filter(cse=True, opened_at__gte=start, opened_at__lt=end)
+        .annotate(person=PERSON)
+        .order_by("opened_at", "id")
+        .values_list("person", "classification")
+    )
+    for person, classification in rows:
+        first.setdefault(person, classification or "not_known")
+    children = len(first)
+    return {"children": children} | figures.breakdown(Counter(first.values()), figures.CLASSIFICATIONS, children)
+
+
+def cohort_children(period: Period) -> set[int]:
+    """Children with a case with CSE among its types, open to CATE, opened on or before the
+    period's end and not closed before its start."""
+    start, end = _window(period)
+    return set(
+        Case.objects.filter(cse=True, open_to__in=CATE_OPEN_TO, opened_at__lt=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .annotate(person=PERSON)
+        .values_list("person", flat=True)
+        .distinct()
+    )
+
+
+def _cohort(period: Period, people: set[int]) -> dict[str, Any]:
+    rows = list(
+        Child.objects.filter(pk__in=people).values_list(
+            "date_of_birth", "gender", "ethnicity", "send_status", "receiving_education", "attendance_percent"
+        )
+    )
+    children = len(rows)
+    ages = [clock.age_on(row[0], period.end) for row in rows if row[0] is not None]
+    statutory = (
+        StatutoryEpisode.objects.filter(start__lte=period.end)
+        .filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        .annotate(person=PERSON)
+        .filter(person__in=people)
+        .values_list("person", flat=True)
+        .distinct()
+    )
+    return {
+        "children": children,
+        "average_age": figures.mean_1dp(ages),
+        "gender": figures.breakdown(Counter(figures.gender_group(r[1]) for r in rows), figures.GENDERS, children),
+        "ethnicity": figures.breakdown(
+            Counter(figures.ethnic_group(r[2]) for r in rows), figures.ETHNIC_GROUPS, children
+        ),
+        "send": figures.breakdown(Counter(figures.send_group(r[3]) for r in rows), figures.SEND_GROUPS, children),
+        "attendance": figures.breakdown(
+            Counter(figures.attendance_band(r[4], r[5]) for r in rows), figures.ATTENDANCE_BANDS, children
+        ),
+        "open_to_statutory": figures.share(len(set(statutory)), children),
+    }
+
+
+def _missing(period: Period, people: set[int], settings: ServiceSettings) -> dict[str, Any]:
+    """Missing episodes of cohort children whose return falls in the period, and their return
+    home interviews: in time when completed within the setting (72 hours) of the return."""
+    start, end = _window(period)
+    rows = list(
+        MissingEpisode.objects.filter(returned_at__gte=start, returned_at__lt=end)
+        .annotate(person=PERSON)
+        .filter(person__in=people)
+        .values_list("person", "returned_at", "rhi_eligible", "interview__completed_at")
+    )
+    eligible = [row for row in rows if row[2]]
+    completed = [row for row in eligible if row[3] is not None]
+    in_time = [row for row in completed if row[3] <= settings.due("return_home_interview", row[1])]
+    return {
+        "episodes": len(rows),
+        "children": len({row[0] for row in rows}),
+        "rhi_eligible": len(eligible),
+        "rhi_completed": len(completed),
+        "rhi_in_timescale": figures.share(len(in_time), len(eligible)),
+    }
+
+
+def annual_report(
+    period: Period, *, with_baseline: bool = True, settings: ServiceSettings | None = None
+) -> dict[str, Any]:
+    """The annual report's figures for any period; with the three-year baseline when the period
+    is a financial year."""
+    settings = settings or service_settings()
+    people = cohort_children(period)
+    report = {
+        "period": period.as_json(),
+        "contacts": _contacts(period),
+        "new_cases": _new_cases(period),
+        "cohort": _cohort(period, people),
+        "missing": _missing(period, people, settings),
+        "nrm_referrals": NrmReferral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end).count(),
+        "caseload": caseloads_on([period.end])[period.end].as_json(),
+    }
+    if with_baseline and period.is_financial_year:
+        years = [annual_report(year, with_baseline=False, settings=settings) for year in figures.baseline_years(period)]
+        report["baseline"] = {"years": years, "mean": figures.mean_report(years)}
+    return report
+
+
+# --- The caseload dashboard ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    worker: Any
+    open_cases: int
+    limit: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.open_cases > self.limit
+
+    @property
+    def at_limit(self) -> bool:
+        return self.open_cases == self.limit
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    code: str
+    label: str
+    colour: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class DecisionMonth:
+    month: date
+    decided: int
+    late: int
+
+    @property
+    def percent_late(self) -> int:
+        return figures.percent(self.late, self.decided)
+
+
+@dataclass(frozen=True)
+class FrontDoorQueue:
+    waiting: int
+    in_screening: int
+    overdue: int
+    due_soon: int
+    oldest_received_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseloadDashboard:
+    today: date
+    limit: int
+    workers: list[WorkerLoad]
+    caseload_now: Caseload
+    caseload_months: list[Caseload]
+    risk_mix: list[RiskRow]
+    open_cases: int
+    overdue: list
+    queue: FrontDoorQueue
+    decisions: list[DecisionMonth]
+
+
+def worker_loads(*, today: date, limit: int) -> list[WorkerLoad]:
+    """Open cases each worker holds now, for every case holder in post and anyone holding a case."""
+    held = (
+        Allocation.objects.filter(worker=OuterRef("pk"), ended_at__isnull=True, case__closed_at__isnull=True)
+        .order_by()
+        .values("worker")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    workers = (
+        get_user_model()
+        .objects.filter(is_system=False)
+        .annotate(open_cases=Coalesce(Subquery(held, output_field=IntegerField()), 0))
+        .filter(case_holders_on(today) | Q(open_cases__gt=0))
+        .order_by("-open_cases", "first_name", "last_name", "pk")
+    )
+    return [WorkerLoad(worker, worker.open_cases, limit) for worker in workers]
+
+
+def risk_mix(settings: ServiceSettings) -> tuple[list[RiskRow], int]:
+    """Open CATE cases by their current risk level (the panel's decision where there is one)."""
+    counts = dict(
+        Case.objects.filter(closed_at__isnull=True, open_to__in=CATE_OPEN_TO)
+        .order_by()
+        .values_list("current_risk_level")
+        .annotate(n=Count("id"))
+    )
+    total = sum(counts.values())
+    colours = settings["rag_mapping"]
+    rows = [
+        RiskRow(
+            level.value,
+            level.label,
+            colours.get(level.value, ""),
+            counts.get(level.value, 0),
+            figures.percent(counts.get(level.value, 0), total),
+        )
+        for level in reversed(RISK_ORDER)
+    ]
+    unassessed = total - sum(row.count for row in rows)
+    rows.append(RiskRow("", "Not assessed yet", "", unassessed, figures.percent(unassessed, total)))
+    return rows, total
+
+
+def front_door_queue(*, now: datetime) -> FrontDoorQueue:
+    soon = now + REGISTRY["contact_decision"].soon
+    waiting = Contact.objects.filter(
+        status__in=(ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
+    ).aggregate(
+        waiting=Count("id", filter=Q(status=ContactStatus.AWAITING_SCREENING)),
+        in_screening=Count("id", filter=Q(status=ContactStatus.IN_SCREENING)),
+        overdue=Count("id", filter=Q(decision_due_at__lt=now)),
+        due_soon=Count("id", filter=Q(decision_due_at__gte=now, decision_due_at__lte=soon)),
+        oldest=Min("received_at"),
+    )
+    return FrontDoorQueue(
+        waiting["waiting"], waiting["in_screening"], waiting["overdue"], waiting["due_soon"], waiting["oldest"]
+    )
+
+
+def decisions_by_month(*, today: date) -> list[DecisionMonth]:
+    """Contacts decided in each of the last 12 months (this one included) and how many out of time."""
+    first = twelve_months_from(today)
+    rows = (
+        Contact.objects.filter(status=ContactStatus.DECIDED, decided_at__gte=clock.start_of_local_day(first))
+        .annotate(month=TruncMonth("decided_at", tzinfo=clock.LONDON))
+        .order_by()
+        .values("month")
+        .annotate(decided=Count("id"), late=Count("id", filter=Q(decided_at__gt=F("decision_due_at"))))
+    )
+    found = {row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row for row in rows}
+    months = [clock.add_months_to_date(first, n) for n in range(12)]
+    return [
+        DecisionMonth(month, found.get(month, {}).get("decided", 0), found.get(month, {}).get("late", 0))
+        for month in months
+    ]
+
+
+def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None) -> CaseloadDashboard:
+    """Everything the team leader's and group manager's dashboard shows: a fixed number of queries
+    however many cases there are."""
+    settings = settings or service_settings()
+    today = clock.local_date(now)
+    limit = settings["caseload_limit"]
+    months = figures.month_ends(today, 24)
+    loads = caseloads_on([*months, today])
+    mix, open_cases = risk_mix(settings)
+    return CaseloadDashboard(
+        today=today,
+        limit=limit,
+        workers=worker_loads(today=today, limit=limit),
+        caseload_now=loads[today],
+        caseload_months=[loads[day] for day in months],
+        risk_mix=mix,
+        open_cases=open_cases,
+        overdue=overdue_counts(now=now, settings=settings),
+        queue=front_door_queue(now=now),
+        decisions=decisions_by_month(today=today),
+    )
