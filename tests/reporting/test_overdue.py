@@ -33,6 +33,8 @@ def _plan(case, **kwargs):
         ("risks", "keeping_safe", "who_does_what", "key_worker", "out_of_hours_contacts", "young_person_involvement",
          "young_person_said", "family_involvement", "family_said"), "x",
     )  # fmt: skip
+    if kwargs.get("status") in (SafetyPlanStatus.AGREED, SafetyPlanStatus.SUPERSEDED):
+        kwargs.setdefault("agreed_at", NOW - dt.timedelta(days=90))
     return SafetyPlan.objects.create(case=case, author=UserFactory(), **fields, **kwargs)
 
 
@@ -108,13 +110,17 @@ BUILDERS = {
         _plan(CaseFactory(), number=1, status=SafetyPlanStatus.SUPERSEDED, review_due_on=TODAY - dt.timedelta(1)),
     ),
     "action": lambda: (
-        Action.objects.create(description="x", owner_agency=Agency.objects.first(), due_on=TODAY - dt.timedelta(1)),
-        Action.objects.create(description="x", owner_agency=Agency.objects.first(), due_on=TODAY),
+        Action.objects.create(description="x", owner_agency=Agency.objects.first(), owner_name="Duty officer",
+                              due_on=TODAY - dt.timedelta(1)),
+        Action.objects.create(description="x", owner_agency=Agency.objects.first(), owner_name="Duty officer",
+                              due_on=TODAY),
         Action.objects.create(
             description="x",
             owner_agency=Agency.objects.first(),
+            owner_name="Duty officer",
             due_on=TODAY - dt.timedelta(1),
             status=ActionStatus.DONE,
+            completed_at=NOW,
         ),
     ),
 }
