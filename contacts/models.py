@@ -332,9 +332,9 @@ class ChildMerge(models.Model):
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField()
     reason = models.TextField()
-    moved = models.JSONField(default=list)
-    filled_fields = models.JSONField(default=dict)
-    target_markers_before = models.JSONField(default=dict)
+    moved = models.JSONField(default=list, blank=True)
+    filled_fields = models.JSONField(default=dict, blank=True)
+    target_markers_before = models.JSONField(default=dict, blank=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

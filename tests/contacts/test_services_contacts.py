@@ -87,7 +87,9 @@ def test_the_decision_is_due_one_working_day_after_receipt(advisor, monkeypatch,
 
 def test_a_contact_needs_a_referrer_unless_anonymous_and_something_about_the_child(advisor):
     with pytest.raises(ValidationError) as caught:
-        services.contact_record(actor=advisor, data=contact_data(referrer_name="", referrer_organisation="", concern=""))
+        services.contact_record(
+            actor=advisor, data=contact_data(referrer_name="", referrer_organisation="", concern="")
+        )
     assert set(caught.value.message_dict) == {"referrer_name", "reported_child_name", "concern"}
     contact = services.contact_record(
         actor=advisor,
@@ -161,7 +163,9 @@ def test_information_and_advice_records_what_was_given(screener):
 def test_early_help_names_agency_and_service_and_sets_a_follow_up(screener, monkeypatch):
     decided_at = dt.datetime(2026, 12, 17, 10, 0, tzinfo=LONDON)
     freeze(monkeypatch, decided_at)
-    contact = ContactFactory(received_at=decided_at - dt.timedelta(hours=2), decision_due_at=decided_at + dt.timedelta(hours=1))
+    contact = ContactFactory(
+        received_at=decided_at - dt.timedelta(hours=2), decision_due_at=decided_at + dt.timedelta(hours=1)
+    )
     ThresholdAssessmentFactory(contact=contact)
     agency = Agency.objects.get(name="Children's Services")
     with pytest.raises(ValidationError) as caught:
@@ -221,9 +225,7 @@ def test_a_referral_to_cate_is_announced_inside_the_decision_transaction(screene
         with pytest.raises(ValidationError) as caught:
             services.contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY)
         assert "refer_to" in caught.value.message_dict
-        services.contact_decide(
-            contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_cate=True
-        )
+        services.contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_cate=True)
     finally:
         contact_referred_to_cate.disconnect(receiver)
     assert heard == [(Contact, contact.pk, ContactStatus.DECIDED, screener, True)]
@@ -277,7 +279,9 @@ def test_only_a_screener_decides(personas):
 
 
 def test_a_decision_needs_the_threshold_assessment_and_a_child_for_referrals(screener):
-    contact = ContactFactory(child=None, reported_child_name="Jay", decision_due_at=timezone.now() + dt.timedelta(hours=1))
+    contact = ContactFactory(
+        child=None, reported_child_name="Jay", decision_due_at=timezone.now() + dt.timedelta(hours=1)
+    )
     with pytest.raises(ValidationError) as caught:
         services.contact_decide(contact=contact, actor=screener, outcome=Outcome.INFORMATION_ADVICE, outcome_detail="x")
     assert "Record the threshold assessment before deciding." in caught.value.messages
