@@ -599,13 +599,15 @@ class AnonymousReferralForm(GovukForm):
             self.spam_reason = "honeypot"
         else:
             try:
-                started = signing.loads(
-                    self.data.get(self.STARTED) or "", salt=_TIMESTAMP_SALT, max_age=limits.anonymous_form_max_age()
-                )
-                if time.time() - float(started) < limits.anonymous_form_min_seconds():
-                    self.spam_reason = "too_fast"
+                started = float(signing.loads(self.data.get(self.STARTED) or "", salt=_TIMESTAMP_SALT))
             except (signing.BadSignature, TypeError, ValueError):
                 self.spam_reason = "no_timestamp"
+            else:
+                elapsed = time.time() - started
+                if elapsed < limits.anonymous_form_min_seconds():
+                    self.spam_reason = "too_fast"
+                elif elapsed > limits.anonymous_form_max_age().total_seconds():
+                    self.spam_reason = "expired"
         if self.spam_reason:
             raise forms.ValidationError(
                 "We could not send your report. Check your answers, then select 'Send report' again.",
