@@ -88,6 +88,14 @@ def _transition(contact: Contact, new_status: str) -> None:
     contact.status = new_status
 
 
+def _lock_active_child(child: Child) -> Child:
+    """Re-read the child under lock (a merge holds it) and refuse one merged in the meantime."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.status != RecordStatus.ACTIVE:
+        raise ValidationError("This child's record has been merged: choose the record it was merged into.")
+    return child
+
+
 def _require_open(contact: Contact, doing: str) -> None:
     if not contact.is_open:
         raise TransitionNotAllowed(f"This contact is {contact.get_status_display().lower()}: you cannot {doing}.")
@@ -474,10 +482,10 @@ def contact_record(*, actor, data: dict[str, Any], child: Child | None = None) -
     _require(actor, ADD_CONTACT, "You cannot record contacts.")
     if child is not None:
         _require_visible_child(actor, child)
-        if child.status != RecordStatus.ACTIVE:
-            raise ValidationError("This child's record has been merged: choose the record it was merged into.")
     data = _validate_contact_data(data, has_child=child is not None)
     with transaction.atomic():
+        if child is not None:
+            child = _lock_active_child(child)
         contact = Contact(
             reference=new_contact_reference(),
             child=child,
@@ -518,8 +526,7 @@ def contact_link_child(*, contact: Contact, child: Child, actor, expected_versio
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         check_version(contact, expected_version)
         _require_open(contact, "change the child")
-        if child.status != RecordStatus.ACTIVE:
-            raise ValidationError("This child's record has been merged: choose the record it was merged into.")
+        child = _lock_active_child(child)
         if contact.child_id == child.pk:
             return contact
         contact.child = child

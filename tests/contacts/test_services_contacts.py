@@ -298,3 +298,35 @@ def test_link_a_child_to_an_anonymous_contact(screener):
     contact = services.contact_link_child(contact=contact, child=child, actor=screener, expected_version=1)
     assert contact.child == child
     assert contact.history.latest().history_change_reason == f"Contact linked to child {child.pk}"
+
+
+def test_a_child_merged_meanwhile_cannot_be_given_a_contact(advisor, screener):
+    child, kept = ChildFactory(), ChildFactory()
+    stale = type(child).objects.get(pk=child.pk)  # read before the merge
+    services.child_merge(source=child, target=kept, actor=screener, reason="Same child")
+    with pytest.raises(ValidationError, match="has been merged"):
+        services.contact_record(actor=advisor, data=contact_data(), child=stale)
+    contact = ContactFactory(child=None, reported_child_name="Jay")
+    with pytest.raises(ValidationError, match="has been merged"):
+        services.contact_link_child(contact=contact, child=stale, actor=advisor)
+    assert not Contact.objects.filter(child=child).exists()
+
+
+def test_correcting_a_contact_recomputes_the_due_time_and_keeps_the_reason(advisor, monkeypatch):
+    received = dt.datetime(2026, 4, 1, 9, 0, tzinfo=LONDON)  # Wednesday before Easter
+    freeze(monkeypatch, received + dt.timedelta(days=1, hours=2))
+    contact = services.contact_record(actor=advisor, data=contact_data(received_at=received), child=ChildFactory())
+    assert contact.decision_due_at == dt.datetime(2026, 4, 2, 9, 0, tzinfo=LONDON)
+    data = contact_data(received_at=received + dt.timedelta(days=1), concern="Corrected wording")
+    contact = services.contact_update(
+        contact=contact, actor=advisor, data=data, reason="Received a day later", expected_version=1
+    )
+    assert contact.decision_due_at == dt.datetime(2026, 4, 7, 9, 0, tzinfo=LONDON)  # over Easter
+    latest = contact.history.latest()
+    assert (latest.history_user, latest.history_change_reason, latest.concern) == (
+        advisor,
+        "Received a day later",
+        "Corrected wording",
+    )
+    with pytest.raises(StaleRecord):
+        services.contact_update(contact=contact, actor=advisor, data=data, reason="x", expected_version=1)

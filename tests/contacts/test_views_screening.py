@@ -370,3 +370,31 @@ def test_the_screening_page_shows_open_cases_from_other_apps(screener, client_fo
 
 def test_outcome_choices_are_the_three_of_the_design():
     assert [o.value for o in Outcome] == ["information_advice", "early_help", "cate_or_statutory"]
+
+
+def test_correcting_a_contact_that_someone_else_changed_loses_nothing_typed(advisor, screener, client_for):
+    contact = ContactFactory()
+    url = reverse("contacts:contact_edit", args=[contact.pk])
+    data = {
+        **received_parts(contact.received_at),
+        "channel": contact.channel,
+        "source": contact.source,
+        "referrer_name": "Designated safeguarding lead",
+        "concern": "My corrected wording",
+        "reason": "Typo",
+        "version": contact.version,
+    }
+    services_assign = client_for(screener).post(
+        reverse("contacts:contact_assign", args=[contact.pk]), {"version": contact.version}
+    )
+    assert services_assign.status_code == 302
+    response = client_for(advisor).post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Someone else changed this record" in html
+    assert "My corrected wording" in html
+    contact.refresh_from_db()
+    assert contact.concern != "My corrected wording"
+    data["version"] = contact.version
+    assert client_for(advisor).post(url, data).status_code == 302
+    contact.refresh_from_db()
+    assert contact.concern == "My corrected wording" and contact.history.latest().history_change_reason == "Typo"
