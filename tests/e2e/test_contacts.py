@@ -166,3 +166,89 @@ def test_anonymous_referral_to_decision(browser, live_server, demo_users, quick_
     contact = Contact.objects.get(reference=reference)
     assert (contact.status, contact.refer_to_cate, contact.child.last_name) == ("decided", True, "Demotest")
     screener.context.close()
+
+
+def test_every_other_front_door_page_passes_axe(browser, live_server, demo_users):
+    """The pages the journey does not pass through, with the demo data in them."""
+    import io
+
+    from contacts import services
+    from contacts.demo import seed_demo
+    from contacts.models import Child, ChildMerge, EarlyHelpFollowUp
+    from core.models import User
+
+    seed_demo(io.StringIO())
+    screener = User.objects.get(username="screener")
+    alpha = Child.objects.get(legacy_key="demo-child-alpha")
+    bravo = Child.objects.get(legacy_key="demo-child-bravo")
+    duplicate = services.child_create(
+        actor=screener,
+        data={"first_name": "Alfa", "last_name": "Demochild", "date_of_birth": alpha.date_of_birth},
+        confirmed_not_duplicate=True,
+    )
+    follow_up = EarlyHelpFollowUp.objects.filter(completed_at__isnull=True).first()
+    contact = Contact.objects.get(legacy_key="demo-contact-overdue")
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, locale="en-GB", timezone_id="Europe/London"
+    )
+    page = context.new_page()
+    sign_in(page, "screener", demo_users["password"])
+    pages = [
+        ("/front-door/contacts/", "Contacts"),
+        ("/front-door/contacts/?text=Demochild&status=decided", "Contacts"),
+        ("/front-door/contacts/new/", "Record a contact"),
+        (f"/front-door/contacts/new/?child={bravo.pk}", "Record a contact"),
+        (f"/front-door/contacts/{contact.pk}/", contact.reference),
+        (f"/front-door/contacts/{contact.pk}/edit/", f"Correct contact {contact.reference}"),
+        (f"/front-door/contacts/{contact.pk}/entered-in-error/", "Mark as entered in error"),
+        ("/front-door/follow-ups/", "Early-help follow-ups"),
+        ("/front-door/follow-ups/?state=done", "Early-help follow-ups"),
+        (f"/front-door/follow-ups/{follow_up.pk}/", "Follow up the early-help referral"),
+        ("/front-door/children/?name=Alfa+Demochild", "Find a child"),
+        (f"/front-door/children/{alpha.pk}/", "Alpha Demochild"),
+        (f"/front-door/children/{alpha.pk}/edit/", "Change Alpha Demochild's record"),
+        (f"/front-door/children/{alpha.pk}/merge/", "Merge with a duplicate record"),
+        (f"/front-door/children/{alpha.pk}/merge/?other={duplicate.pk}", "Merge two child records"),
+        ("/front-door/enquiries/", "Multi-agency child enquiries"),
+        ("/front-door/merges/", "Merged child records"),
+    ]
+    for url, heading in pages:
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe_check(page)
+    # Error states: the duplicate warning and a form with every error.
+    page.goto("/front-door/children/new/")
+    page.get_by_label("First name").fill("Alpha")
+    page.get_by_label("Last name").fill("Demochild")
+    page.get_by_role("button", name="Add the child").click()
+    expect(page.locator("main")).to_contain_text("This child may already be in the index")
+    axe_check(page)
+    page.goto("/front-door/contacts/new/")
+    page.get_by_role("button", name="Record the contact").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    axe_check(page)
+    # The merge itself, then the administrator's view of it.
+    page.goto(f"/front-door/children/{alpha.pk}/merge/?other={duplicate.pk}")
+    page.get_by_role("radio", name=re.compile("Keep Alpha Demochild")).check()
+    page.get_by_label("Why are these records the same child?").fill("Same girl, name misspelt")
+    page.get_by_role("button", name="Merge the records").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Records merged")
+    axe_check(page)
+    context.close()
+    admin_context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    admin = admin_context.new_page()
+    sign_in(admin, "admin", demo_users["password"])
+    merge = ChildMerge.objects.get()
+    admin.goto("/front-door/merges/")
+    axe_check(admin)
+    admin.goto(f"/front-door/merges/{merge.pk}/")
+    expect(admin.get_by_role("heading", level=1)).to_have_text(f"Merge {merge.pk}")
+    axe_check(admin)
+    admin.get_by_role("button", name="Reverse the merge").click()
+    expect(admin).to_have_title(re.compile(r"^Error: "))
+    axe_check(admin)
+    admin.get_by_label("Why is the merge being reversed?").fill("Two different girls")
+    admin.get_by_role("button", name="Reverse the merge").click()
+    expect(admin.locator("main")).to_contain_text("Reversed")
+    axe_check(admin)
+    admin_context.close()
