@@ -8,7 +8,11 @@ class ContactsConfig(AppConfig):
     @property
     def nav_items(self):
         from core.navigation import NavItem
+        from core.roles import Role
 
         from .permissions import LANDING_ROLES
 
-        return (NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),)
+        return (
+            NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),
+            NavItem("Merged child records", "contacts:merge_list", frozenset({Role.ADMINISTRATOR}), order=90),
+        )

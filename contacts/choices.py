@@ -126,3 +126,28 @@ class Outcome(models.TextChoices):
 class MaceStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+# The order of levels, for "the highest factor" (not present ranks below Universal).
+FACTOR_RANK: dict[str, int] = {
+    FactorLevel.NOT_PRESENT: 0,
+    FactorLevel.UNIVERSAL: 1,
+    FactorLevel.VULNERABLE: 2,
+    FactorLevel.COMPLEX: 3,
+    FactorLevel.ACUTE: 4,
+}
+THRESHOLD_RANK: dict[str, int] = {
+    ThresholdLevel.UNIVERSAL: 1,
+    ThresholdLevel.VULNERABLE: 2,
+    ThresholdLevel.COMPLEX: 3,
+    ThresholdLevel.ACUTE: 4,
+}
+
+
+def highest_threshold_of(factor_levels) -> str:
+    """The threshold level matching the highest factor level (Universal when none is present)."""
+    rank = max((FACTOR_RANK[FactorLevel(level)] for level in factor_levels), default=0)
+    for level, level_rank in THRESHOLD_RANK.items():
+        if level_rank == max(rank, 1):
+            return level
+    raise AssertionError("unreachable")

@@ -1,9 +1,11 @@
 """The front door: the child index, contacts, threshold assessments, MACE and follow-ups."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import Agency, VersionedModel
@@ -95,6 +97,10 @@ class Child(VersionedModel):
             models.Index(fields=["last_name", "first_name"], name="contacts_child_name_idx"),
             models.Index(fields=["date_of_birth"], name="contacts_child_dob_idx"),
         ]
+        permissions = [
+            ("merge_child", "Can merge duplicate child records"),
+            ("reverse_child_merge", "Can reverse a merge of child records"),
+        ]
 
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip() or self.known_as or "Name not known"
@@ -103,9 +109,26 @@ class Child(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("contacts:child_detail", args=[self.pk])
 
+    def clean(self):
+        errors = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = "Date of birth must be today or in the past"
+        if self.date_of_birth and self.estimated_age is not None:
+            errors["estimated_age"] = "Leave the estimated age empty when you know the date of birth"
+        if self.attendance_percent is not None and not self.attendance_recorded_on:
+            errors["attendance_recorded_on"] = "Enter the date of the attendance figure"
+        if self.placing_authority and not self.in_care:
+            errors["placing_authority"] = "Only a child in care has a placing authority"
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.known_as or "Name not known"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RecordStatus.ACTIVE
 
 
 class Contact(VersionedModel):
@@ -142,16 +165,20 @@ class Contact(VersionedModel):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    assigned_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_detail = models.TextField(blank=True, help_text="What was given, or why this outcome.")
     early_help_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     early_help_service = models.CharField(max_length=200, blank=True)
+    refer_to_cate = models.BooleanField("referred to CATE", default=False)
+    refer_to_statutory = models.BooleanField("referred to statutory safeguarding", default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late_decision_reason = models.TextField(blank=True)
+    entered_in_error_reason = models.TextField(blank=True)
     legacy_key = models.CharField(max_length=64, blank=True)
     history = HistoricalRecords()
 
@@ -164,6 +191,12 @@ class Contact(VersionedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="decided") | ~models.Q(outcome=""),
                 name="contacts_contact_decided_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="cate_or_statutory")
+                | models.Q(refer_to_cate=True)
+                | models.Q(refer_to_statutory=True),
+                name="contacts_contact_referral_names_destination",
             ),
         ]
         indexes = [
@@ -179,6 +212,17 @@ class Contact(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:contact_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
+
+    @property
+    def child_description(self) -> str:
+        """The child as the record names them, or as the referrer described them."""
+        if self.child_id:
+            return self.child.full_name
+        return self.reported_child_name or "Child not identified"
 
 
 class ThresholdAssessment(VersionedModel):
@@ -216,6 +260,9 @@ class MaceRequest(VersionedModel):
     def __str__(self) -> str:
         return f"MACE {self.pk} on {self.contact}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:mace_detail", args=[self.pk])
+
 
 class MaceRecipient(models.Model):
     request = models.ForeignKey(MaceRequest, on_delete=models.PROTECT, related_name="recipients")
@@ -244,6 +291,8 @@ class MaceEntry(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "MACE entries"
+        indexes = [models.Index(fields=["request", "agency"], name="contacts_mace_entry_agency_idx")]
+        permissions = [("view_all_mace_entries", "Can see every agency's entries in a MACE")]
 
     def __str__(self) -> str:
         return f"{self.agency} entry on {self.request}"
@@ -264,3 +313,65 @@ class EarlyHelpFollowUp(VersionedModel):
 
     def __str__(self) -> str:
         return f"Follow-up of {self.contact}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+
+class ChildMerge(models.Model):
+    """Two child records found to be one child: every record linked to `source` moved to `target`.
+
+    `moved` lists what moved ([{"model": "app_label.model", "field": "child", "pks": [...]}]) and
+    `filled_fields` the details of the kept record that were empty and were filled from the other,
+    so that an administrator can reverse the merge exactly.
+    """
+
+    source = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    reason = models.TextField()
+    moved = models.JSONField(default=list, blank=True)
+    filled_fields = models.JSONField(default=dict, blank=True)
+    target_markers_before = models.JSONField(default=dict, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversal_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="contacts_merge_two_records"),
+            models.UniqueConstraint(
+                fields=["source"], condition=models.Q(reversed_at__isnull=True), name="contacts_merge_source_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge {self.pk}: child {self.source_id} into child {self.target_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:merge_detail", args=[self.pk])
+
+    @property
+    def moved_count(self) -> int:
+        return sum(len(group["pks"]) for group in self.moved)
+
+
+class AnonymousFormAttempt(models.Model):
+    """One sending of the public form, for the per-address limit. The address is kept only as a
+    keyed hash (HMAC with the secret key), so the reporter stays anonymous; old rows are pruned."""
+
+    address_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    accepted = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "at"], name="contacts_anon_attempt_idx")]
+
+    def __str__(self) -> str:
+        return f"Attempt at {self.at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,54 @@
-"""Reads of the front door, filtered by what the user may see."""
+"""Reads of the front door, filtered by what the user may see.
 
-from django.db.models import Q, QuerySet
+A record the user may not see answers 404 like one that does not exist. Partner agency
+practitioners see only the MACE requests sent to their agency and only their agency's entries
+(`001:L1389-1394`); every list, search, detail and export of MACE records goes through
+`mace_requests_visible_to` and `mace_entries_visible_to`.
+"""
 
-from .choices import RecordStatus
-from .models import Child
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from django.conf import settings as django_settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from core import clock
+from core.clock import Duration, Unit
+from core.selectors import ServiceSettings
+from core.timescales import REGISTRY
+
+from . import search
+from .choices import ContactStatus, RecordStatus
+from .models import (
+    AnonymousFormAttempt,
+    Child,
+    ChildMerge,
+    Contact,
+    EarlyHelpFollowUp,
+    MaceEntry,
+    MaceRecipient,
+    MaceRequest,
+)
+from .permissions import (
+    ADD_MACE_ENTRY,
+    VIEW_ALL_MACE_ENTRIES,
+    VIEW_CHILD,
+    VIEW_CHILD_MERGE,
+    VIEW_CONTACT,
+    VIEW_FOLLOW_UP,
+    VIEW_MACE,
+    VIEW_MACE_ENTRIES,
+)
+
+OPEN_CONTACT_STATUSES = (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
+
+# --- Children ------------------------------------------------------------------------------
 
 
 def children_visible_to(user) -> QuerySet[Child]:
@@ -21,3 +66,387 @@ def children_visible_to(user) -> QuerySet[Child]:
 
 def active_children_visible_to(user) -> QuerySet[Child]:
     return children_visible_to(user).filter(status=RecordStatus.ACTIVE)
+
+
+def child_list_for_user(user) -> QuerySet[Child]:
+    """The child index as this user may read it (front-door staff only)."""
+    if not user.is_authenticated or not user.has_perm(VIEW_CHILD):
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=children_visible_to(user).values("pk"))
+
+
+def child_get_for_user(user, pk: int) -> Child:
+    return get_object_or_404(child_list_for_user(user).select_related("merged_into", "created_by"), pk=pk)
+
+
+def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:
+    """Active children matching every given criterion, best name matches first."""
+    if query.is_empty:
+        return Child.objects.none()
+    return search.apply_query(child_list_for_user(user).filter(status=RecordStatus.ACTIVE), query)
+
+
+@dataclass
+class DuplicateMatch:
+    child: Child
+    reasons: list[str] = field(default_factory=list)
+
+
+def likely_duplicates(
+    user,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    known_as: str = "",
+    date_of_birth: dt.date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> list[DuplicateMatch]:
+    """Active children the user can see who are probably the child being recorded.
+
+    The same NHS number; or a similar first and last name (by spelling or sound) unless both
+    records have dates of birth that differ; with the reasons shown to the user.
+    """
+    children = child_list_for_user(user).filter(status=RecordStatus.ACTIVE)
+    if exclude_pk:
+        children = children.exclude(pk=exclude_pk)
+    matches: dict[int, DuplicateMatch] = {}
+    nhs_number = search.normalise_nhs_number(nhs_number)
+    if nhs_number:
+        for child in children.filter(nhs_number=nhs_number)[:limit]:
+            matches.setdefault(child.pk, DuplicateMatch(child)).reasons.append("Same NHS number")
+    name = f"{first_name} {last_name}".strip() or known_as
+    if search.name_words(name):
+        wanted_postcode = search.normalise_postcode(postcode)
+        for child in search.filter_by_name(children, name).order_by("-name_score", "id")[: limit * 3]:
+            if date_of_birth and child.date_of_birth and child.date_of_birth != date_of_birth:
+                continue
+            match = matches.setdefault(child.pk, DuplicateMatch(child))
+            match.reasons.append("Similar name")
+            if date_of_birth and child.date_of_birth == date_of_birth:
+                match.reasons.append("Same date of birth")
+            if wanted_postcode and search.normalise_postcode(child.postcode) == wanted_postcode:
+                match.reasons.append("Same postcode")
+    ranked = sorted(matches.values(), key=lambda m: (-len(m.reasons), m.child.last_name, m.child.pk))
+    return ranked[:limit]
+
+
+def merges_of_child(child: Child) -> QuerySet[ChildMerge]:
+    return ChildMerge.objects.filter(Q(source=child) | Q(target=child)).select_related("merged_by", "reversed_by")
+
+
+def merge_list_for_user(user) -> QuerySet[ChildMerge]:
+    if not user.is_authenticated or not user.has_perm(VIEW_CHILD_MERGE):
+        return ChildMerge.objects.none()
+    return ChildMerge.objects.select_related("merged_by", "reversed_by").order_by("-merged_at", "-id")
+
+
+def merge_get_for_user(user, pk: int) -> ChildMerge:
+    return get_object_or_404(merge_list_for_user(user), pk=pk)
+
+
+# --- Contacts ------------------------------------------------------------------------------
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    """Contacts front-door staff may read: a contact about a restricted child only for the staff
+    named on the child."""
+    if not user.is_authenticated or not user.has_perm(VIEW_CONTACT):
+        return Contact.objects.none()
+    return Contact.objects.filter(Q(child__isnull=True) | Q(child__in=children_visible_to(user).values("pk")))
+
+
+def contact_get_for_user(user, pk: int) -> Contact:
+    return get_object_or_404(
+        contacts_visible_to(user).select_related(
+            "child",
+            "assigned_to",
+            "recorded_by",
+            "decided_by",
+            "early_help_agency",
+            "threshold_assessment__assessed_by",
+            "follow_up__completed_by",
+        ),
+        pk=pk,
+    )
+
+
+def window_start(now: dt.datetime, duration: Duration) -> dt.datetime:
+    """The start of a look-back period of `duration` ending at `now`."""
+    if duration.unit is Unit.MONTHS:
+        return clock.add_months(now, -duration.amount)
+    if duration.unit is Unit.WEEKS:
+        return clock.add_calendar_days(now, -7 * duration.amount)
+    if duration.unit is Unit.CALENDAR_DAYS:
+        return clock.add_calendar_days(now, -duration.amount)
+    if duration.unit is Unit.CLOCK_HOURS:
+        return now - dt.timedelta(hours=duration.amount)
+    # Working days or hours, counted back generously as calendar time (never fewer days).
+    days = duration.amount if duration.unit is Unit.WORKING_DAYS else -(-duration.amount // 8)
+    return clock.add_calendar_days(now, -(days * 7 // 5 + 4))
+
+
+def with_recent_contact_counts(contacts: QuerySet[Contact], *, since: dt.datetime) -> QuerySet[Contact]:
+    """Annotate `recent_contacts`: the child's contacts received since `since` (0 without a child)."""
+    recent = (
+        Contact.objects.filter(child=OuterRef("child"), received_at__gte=since)
+        .exclude(status=ContactStatus.ENTERED_IN_ERROR)
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return contacts.annotate(
+        recent_contacts=Coalesce(Subquery(recent, output_field=IntegerField()), Value(0)),
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""  # "", awaiting_screening, in_screening
+    assigned: str = ""  # "", "me", "unassigned"
+    due: str = ""  # "", "overdue", "due_soon"
+    concern: str = ""  # "", "cse", "cce", "other"
+    channel: str = ""
+    source: str = ""
+
+
+def _soon(key: str) -> dt.timedelta:
+    return REGISTRY[key].soon
+
+
+def screening_queue(user, *, now: dt.datetime, settings: ServiceSettings, filters: QueueFilters | None = None):
+    """Contacts awaiting a decision, the one due first at the top."""
+    filters = filters or QueueFilters()
+    contacts = contacts_visible_to(user).filter(status__in=OPEN_CONTACT_STATUSES)
+    if filters.status in OPEN_CONTACT_STATUSES:
+        contacts = contacts.filter(status=filters.status)
+    if filters.assigned == "me":
+        contacts = contacts.filter(assigned_to=user)
+    elif filters.assigned == "unassigned":
+        contacts = contacts.filter(assigned_to__isnull=True)
+    if filters.due == "overdue":
+        contacts = contacts.filter(decision_due_at__lt=now)
+    elif filters.due == "due_soon":
+        contacts = contacts.filter(decision_due_at__gte=now, decision_due_at__lte=now + _soon("contact_decision"))
+    concern_fields = {"cse": "cse_concern", "cce": "cce_concern", "other": "other_exploitation_concern"}
+    if filters.concern in concern_fields:
+        contacts = contacts.filter(**{concern_fields[filters.concern]: True})
+    if filters.channel:
+        contacts = contacts.filter(channel=filters.channel)
+    if filters.source:
+        contacts = contacts.filter(source=filters.source)
+    since = window_start(now, settings.duration("repeat_contacts_window"))
+    return (
+        with_recent_contact_counts(contacts, since=since)
+        .select_related("child", "assigned_to")
+        .order_by("decision_due_at", "id")
+    )
+
+
+def screening_queue_counts(user, *, now: dt.datetime) -> dict[str, int]:
+    """How many contacts await a decision: all, overdue, due soon, unassigned, assigned to me."""
+    soon = _soon("contact_decision")
+    return (
+        contacts_visible_to(user)
+        .filter(status__in=OPEN_CONTACT_STATUSES)
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(decision_due_at__lt=now)),
+            due_soon=Count("pk", filter=Q(decision_due_at__gte=now, decision_due_at__lte=now + soon)),
+            unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
+            mine=Count("pk", filter=Q(assigned_to=user.pk)),
+        )
+    )
+
+
+def contact_list(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
+    """Every contact the user can read, newest first, by reference or child's name."""
+    contacts = contacts_visible_to(user)
+    if status:
+        contacts = contacts.filter(status=status)
+    text = (text or "").strip()
+    if text:
+        reference = text.upper()
+        by_name = search.filter_by_name(child_list_for_user(user), text).values("pk")
+        words = search.name_words(text)
+        reported = Q()
+        for word in words:
+            reported &= Q(reported_child_name__icontains=word)
+        contacts = contacts.filter(Q(reference=reference) | Q(child__in=by_name) | (reported if words else Q(pk=None)))
+    return contacts.select_related("child", "assigned_to").order_by("-received_at", "-id")
+
+
+def previous_contacts(contact: Contact) -> QuerySet[Contact]:
+    """The child's other contacts, newest first."""
+    if not contact.child_id:
+        return Contact.objects.none()
+    return (
+        Contact.objects.filter(child_id=contact.child_id)
+        .exclude(pk=contact.pk)
+        .select_related("decided_by")
+        .order_by("-received_at", "-id")
+    )
+
+
+def recent_contact_count(child: Child, *, now: dt.datetime, settings: ServiceSettings) -> int:
+    since = window_start(now, settings.duration("repeat_contacts_window"))
+    return (
+        Contact.objects.filter(child=child, received_at__gte=since)
+        .exclude(status=ContactStatus.ENTERED_IN_ERROR)
+        .count()
+    )
+
+
+# --- MACE ----------------------------------------------------------------------------------
+
+
+def _is_partner(user) -> bool:
+    return user.has_perm(ADD_MACE_ENTRY) and not user.has_perm(VIEW_ALL_MACE_ENTRIES)
+
+
+def mace_requests_visible_to(user) -> QuerySet[MaceRequest]:
+    """Front-door staff see every MACE about a child they can see; a partner only the requests
+    sent to their agency."""
+    if not user.is_authenticated or not user.has_perm(VIEW_MACE):
+        return MaceRequest.objects.none()
+    requests = MaceRequest.objects.filter(contact__child__in=children_visible_to(user).values("pk"))
+    if user.has_perm(VIEW_ALL_MACE_ENTRIES) or user.has_perm(VIEW_CONTACT):
+        return requests
+    if _is_partner(user) and user.agency_id:
+        return requests.filter(recipients__agency_id=user.agency_id)
+    return MaceRequest.objects.none()
+
+
+def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
+    """The screener sees every agency's entries; a partner only their own agency's, in the
+    requests sent to their agency; other staff none."""
+    if not user.is_authenticated:
+        return MaceEntry.objects.none()
+    requests = mace_requests_visible_to(user).values("pk")
+    if user.has_perm(VIEW_ALL_MACE_ENTRIES):
+        return MaceEntry.objects.filter(request__in=requests)
+    if user.has_perm(VIEW_MACE_ENTRIES) and user.agency_id:
+        return MaceEntry.objects.filter(request__in=requests, agency_id=user.agency_id)
+    return MaceEntry.objects.none()
+
+
+def mace_list(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
+    """MACE requests the user can see, open ones due first; searchable by child's name or reference."""
+    requests = mace_requests_visible_to(user)
+    if state in ("open", "closed"):
+        requests = requests.filter(status=state)
+    text = (text or "").strip()
+    if text:
+        matching_children = search.filter_by_name(children_visible_to(user), text).values("pk")
+        requests = requests.filter(Q(contact__reference=text.upper()) | Q(contact__child__in=matching_children))
+    agency_id = user.agency_id if _is_partner(user) else None
+    recipients = MaceRecipient.objects.select_related("agency").order_by("agency__name")
+    if agency_id:
+        recipients = recipients.filter(agency_id=agency_id)
+    return (
+        requests.select_related("contact__child", "requested_by")
+        .prefetch_related(Prefetch("recipients", queryset=recipients))
+        .order_by("status", "due_at", "id")
+    )
+
+
+def mace_request_get_for_user(user, pk: int) -> MaceRequest:
+    return get_object_or_404(
+        mace_requests_visible_to(user).select_related("contact__child", "requested_by"),
+        pk=pk,
+    )
+
+
+def mace_recipients_for_user(user, request: MaceRequest) -> QuerySet[MaceRecipient]:
+    """Which agencies were asked: a partner sees only their own agency's line."""
+    recipients = request.recipients.select_related("agency").order_by("agency__name")
+    if _is_partner(user):
+        return recipients.filter(agency_id=user.agency_id)
+    return recipients
+
+
+def mace_entries_for_request(user, request: MaceRequest) -> QuerySet[MaceEntry]:
+    return (
+        mace_entries_visible_to(user)
+        .filter(request=request)
+        .select_related("agency", "author")
+        .order_by("created_at", "id")
+    )
+
+
+def mace_entries_for_contact(user, contact: Contact) -> QuerySet[MaceEntry]:
+    """Every entry the user may see across the contact's enquiries, in one chronology."""
+    return (
+        mace_entries_visible_to(user)
+        .filter(request__contact=contact)
+        .select_related("agency", "author", "request")
+        .order_by("created_at", "id")
+    )
+
+
+def mace_entries_for_child(user, child: Child) -> QuerySet[MaceEntry]:
+    """The child's complete multi-agency story across every contact (the screener's view)."""
+    return (
+        mace_entries_visible_to(user)
+        .filter(request__contact__child=child)
+        .select_related("agency", "author", "request__contact")
+        .order_by("created_at", "id")
+    )
+
+
+def user_may_respond_to_mace(user, request: MaceRequest) -> bool:
+    return bool(
+        user.has_perm(ADD_MACE_ENTRY)
+        and user.agency_id
+        and request.recipients.filter(agency_id=user.agency_id).exists()
+    )
+
+
+# --- Early-help follow-ups -----------------------------------------------------------------
+
+
+def follow_ups_visible_to(user) -> QuerySet[EarlyHelpFollowUp]:
+    if not user.is_authenticated or not user.has_perm(VIEW_FOLLOW_UP):
+        return EarlyHelpFollowUp.objects.none()
+    return EarlyHelpFollowUp.objects.filter(contact__in=contacts_visible_to(user).values("pk"))
+
+
+def follow_up_list(user, *, now: dt.datetime, state: str = "open") -> QuerySet[EarlyHelpFollowUp]:
+    """Follow-ups of early-help referrals: open (the overdue first), overdue only, or done."""
+    follow_ups = follow_ups_visible_to(user)
+    if state == "open":
+        follow_ups = follow_ups.filter(completed_at__isnull=True)
+    elif state == "overdue":
+        follow_ups = follow_ups.filter(completed_at__isnull=True, due_at__lt=now)
+    elif state == "done":
+        follow_ups = follow_ups.filter(completed_at__isnull=False)
+    order = ["-completed_at", "-id"] if state == "done" else ["due_at", "id"]
+    return follow_ups.select_related(
+        "contact__child", "contact__early_help_agency", "contact__decided_by", "completed_by"
+    ).order_by(*order)
+
+
+def follow_up_get_for_user(user, pk: int) -> EarlyHelpFollowUp:
+    return get_object_or_404(
+        follow_ups_visible_to(user).select_related("contact__child", "contact__early_help_agency"), pk=pk
+    )
+
+
+def overdue_follow_up_count(user, *, now: dt.datetime) -> int:
+    return follow_ups_visible_to(user).filter(completed_at__isnull=True, due_at__lt=now).count()
+
+
+# --- The anonymous online form -------------------------------------------------------------
+
+
+def address_key(address: str | None) -> str:
+    """A keyed hash of the sender's address: enough to count, never enough to identify."""
+    secret = django_settings.SECRET_KEY.encode()
+    return hmac.new(secret, f"anonymous-form:{address or 'unknown'}".encode(), hashlib.sha256).hexdigest()
+
+
+def anonymous_form_attempts_since(address_hash: str, since: dt.datetime) -> QuerySet[AnonymousFormAttempt]:
+    return AnonymousFormAttempt.objects.filter(address_hash=address_hash, at__gte=since)

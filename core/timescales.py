@@ -92,6 +92,7 @@ PANEL = "Risk panel reviews"
 VISITS = "Visits to the child"
 CASELOADS = "Caseloads and risk"
 ALERTS = "Alerts"
+FRONT_DOOR = "Front door"
 
 
 def _d(key, label, amount, unit, *, starts, source="", soon=timedelta(hours=24), group=TIMESCALES):
@@ -267,6 +268,23 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         WD,
         starts="due time",
         group=ALERTS,
+    ),
+    SettingDefinition(
+        "repeat_contacts_alert",
+        "Contacts about one child that raise a repeat-contact alert",
+        FRONT_DOOR,
+        Kind.INTEGER,
+        3,
+        source="three records of the same name raise an alert (001:L1372-1373)",
+    ),
+    _d(
+        "repeat_contacts_window",
+        "Period in which repeat contacts are counted",
+        12,
+        MO,
+        starts="the latest contact, counting back",
+        source="issue 3: three or more contacts in twelve months",
+        group=FRONT_DOOR,
     ),
 )
 

@@ -164,6 +164,12 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cate-pathway@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# The public anonymous referral form (contacts.limits): reports one address may send in the window,
+# and the fewest seconds a person takes to fill it in (quicker is a machine).
+ANONYMOUS_FORM_LIMIT = env.int("ANONYMOUS_FORM_LIMIT", default=5)
+ANONYMOUS_FORM_WINDOW_MINUTES = env.int("ANONYMOUS_FORM_WINDOW_MINUTES", default=60)
+ANONYMOUS_FORM_MIN_SECONDS = env.int("ANONYMOUS_FORM_MIN_SECONDS", default=3)
+
 # Background jobs act as this account.
 SYSTEM_USERNAME = "system"
 

@@ -1,0 +1,80 @@
+"""Factories of the front door (the shared ChildFactory and ContactFactory live in tests/factories.py)."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from contacts.choices import ExploitationFactor, FactorLevel, ThresholdLevel
+from contacts.models import EarlyHelpFollowUp, MaceEntry, MaceRecipient, MaceRequest, ThresholdAssessment
+from tests.factories import AgencyFactory, ChildFactory, ContactFactory, UserFactory
+
+__all__ = [
+    "ChildFactory",
+    "ContactFactory",
+    "EarlyHelpFollowUpFactory",
+    "MaceEntryFactory",
+    "MaceRecipientFactory",
+    "MaceRequestFactory",
+    "ThresholdAssessmentFactory",
+    "factor_levels",
+]
+
+
+def factor_levels(default: str = FactorLevel.NOT_PRESENT, **levels) -> dict:
+    """The ten factors at `default`, with some set otherwise: factor_levels(coercion="complex")."""
+    result = {}
+    for factor in ExploitationFactor:
+        level = levels.get(factor.value, default)
+        evidence = "" if level == FactorLevel.NOT_PRESENT else f"Seen: {factor.label.lower()}"
+        result[factor.value] = {"level": level, "evidence": evidence}
+    return result
+
+
+class ThresholdAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThresholdAssessment
+
+    contact = factory.SubFactory(ContactFactory)
+    factors = factory.LazyFunction(lambda: factor_levels(coercion=FactorLevel.COMPLEX))
+    overall_level = ThresholdLevel.COMPLEX
+    assessed_by = factory.SubFactory(UserFactory)
+    assessed_at = factory.LazyFunction(timezone.now)
+
+
+class MaceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaceRequest
+
+    contact = factory.SubFactory(ContactFactory)
+    question = "What do you know of this child?"
+    requested_by = factory.SubFactory(UserFactory)
+    requested_at = factory.LazyFunction(timezone.now)
+    due_at = factory.LazyAttribute(lambda r: r.requested_at + dt.timedelta(hours=4))
+
+
+class MaceRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaceRecipient
+
+    request = factory.SubFactory(MaceRequestFactory)
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class MaceEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaceEntry
+
+    request = factory.SubFactory(MaceRequestFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    author = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    information = factory.Sequence(lambda n: f"Agency information {n}")
+
+
+class EarlyHelpFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EarlyHelpFollowUp
+
+    contact = factory.SubFactory(ContactFactory)
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))

@@ -1,0 +1,146 @@
+"""Who reaches which page of the front door: the persona matrix, 404 for records one may not see."""
+
+import pytest
+from django.urls import reverse
+
+from contacts import services
+from contacts.choices import Outcome
+from core.models import Agency
+
+from .factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+FRONT_DOOR = {"advisor", "screener", "team_leader", "group_manager"}
+WRITERS = {"advisor", "screener"}
+EVERYONE = {
+    "advisor",
+    "screener",
+    "police",
+    "health",
+    "cate_worker",
+    "other_worker",
+    "team_leader",
+    "group_manager",
+    "panel_member",
+    "auditor",
+    "administrator",
+}
+
+
+def expect(ok: set[str], *, forbidden: set[str] = frozenset(), not_found: str = "403") -> dict[str, int]:
+    """200 for `ok`; 403 for `forbidden`; everyone else 403 (a page) or 404 (a record they may not see)."""
+    other = 404 if not_found == "404" else 403
+    return {name: 200 if name in ok else 403 if name in forbidden else other for name in EVERYONE}
+
+
+@pytest.fixture
+def records(personas, screener):
+    child = ChildFactory()
+    contact = ContactFactory(child=child)
+    ThresholdAssessmentFactory(contact=contact)
+    mace = services.mace_request_send(
+        contact=contact, actor=screener, agencies=Agency.objects.filter(name="Police"), question="What do you know?"
+    )
+    services.mace_entry_add(request=mace, actor=personas["police"], information="Police information")
+    decided = ContactFactory(child=child)
+    ThresholdAssessmentFactory(contact=decided)
+    services.contact_decide(
+        contact=decided,
+        actor=screener,
+        outcome=Outcome.EARLY_HELP,
+        early_help_agency=Agency.objects.get(name="Health"),
+        early_help_service="School nurse",
+    )
+    other = ChildFactory(first_name="Another")
+    merge = services.child_merge(source=other, target=ChildFactory(), actor=screener, reason="Same child")
+    return {"child": child, "contact": contact, "mace": mace, "follow_up": decided.follow_up, "merge": merge}
+
+
+PAGES = [
+    ("contacts:index", None, expect(FRONT_DOOR | {"police", "health"})),
+    ("contacts:queue", None, expect(FRONT_DOOR)),
+    ("contacts:contact_list", None, expect(FRONT_DOOR)),
+    ("contacts:child_search", None, expect(FRONT_DOOR)),
+    ("contacts:follow_up_list", None, expect(FRONT_DOOR)),
+    ("contacts:mace_list", None, expect(FRONT_DOOR | {"police", "health"})),
+    ("contacts:contact_create", None, expect(WRITERS)),
+    ("contacts:child_create", None, expect(WRITERS)),
+    ("contacts:merge_list", None, expect({"screener", "administrator"})),
+    ("contacts:contact_detail", "contact", expect(FRONT_DOOR, not_found="404")),
+    ("contacts:contact_edit", "contact", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
+    (
+        "contacts:contact_link_child",
+        "contact",
+        expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404"),
+    ),
+    ("contacts:contact_entered_in_error", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:threshold_assess", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:mace_create", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:contact_decide", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:mace_detail", "mace", expect(FRONT_DOOR | {"police"}, not_found="404")),
+    (
+        "contacts:mace_export",
+        "mace",
+        expect({"screener", "police"}, forbidden={"advisor", "team_leader", "group_manager"}, not_found="404"),
+    ),
+    ("contacts:follow_up_complete", "follow_up", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:child_detail", "child", expect(FRONT_DOOR, not_found="404")),
+    ("contacts:child_edit", "child", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
+    ("contacts:child_merge", "child", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:merge_detail", "merge", expect({"screener", "administrator"}, not_found="404")),
+    ("contacts:anonymous_referral", None, expect(EVERYONE)),
+]
+
+
+@pytest.mark.parametrize(("url_name", "record", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_persona_matrix(personas, client_for, records, url_name, record, expected):
+    url = reverse(url_name, args=[records[record].pk] if record else [])
+    for name, user in personas.items():
+        response = client_for(user).get(url)
+        assert response.status_code == expected[name], (url_name, name, response.status_code)
+    signed_out = client_for(None).get(url)
+    if url_name == "contacts:anonymous_referral":
+        assert signed_out.status_code == 200
+    else:
+        assert signed_out.status_code == 302 and signed_out["Location"].startswith(reverse("core:login"))
+
+
+def test_outsider_gets_404_for_a_record_and_for_one_that_does_not_exist(personas, client_for, records):
+    """A CATE worker, the auditor and partners cannot tell a contact that exists from one that does not."""
+    for name in ("cate_worker", "auditor", "police", "administrator"):
+        client = client_for(personas[name])
+        real = client.get(reverse("contacts:contact_detail", args=[records["contact"].pk]))
+        missing = client.get(reverse("contacts:contact_detail", args=[999999]))
+        assert real.status_code == missing.status_code == 404, name
+
+
+def test_a_restricted_child_is_404_even_for_a_manager_not_named_on_it(personas, client_for):
+    child = ChildFactory(is_restricted=True)
+    child.restricted_to.add(personas["screener"])
+    contact = ContactFactory(child=child)
+    for name, status in (("screener", 200), ("group_manager", 404), ("advisor", 404)):
+        client = client_for(personas[name])
+        assert client.get(reverse("contacts:child_detail", args=[child.pk])).status_code == status, name
+        assert client.get(reverse("contacts:contact_detail", args=[contact.pk])).status_code == status, name
+
+
+def test_posts_are_refused_to_those_who_may_not(personas, client_for, records):
+    contact = records["contact"]
+    for name in ("advisor", "team_leader", "group_manager"):
+        response = client_for(personas[name]).post(reverse("contacts:contact_assign", args=[contact.pk]))
+        assert response.status_code == 403, name
+    for name in ("cate_worker", "police", "auditor"):
+        response = client_for(personas[name]).post(reverse("contacts:contact_assign", args=[contact.pk]))
+        assert response.status_code == 404, name
+    response = client_for(personas["health"]).post(
+        reverse("contacts:mace_entry_create", args=[records["mace"].pk]), {"information": "Health info"}
+    )
+    assert response.status_code == 404
+    response = client_for(personas["police"]).post(reverse("contacts:mace_close", args=[records["mace"].pk]))
+    assert response.status_code == 403
+    response = client_for(personas["screener"]).post(
+        reverse("contacts:merge_detail", args=[records["merge"].pk]), {"reason": "x"}
+    )
+    assert response.status_code == 403
+    assert client_for(None).post(reverse("contacts:contact_assign", args=[contact.pk])).status_code == 302
