@@ -420,6 +420,12 @@ class _Importer:
                     "attendance_percent": record["attendance_percent"],
                 },
             )
+            # The previous system gives the latest attendance figure without its date: it is dated
+            # the day it was imported (the day this service learnt it), and only when it changes.
+            if record["attendance_percent"] is None:
+                changed += _assign(child, {"attendance_recorded_on": None})
+            elif "attendance_percent" in changed or child.attendance_recorded_on is None:
+                changed += _assign(child, {"attendance_recorded_on": clock.local_date(self.now)})
             if self._save(record, child, created=created, changed=changed):
                 self.children[record["key"]] = child
 
@@ -434,8 +440,22 @@ class _Importer:
             number += 1
             yield f"{prefix}{number:0{width}d}"
 
+    def _referral_destinations(self) -> dict[str, tuple[bool, bool]]:
+        """Where each contact referred to CATE and/or statutory safeguarding went, from the cases the
+        document opens from it; a referral with no case in the document counts as to CATE."""
+        destinations: dict[str, tuple[bool, bool]] = {}
+        for case in self.records["cases"]:
+            if case.values.get("contact"):
+                cate, statutory = destinations.get(case["contact"], (False, False))
+                destinations[case["contact"]] = (
+                    cate or case["open_to"] in (OpenTo.CATE, OpenTo.BOTH),
+                    statutory or case["open_to"] in (OpenTo.STATUTORY, OpenTo.BOTH),
+                )
+        return destinations
+
     def _write_contacts(self) -> None:
         references = self._next_reference(Contact, CONTACT_REFERENCE_PREFIX, 6)
+        destinations = self._referral_destinations()
         for record in self.records["contacts"]:
             contact = self.contacts.get(record["key"])
             created = contact is None
@@ -465,6 +485,10 @@ class _Importer:
                     "cse_concern": record["cse_concern"],
                     "enquiry_on_open_case": record["enquiry_on_open_case"],
                     "outcome": outcome,
+                    "refer_to_cate": outcome == Outcome.CATE_OR_STATUTORY
+                    and destinations.get(record["key"], (True, False))[0],
+                    "refer_to_statutory": outcome == Outcome.CATE_OR_STATUTORY
+                    and destinations.get(record["key"], (True, False))[1],
                     "decided_at": record["decided_at"],
                     "status": status,
                     "decision_due_at": self.settings.due("contact_decision", record["received_at"]),
