@@ -110,10 +110,15 @@ BUILDERS = {
         _plan(CaseFactory(), number=1, status=SafetyPlanStatus.SUPERSEDED, review_due_on=TODAY - dt.timedelta(1)),
     ),
     "action": lambda: (
-        Action.objects.create(description="x", owner_agency=Agency.objects.first(), owner_name="Duty officer",
-                              due_on=TODAY - dt.timedelta(1)),
-        Action.objects.create(description="x", owner_agency=Agency.objects.first(), owner_name="Duty officer",
-                              due_on=TODAY),
+        Action.objects.create(
+            description="x",
+            owner_agency=Agency.objects.first(),
+            owner_name="Duty officer",
+            due_on=TODAY - dt.timedelta(1),
+        ),
+        Action.objects.create(
+            description="x", owner_agency=Agency.objects.first(), owner_name="Duty officer", due_on=TODAY
+        ),
         Action.objects.create(
             description="x",
             owner_agency=Agency.objects.first(),
