@@ -29,5 +29,9 @@ class CoreConfig(AppConfig):
         )
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's timescale alert rules (core.alerts) register themselves on import.
+        autodiscover_modules("alert_rules")
         # Every migrate ends by bringing the role groups in line with the permissions in code.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
