@@ -1787,6 +1787,8 @@ def case_reopen(*, case: Case, reason: str, actor, expected_version: int | None 
     with transaction.atomic():
         case = _lock_case(case)
         check_version(case, expected_version)
+        if case.status != CaseStatus.CLOSED:
+            raise TransitionNotAllowed("Only a closed case can be reopened.")
         Child.objects.select_for_update().filter(pk=case.child_id).first()
         live = Case.objects.filter(child_id=case.child_id, status__in=LIVE_CASE_STATUSES).exclude(pk=case.pk).first()
         if live is not None:
