@@ -52,7 +52,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_get_for_user(user, pk: int) -> Case:
     """One case, or 404 for a case that does not exist and for one the user may not see."""
-    return get_object_or_404(cases_visible_to(user).select_related("child", "allocated_worker"), pk=pk)
+    return get_object_or_404(
+        cases_visible_to(user).select_related(
+            "child", "allocated_worker", "classified_by", "opened_by", "closure_proposed_by", "closure_approved_by"
+        ),
+        pk=pk,
+    )
 
 
 # --- Referrals -----------------------------------------------------------------------------
