@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from contacts.selectors import children_visible_to
@@ -99,20 +100,30 @@ def referral_due_state(referral: Referral, *, now: datetime, settings) -> DueSta
 
 # --- Case lists and caseloads --------------------------------------------------------------
 
+
+def _transition_overdue() -> Q:
+    """Live cases past the post-17 transition date without a meeting (IITCSE Rec 11)."""
+    held = TransitionMeeting.objects.filter(case=OuterRef("pk"))
+    return Q(status__in=LIVE_CASE_STATUSES, transition_due_on__lt=timezone.localdate()) & ~Exists(held)
+
+
 CASE_LIST_VIEWS = {
-    "open": ("Open", Q(status=CaseStatus.OPEN)),
-    "unallocated": ("Unallocated", Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True)),
-    "closure_proposed": ("Closure proposed", Q(status=CaseStatus.CLOSURE_PROPOSED)),
-    "closed": ("Closed", Q(status=CaseStatus.CLOSED)),
-    "all": ("All", Q()),
+    "open": ("Open", lambda: Q(status=CaseStatus.OPEN)),
+    "unallocated": ("Unallocated", lambda: Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True)),
+    "closure_proposed": ("Closure proposed", lambda: Q(status=CaseStatus.CLOSURE_PROPOSED)),
+    "transition_overdue": ("Post-17 transition overdue", _transition_overdue),
+    "closed": ("Closed", lambda: Q(status=CaseStatus.CLOSED)),
+    "all": ("All", lambda: Q()),
 }
 
 
 def case_list_for_user(user, view: str = "open") -> QuerySet[Case]:
     _, condition = CASE_LIST_VIEWS.get(view, CASE_LIST_VIEWS["open"])
-    rows = cases_visible_to(user).filter(condition).select_related("child", "allocated_worker")
+    rows = cases_visible_to(user).filter(condition()).select_related("child", "allocated_worker")
     if view == "unallocated":
         return rows.order_by("allocation_due_at", "id")
+    if view == "transition_overdue":
+        return rows.order_by("transition_due_on", "id")
     return rows.order_by("-opened_at", "-id")
 
 

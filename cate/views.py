@@ -81,6 +81,7 @@ def index(request):
         context["unallocated_count"] = len(unallocated)
         context["unallocated_overdue"] = sum(1 for due in unallocated if due and due < now)
         context["closures_count"] = cases.filter(status=CaseStatus.CLOSURE_PROPOSED).count()
+        context["transitions_overdue"] = selectors.case_list_for_user(user, "transition_overdue").count()
     return render(request, "cate/index.html", context)
 
 
@@ -269,7 +270,7 @@ def case_list(request):
     now, settings = timezone.now(), service_settings()
     page = _paginate(request, selectors.case_list_for_user(request.user, view))
     rows = []
-    for case in page.object_list:
+    for case in page.object_list:  # the due state of an unallocated case's allocation
         state = None
         if case.allocated_worker_id is None and case.status != CaseStatus.CLOSED and case.allocation_due_at:
             state = settings.classify("allocation", case.allocation_due_at, now=now)

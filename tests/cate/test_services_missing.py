@@ -183,3 +183,36 @@ def test_a_completed_interview_records_who_and_what_the_child_said(case, worker)
             child_said="x",
             actor=worker,
         )
+
+
+def test_an_interview_due_over_easter_is_due_72_clock_hours_later_and_late_after(case, worker):
+    """Returned on the Thursday before Easter 2024 at 18:00: due on Easter Sunday at 18:00 GMT (19:00
+    BST, the clocks having gone forward), bank holidays or not; held on Easter Tuesday it is late."""
+    returned = dt.datetime(2024, 3, 28, 18, 0, tzinfo=dt.UTC)
+    episode = record(case, worker, returned - dt.timedelta(hours=20), returned)
+    assert episode.rhi_due_at == dt.datetime(2024, 3, 31, 18, 0, tzinfo=dt.UTC)
+    assert timezone.localtime(episode.rhi_due_at).strftime("%H:%M %Z") == "19:00 BST"
+    settings = service_settings()
+    just_before = dt.datetime(2024, 3, 31, 17, 0, tzinfo=dt.UTC)
+    assert selectors.episode_state(episode, now=just_before, settings=settings) == DueState.DUE_SOON
+    held = dt.datetime(2024, 4, 2, 10, 0, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError):
+        services.rhi_record(
+            episode=episode,
+            status=RhiStatus.COMPLETED,
+            completed_at=held,
+            conducted_by=worker,
+            child_said="x",
+            actor=worker,
+        )
+    services.rhi_record(
+        episode=episode,
+        status=RhiStatus.COMPLETED,
+        completed_at=held,
+        conducted_by=worker,
+        child_said="x",
+        late_reason=RhiLateReason.BANK_HOLIDAY,
+        actor=worker,
+    )
+    episode.refresh_from_db()
+    assert selectors.episode_state(episode, now=timezone.now(), settings=settings) == DueState.MET_LATE

@@ -213,3 +213,16 @@ def test_a_worker_cannot_reach_the_caseloads_of_others(personas, client_for):
         reverse("cate:caseload_detail", args=[personas["other_worker"].pk])
     )
     assert response.status_code == 403
+
+
+def test_young_people_past_the_transition_date_without_a_meeting_are_listed_as_overdue(personas, client_for):
+    leader = personas["team_leader"]
+    overdue = open_case(leader)
+    Case.objects.filter(pk=overdue.pk).update(transition_due_on=timezone.localdate() - dt.timedelta(days=1))
+    not_yet = open_case(leader)
+    client = client_for(leader)
+    html = client.get(reverse("cate:case_list"), {"view": "transition_overdue"}).content.decode()
+    assert overdue.reference in html and not_yet.reference not in html
+    assert "1 overdue" in client.get(reverse("cate:index")).content.decode()
+    case_page = client.get(overdue.get_absolute_url()).content.decode()
+    assert "Post-17 transition meeting" in case_page and "Overdue" in case_page

@@ -158,5 +158,5 @@ def test_index_and_team_caseloads(personas, client_for, django_assert_max_num_qu
     client = client_for(leader)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("cate:caseload_list")).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("cate:index")).status_code == 200
