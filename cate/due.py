@@ -1,12 +1,13 @@
 """Due items of CATE cases for core.due: allocation, visits, the post-17 transition meeting, the
 NRM referral, GP letters, return home interviews and support referral follow-ups.
 
-Each provider works on many cases at once with one query, and gives items only for live cases.
+The two providers work on many cases at once with one query each, and give items only for live cases.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, DateField, DateTimeField, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from core import clock
@@ -80,90 +81,65 @@ def case_clocks(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
     return items
 
 
-@case_due_provider
-def nrm_referrals(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
-    items: dict[int, list[DueItem]] = {}
-    rows = NrmReferral.objects.filter(
-        case_id__in=case_ids, case__status__in=LIVE_CASE_STATUSES, referred_on__isnull=True, due_at__isnull=False
-    ).values("pk", "case_id", "due_at")
-    for row in rows:
-        items.setdefault(row["case_id"], []).append(
-            DueItem(
-                "nrm",
-                "NRM referral",
-                row["due_at"],
-                settings.classify("nrm_referral", row["due_at"], now=now),
-                url=_case_url(row["case_id"], "cate:nrm_edit", row["pk"]),
-                case_id=row["case_id"],
-            )
-        )
-    return items
+# The records of a case with a clock, read together with one query (UNION ALL).
+RECORD_KINDS = {
+    "nrm": ("NRM referral", "nrm_referral", "cate:nrm_edit"),
+    "gp_letter": ("GP letter", "gp_letter", "cate:gp_letter_detail"),
+    "rhi": ("Return home interview", "return_home_interview", "cate:missing_episode_detail"),
+    "support_follow_up": ("Support referral follow-up", None, "cate:support_referral_edit"),
+}
+
+
+def _columns(kind: str, due_at, due_on) -> dict:
+    return {
+        "kind": Value(kind, output_field=CharField()),
+        "record_id": F("pk"),
+        "case_ref": F("case_id"),
+        "due_at_value": due_at,
+        "due_on_value": due_on,
+    }
+
+
+# Typed NULLs, so that the UNION's columns agree on every database.
+NO_DATETIME = Cast(Value(None), output_field=DateTimeField())
+NO_DATE = Cast(Value(None), output_field=DateField())
 
 
 @case_due_provider
-def gp_letters(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
-    items: dict[int, list[DueItem]] = {}
-    rows = GpLetter.objects.filter(
-        case_id__in=case_ids, case__status__in=LIVE_CASE_STATUSES, sent_on__isnull=True, due_at__isnull=False
-    ).values("pk", "case_id", "due_at")
-    for row in rows:
-        items.setdefault(row["case_id"], []).append(
-            DueItem(
-                "gp_letter",
-                "GP letter",
-                row["due_at"],
-                settings.classify("gp_letter", row["due_at"], now=now),
-                url=_case_url(row["case_id"], "cate:gp_letter_detail", row["pk"]),
-                case_id=row["case_id"],
-            )
-        )
-    return items
-
-
-@case_due_provider
-def return_home_interviews(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
-    items: dict[int, list[DueItem]] = {}
-    rows = (
-        MissingEpisode.objects.filter(
-            case_id__in=case_ids, case__status__in=LIVE_CASE_STATUSES, rhi_eligible=True, rhi_due_at__isnull=False
-        )
+def case_records(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
+    """The NRM referral not yet made, GP letters not yet sent, return home interviews not yet held
+    or declined, and support referrals to follow up."""
+    live = {"case_id__in": case_ids, "case__status__in": LIVE_CASE_STATUSES}
+    nrm = NrmReferral.objects.filter(referred_on__isnull=True, due_at__isnull=False, **live).values(
+        **_columns("nrm", F("due_at"), NO_DATE)
+    )
+    letters = GpLetter.objects.filter(sent_on__isnull=True, due_at__isnull=False, **live).values(
+        **_columns("gp_letter", F("due_at"), NO_DATE)
+    )
+    interviews = (
+        MissingEpisode.objects.filter(rhi_eligible=True, rhi_due_at__isnull=False, **live)
         .exclude(interview__status__in=[RhiStatus.COMPLETED, RhiStatus.DECLINED])
-        .values("pk", "case_id", "rhi_due_at")
+        .values(**_columns("rhi", F("rhi_due_at"), NO_DATE))
     )
-    for row in rows:
-        items.setdefault(row["case_id"], []).append(
-            DueItem(
-                "rhi",
-                "Return home interview",
-                row["rhi_due_at"],
-                settings.classify("return_home_interview", row["rhi_due_at"], now=now),
-                url=_case_url(row["case_id"], "cate:missing_episode_detail", row["pk"]),
-                case_id=row["case_id"],
-            )
-        )
-    return items
-
-
-@case_due_provider
-def support_follow_ups(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
+    follow_ups = (
+        SupportReferral.objects.filter(follow_up_on__isnull=False, **live)
+        .exclude(status__in=[SupportStatus.ENDED, SupportStatus.DECLINED])
+        .values(**_columns("support_follow_up", NO_DATETIME, F("follow_up_on")))
+    )
     items: dict[int, list[DueItem]] = {}
-    rows = (
-        SupportReferral.objects.filter(
-            case_id__in=case_ids, case__status__in=LIVE_CASE_STATUSES, follow_up_on__isnull=False
-        )
-        .filter(~Q(status__in=[SupportStatus.ENDED, SupportStatus.DECLINED]))
-        .values("pk", "case_id", "follow_up_on", "service", "service_other")
-    )
-    for row in rows:
-        due = rules.end_of_local_day(row["follow_up_on"])
-        items.setdefault(row["case_id"], []).append(
+    parts = [qs.order_by() for qs in (nrm, letters, interviews, follow_ups)]  # SQLite: no ORDER BY in a UNION part
+    for row in parts[0].union(*parts[1:], all=True):
+        label, timescale, url_name = RECORD_KINDS[row["kind"]]
+        due = row["due_at_value"] or rules.end_of_local_day(row["due_on_value"])
+        state = settings.classify(timescale, due, now=now) if timescale else clock.classify(due, now=now)
+        items.setdefault(row["case_ref"], []).append(
             DueItem(
-                "support_follow_up",
-                "Support referral follow-up",
+                row["kind"],
+                label,
                 due,
-                clock.classify(due, now=now),
-                url=_case_url(row["case_id"], "cate:support_referral_edit", row["pk"]),
-                case_id=row["case_id"],
+                state,
+                url=_case_url(row["case_ref"], url_name, row["record_id"]),
+                case_id=row["case_ref"],
             )
         )
     return items
