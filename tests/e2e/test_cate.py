@@ -64,6 +64,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.get_by_label("Who writes the assessment").select_option(label="CATE worker 1 (demo)")
     submit(page, "Start the assessment")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Detailed assessment started")
+    axe_check(page)
     page.get_by_role("link", name="Record the outcome").click()
     axe_check(page)
     page.get_by_label("Opened to CATE", exact=True).check()
@@ -99,6 +100,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.locator("#id_seen_alone_0").check()
     submit(page, "Save")
     expect(page.locator("#visits")).to_contain_text("Youth centre")
+    axe_check(page)
 
     page.get_by_role("link", name="Record a risk assessment").click()
     axe_check(page)
@@ -118,6 +120,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     axe_check(page)
     page.goto(case_url)
     expect(page.locator("main")).to_contain_text("Medium-High")
+    axe_check(page)
 
     page.get_by_role("link", name="Record a missing episode").click()
     axe_check(page)
@@ -152,6 +155,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.get_by_label("Onward support plan").fill("Key worker from adult services")
     submit(page, "Record the meeting")
     expect(page.locator("#transition")).to_contain_text("Adult Social Care")
+    axe_check(page)
 
     page.get_by_role("link", name="Propose closure").click()
     axe_check(page)
@@ -166,6 +170,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     # The team leader approves the closure.
     sign_in(page, "teamleader", password)
     page.goto(case_url)
+    axe_check(page)
     page.get_by_role("link", name="Decide on the closure").click()
     axe_check(page)
     page.get_by_label("Approve the closure").check()
