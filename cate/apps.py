@@ -12,3 +12,18 @@ class CateConfig(AppConfig):
         from .permissions import LANDING_ROLES
 
         return (NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),)
+
+    def ready(self):
+        from contacts.signals import contact_referred_to_cate
+
+        from . import due  # noqa: F401  (registers the providers of due items for cases)
+        from .receivers import on_contact_referred_to_cate
+
+        contact_referred_to_cate.connect(on_contact_referred_to_cate, dispatch_uid="cate.referral_from_contact")
+        try:
+            from contacts.hooks import child_involvement_provider
+        except ImportError:  # the front door's hook for other apps' cases (contacts.hooks) is not here yet
+            return
+        from .involvement import open_cases_of_children
+
+        child_involvement_provider(open_cases_of_children)

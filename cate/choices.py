@@ -25,6 +25,13 @@ class ReferralStatus(models.TextChoices):
     COMPLETED = "completed", "Assessment completed"
 
 
+ALLOWED_REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.AWAITING_ASSESSMENT: frozenset({ReferralStatus.ASSESSMENT_IN_PROGRESS}),
+    ReferralStatus.ASSESSMENT_IN_PROGRESS: frozenset({ReferralStatus.COMPLETED}),
+    ReferralStatus.COMPLETED: frozenset(),
+}
+
+
 class AssessmentType(models.TextChoices):
     CATE = "cate", "CATE assessment"
     CHILD_AND_FAMILY = "child_and_family", "Child & Family assessment"
@@ -43,12 +50,25 @@ class AssessmentOutcome(models.TextChoices):
 OPENING_OUTCOMES = frozenset(
     {AssessmentOutcome.OPENED_CATE, AssessmentOutcome.OPENED_STATUTORY, AssessmentOutcome.OPENED_BOTH}
 )
+# Outcomes that say CSE was not a factor, and the one that follows a Child & Family assessment.
+CSE_NOT_A_FACTOR_OUTCOMES = frozenset(
+    {AssessmentOutcome.EARLY_HELP_CSE_NOT_FACTOR, AssessmentOutcome.STATUTORY_CSE_NOT_FACTOR}
+)
+CHILD_AND_FAMILY_OUTCOMES = frozenset({AssessmentOutcome.EARLY_HELP_AFTER_CF})
 
 
 class OpenTo(models.TextChoices):
     CATE = "cate", "CATE"
     STATUTORY = "statutory", "Statutory safeguarding"
     BOTH = "both", "CATE and statutory safeguarding"
+
+
+# What a case opened with each opening outcome is open to.
+OPEN_TO_BY_OUTCOME = {
+    AssessmentOutcome.OPENED_CATE: "cate",
+    AssessmentOutcome.OPENED_STATUTORY: "statutory",
+    AssessmentOutcome.OPENED_BOTH: "both",
+}
 
 
 class Classification(models.TextChoices):
@@ -67,6 +87,33 @@ ALLOWED_CASE_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.CLOSURE_PROPOSED: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),  # returned, or approved
     CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),  # reopened
 }
+# A case is "live" (on a caseload, with things due) until its closure is approved.
+LIVE_CASE_STATUSES = frozenset({CaseStatus.OPEN, CaseStatus.CLOSURE_PROPOSED})
+
+
+class ClosureStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    RETURNED = "returned", "Returned to the worker"
+    APPROVED = "approved", "Approved"
+    REOPENED = "reopened", "Case reopened"
+
+
+ALLOWED_CLOSURE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ClosureStatus.PROPOSED: frozenset({ClosureStatus.APPROVED, ClosureStatus.RETURNED}),
+    ClosureStatus.RETURNED: frozenset(),
+    ClosureStatus.APPROVED: frozenset({ClosureStatus.REOPENED}),
+    ClosureStatus.REOPENED: frozenset(),
+}
+
+
+class StepDownDestination(models.TextChoices):
+    NONE_NEEDED = "none_needed", "No further service needed"
+    UNIVERSAL = "universal", "Universal services (school, GP, youth service)"
+    EARLY_HELP = "early_help", "Early help"
+    STATUTORY = "statutory", "Statutory safeguarding (child in need, child protection, child in care)"
+    ADULT_SERVICES = "adult_services", "Adult services"
+    OTHER_AREA = "other_area", "Moved to another local authority"
+    OTHER = "other", "Other"
 
 
 class StatutoryKind(models.TextChoices):
@@ -106,10 +153,22 @@ class VisitKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Visits that count towards the expected frequency: the child is seen.
+VISIT_KINDS_SEEING_THE_CHILD = frozenset({VisitKind.FACE_TO_FACE, VisitKind.VIDEO})
+
+
 class RhiStatus(models.TextChoices):
     OFFERED = "offered", "Offered"
     COMPLETED = "completed", "Completed"
     DECLINED = "declined", "Declined"
+
+
+# An interview offered can be held or declined; a child who declined can still be interviewed.
+ALLOWED_RHI_TRANSITIONS: dict[str, frozenset[str]] = {
+    RhiStatus.OFFERED: frozenset({RhiStatus.COMPLETED, RhiStatus.DECLINED}),
+    RhiStatus.DECLINED: frozenset({RhiStatus.COMPLETED}),
+    RhiStatus.COMPLETED: frozenset(),
+}
 
 
 class RhiLateReason(models.TextChoices):

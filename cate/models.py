@@ -15,6 +15,7 @@ from .choices import (
     CaseStatus,
     ChronologyKind,
     Classification,
+    ClosureStatus,
     GpLetterTrigger,
     NrmDecision,
     OpenTo,
@@ -24,6 +25,7 @@ from .choices import (
     RiskLevel,
     RiskSource,
     StatutoryKind,
+    StepDownDestination,
     SupportService,
     SupportStatus,
     VisitKind,
@@ -38,12 +40,18 @@ class Referral(VersionedModel):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cate_referrals")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="cate_referrals")
     referred_at = models.DateTimeField(db_index=True)
+    referred_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assessment_due_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=25, choices=ReferralStatus.choices, default=ReferralStatus.AWAITING_ASSESSMENT)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment_due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=models.Q(contact__isnull=False), name="cate_referral_once_per_contact"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.pk} of {self.child}"
@@ -75,7 +83,9 @@ class Case(VersionedModel):
     referral = models.OneToOneField(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="case")
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(db_index=True)
+    opened_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_reopened_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
     open_to = models.CharField(max_length=10, choices=OpenTo.choices, default=OpenTo.CATE)
     cse = models.BooleanField("child sexual exploitation (CSE)", default=False)
@@ -91,11 +101,14 @@ class Case(VersionedModel):
     current_risk_level = models.CharField(max_length=12, choices=RiskLevel.choices, blank=True)
     risk_level_source = models.CharField(max_length=12, choices=RiskSource.choices, blank=True)
     risk_level_set_at = models.DateTimeField(null=True, blank=True)
+    next_visit_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="From the last visit seeing the child and the risk level."
+    )
     worker_likely_witness = models.BooleanField(default=False)
     transition_due_on = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
     exit_plan = models.TextField(blank=True)
-    step_down_destination = models.CharField(max_length=200, blank=True)
+    step_down_destination = models.CharField(max_length=200, choices=StepDownDestination.choices, blank=True)
     closure_proposed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closure_proposed_at = models.DateTimeField(null=True, blank=True)
     closure_approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -108,7 +121,11 @@ class Case(VersionedModel):
             models.UniqueConstraint(
                 fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="cate_case_unique_legacy_key"
             ),
+            models.UniqueConstraint(
+                fields=["child"], condition=~models.Q(status="closed"), name="cate_case_one_live_case_per_child"
+            ),
         ]
+        indexes = [models.Index(fields=["allocated_worker", "status"], name="cate_case_caseload_idx")]
         permissions = [
             ("allocate_case", "Can allocate and reallocate cases"),
             ("close_case", "Can approve the closure of cases"),
@@ -120,6 +137,24 @@ class Case(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("cate:case_detail", args=[self.pk])
+
+    @property
+    def exploitation_types(self) -> list[str]:
+        labels = [("CSE", self.cse), ("CCE", self.cce), ("Other", self.other_exploitation)]
+        return [label for label, present in labels if present]
+
+    @property
+    def live_since(self):
+        """The start of the current opening: first opened, or last reopened."""
+        return self.last_reopened_at or self.opened_at
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    @property
+    def is_open_to_cate(self) -> bool:
+        return self.open_to in (OpenTo.CATE, OpenTo.BOTH)
 
 
 class Allocation(models.Model):
@@ -237,6 +272,7 @@ class MissingEpisode(VersionedModel):
     police_reference = models.CharField(max_length=50, blank=True)
     where_found = models.CharField(max_length=300, blank=True)
     rhi_eligible = models.BooleanField("eligible for a return home interview", default=True)
+    rhi_ineligible_reason = models.TextField("why no return home interview is due", blank=True)
     rhi_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     back_to_back = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -264,6 +300,7 @@ class ReturnHomeInterview(VersionedModel):
     status = models.CharField(max_length=10, choices=RhiStatus.choices)
     offered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
     conducted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     conducted_by_other = models.CharField(max_length=200, blank=True)
     child_said = models.TextField("what the child said", blank=True)
@@ -275,6 +312,15 @@ class ReturnHomeInterview(VersionedModel):
     def __str__(self) -> str:
         return f"Return home interview for {self.episode}"
 
+    @property
+    def met_at(self):
+        """When the interview stopped the clock: held, or declined by the child."""
+        if self.status == RhiStatus.COMPLETED:
+            return self.completed_at
+        if self.status == RhiStatus.DECLINED:
+            return self.declined_at
+        return None
+
 
 class NrmReferral(VersionedModel):
     """National Referral Mechanism referral: due for every open CATE case (000:L154)."""
@@ -282,6 +328,7 @@ class NrmReferral(VersionedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="nrm_referrals")
     due_at = models.DateTimeField(null=True, blank=True)
     referred_on = models.DateField(null=True, blank=True, db_index=True)
+    referred_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reasonable_grounds = models.CharField(max_length=10, choices=NrmDecision.choices, blank=True)
     reasonable_grounds_on = models.DateField(null=True, blank=True)
     conclusive_grounds = models.CharField(max_length=10, choices=NrmDecision.choices, blank=True)
@@ -325,6 +372,7 @@ class SupportReferral(VersionedModel):
     first_appointment_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
+    referred_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
@@ -332,6 +380,26 @@ class SupportReferral(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} referral for {self.case}"
+
+
+class Disclosure(VersionedModel):
+    """A disclosure of abuse by the child. Made to the CATE worker, it makes them a likely witness
+    (001:L2312-2315): support at interview and in court then comes from the ISVA service."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosures")
+    disclosed_on = models.DateField()
+    made_to_worker = models.BooleanField("made to the CATE worker")
+    worker = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    made_to_other = models.CharField("made to (name and role)", max_length=200, blank=True)
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-disclosed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure on {self.disclosed_on:%Y-%m-%d} ({self.case})"
 
 
 class TransitionMeeting(VersionedModel):
@@ -351,6 +419,38 @@ class TransitionMeeting(VersionedModel):
 
     def __str__(self) -> str:
         return f"Post-17 transition meeting for {self.case}"
+
+
+class CaseClosure(VersionedModel):
+    """One closure of a case: proposed by the worker, approved or returned by a team leader, and
+    (once approved) possibly undone by reopening. Every proposal is kept."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures")
+    status = models.CharField(max_length=10, choices=ClosureStatus.choices, default=ClosureStatus.PROPOSED)
+    reason = models.TextField("reason for closing")
+    exit_plan = models.TextField()
+    step_down_destination = models.CharField(max_length=20, choices=StepDownDestination.choices)
+    step_down_detail = models.CharField(max_length=200, blank=True)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="Why it was returned, or a note on the approval.")
+    reopened_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="proposed"), name="cate_closure_one_proposal_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.case} proposed {self.proposed_at:%Y-%m-%d}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -13,6 +13,28 @@ CHANGE_CASE = "cate.change_case"
 VIEW_ALL_CASES = "cate.view_all_cases"
 ALLOCATE_CASE = "cate.allocate_case"
 CLOSE_CASE = "cate.close_case"
+OPEN_CASE = "cate.add_case"  # record the outcome of a detailed assessment, opening a case
+VIEW_REFERRAL = "cate.view_referral"
+ASSIGN_ASSESSMENT = ALLOCATE_CASE  # start a detailed assessment and choose who writes it
+CHANGE_ASSESSMENT = "cate.change_detailedassessment"
+ADD_VISIT = "cate.add_visit"
+CHANGE_VISIT = "cate.change_visit"
+ADD_RISK_ASSESSMENT = "cate.add_riskassessment"
+CHANGE_RISK_ASSESSMENT = "cate.change_riskassessment"
+ADD_MISSING_EPISODE = "cate.add_missingepisode"
+CHANGE_MISSING_EPISODE = "cate.change_missingepisode"
+ADD_RHI = "cate.add_returnhomeinterview"
+CHANGE_RHI = "cate.change_returnhomeinterview"
+CHANGE_NRM = "cate.change_nrmreferral"
+CHANGE_GP_LETTER = "cate.change_gpletter"
+ADD_SUPPORT_REFERRAL = "cate.add_supportreferral"
+CHANGE_SUPPORT_REFERRAL = "cate.change_supportreferral"
+ADD_DISCLOSURE = "cate.add_disclosure"
+ADD_TRANSITION_MEETING = "cate.add_transitionmeeting"
+ADD_STATUTORY_EPISODE = "cate.add_statutoryepisode"
+CHANGE_STATUTORY_EPISODE = "cate.change_statutoryepisode"
+ADD_CHRONOLOGY_EVENT = "cate.add_chronologyevent"
+PROPOSE_CLOSURE = "cate.add_caseclosure"
 
 # Object permissions a worker holds on each case allocated to them (codenames).
 CASE_WORKER_OBJECT_PERMISSIONS = ("view_case", "change_case")
@@ -54,6 +76,10 @@ _CASEWORK = [
     "cate.view_statutoryepisode",
     "cate.add_chronologyevent",
     "cate.view_chronologyevent",
+    "cate.add_disclosure",
+    "cate.view_disclosure",
+    "cate.add_caseclosure",
+    "cate.view_caseclosure",
 ]
 _MANAGEMENT = [VIEW_ALL_CASES, VIEW_CASE, CHANGE_CASE, ALLOCATE_CASE, CLOSE_CASE, "cate.add_case"]
 

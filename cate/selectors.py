@@ -1,13 +1,40 @@
 """Reads of CATE casework, filtered by what the user may see."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from contacts.selectors import children_visible_to
+from core import clock
+from core.clock import DueState
+from core.due import DueItem, due_items_for_cases
 
-from .models import Case
-from .permissions import VIEW_ALL_CASES
+from .choices import LIVE_CASE_STATUSES, CaseStatus, ReferralStatus, SupportService
+from .models import (
+    Allocation,
+    Case,
+    CaseClosure,
+    ChronologyEvent,
+    DetailedAssessment,
+    Disclosure,
+    GpLetter,
+    MissingEpisode,
+    NrmReferral,
+    Referral,
+    RiskAssessment,
+    StatutoryEpisode,
+    SupportReferral,
+    TransitionMeeting,
+    Visit,
+)
+from .permissions import VIEW_ALL_CASES, VIEW_REFERRAL
+from .rules import end_of_local_day
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -26,4 +53,275 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_get_for_user(user, pk: int) -> Case:
     """One case, or 404 for a case that does not exist and for one the user may not see."""
-    return get_object_or_404(cases_visible_to(user).select_related("child", "allocated_worker"), pk=pk)
+    return get_object_or_404(
+        cases_visible_to(user).select_related(
+            "child", "allocated_worker", "classified_by", "opened_by", "closure_proposed_by", "closure_approved_by"
+        ),
+        pk=pk,
+    )
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """Team leaders and group managers see every referral; a worker sees the referrals whose detailed
+    assessment they write. Restricted children only for the staff named on them."""
+    if not user.is_authenticated or not user.has_perm(VIEW_REFERRAL):
+        return Referral.objects.none()
+    referrals = Referral.objects.all()
+    if not user.has_perm(VIEW_ALL_CASES):
+        referrals = referrals.filter(assessment__author=user)
+    return referrals.filter(child__in=children_visible_to(user))
+
+
+def referral_get_for_user(user, pk: int) -> Referral:
+    return get_object_or_404(
+        referrals_visible_to(user).select_related(
+            "child", "contact", "referred_by", "assessment", "assessment__author", "case"
+        ),
+        pk=pk,
+    )
+
+
+def referral_queue(user, *, completed: bool = False) -> QuerySet[Referral]:
+    """Referrals awaiting or in assessment, earliest due first (or the completed ones, newest first)."""
+    rows = referrals_visible_to(user).select_related("child", "contact", "assessment", "assessment__author", "case")
+    if completed:
+        return rows.filter(status=ReferralStatus.COMPLETED).order_by("-referred_at", "-id")
+    return rows.exclude(status=ReferralStatus.COMPLETED).order_by("assessment_due_at", "id")
+
+
+def referral_due_state(referral: Referral, *, now: datetime, settings) -> DueState:
+    assessment = getattr(referral, "assessment", None)
+    met_at = assessment.completed_at if assessment is not None and assessment.outcome else None
+    return settings.classify("detailed_assessment", referral.assessment_due_at, now=now, met_at=met_at)
+
+
+# --- Case lists and caseloads --------------------------------------------------------------
+
+
+def _transition_overdue() -> Q:
+    """Live cases past the post-17 transition date without a meeting (IITCSE Rec 11)."""
+    held = TransitionMeeting.objects.filter(case=OuterRef("pk"))
+    return Q(status__in=LIVE_CASE_STATUSES, transition_due_on__lt=timezone.localdate()) & ~Exists(held)
+
+
+CASE_LIST_VIEWS = {
+    "open": ("Open", lambda: Q(status=CaseStatus.OPEN)),
+    "unallocated": ("Unallocated", lambda: Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True)),
+    "closure_proposed": ("Closure proposed", lambda: Q(status=CaseStatus.CLOSURE_PROPOSED)),
+    "transition_overdue": ("Post-17 transition overdue", _transition_overdue),
+    "closed": ("Closed", lambda: Q(status=CaseStatus.CLOSED)),
+    "all": ("All", lambda: Q()),
+}
+
+
+def case_list_for_user(user, view: str = "open") -> QuerySet[Case]:
+    _, condition = CASE_LIST_VIEWS.get(view, CASE_LIST_VIEWS["open"])
+    rows = cases_visible_to(user).filter(condition()).select_related("child", "allocated_worker")
+    if view == "unallocated":
+        return rows.order_by("allocation_due_at", "id")
+    if view == "transition_overdue":
+        return rows.order_by("transition_due_on", "id")
+    return rows.order_by("-opened_at", "-id")
+
+
+@dataclass
+class CaseloadRow:
+    case: Case
+    items: list[DueItem] = field(default_factory=list)
+
+    @property
+    def next_item(self) -> DueItem | None:
+        return self.items[0] if self.items else None
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.items if item.state == DueState.OVERDUE)
+
+
+def caseload_rows(cases: QuerySet[Case], *, now: datetime, settings) -> list[CaseloadRow]:
+    """Each case with its open due items, the case with the earliest next item first."""
+    cases = list(cases.select_related("child"))
+    due = due_items_for_cases([c.pk for c in cases], now=now, settings=settings)
+    rows = [CaseloadRow(case=c, items=due.get(c.pk, [])) for c in cases]
+    far = datetime.max.replace(tzinfo=clock.UTC)
+    rows.sort(key=lambda r: (r.next_item.due_at if r.next_item else far, r.case.reference))
+    return rows
+
+
+def caseload_of(viewer, worker) -> QuerySet[Case]:
+    """The live cases allocated to `worker`, as `viewer` may see them."""
+    return cases_visible_to(viewer).filter(allocated_worker=worker, status__in=LIVE_CASE_STATUSES)
+
+
+def caseload_counts(worker_ids) -> dict[int, int]:
+    rows = (
+        Case.objects.filter(allocated_worker_id__in=list(worker_ids), status__in=LIVE_CASE_STATUSES)
+        .values("allocated_worker_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["allocated_worker_id"]: row["n"] for row in rows}
+
+
+def case_holders_with_caseloads() -> list[tuple]:
+    """Every case holder with the number of live cases they hold."""
+    from .services import case_holders
+
+    holders = list(case_holders().order_by("first_name", "last_name", "username"))
+    counts = caseload_counts(h.pk for h in holders)
+    return [(holder, counts.get(holder.pk, 0)) for holder in holders]
+
+
+# --- One case ------------------------------------------------------------------------------
+
+
+@dataclass
+class EpisodeRow:
+    episode: MissingEpisode
+    state: DueState | None
+
+    @property
+    def interview(self):
+        return getattr(self.episode, "interview", None)
+
+
+def episode_rows(episodes, *, now: datetime, settings) -> list[EpisodeRow]:
+    rows = []
+    for episode in episodes:
+        state = None
+        if episode.rhi_eligible and episode.rhi_due_at:
+            interview = getattr(episode, "interview", None)
+            met_at = interview.met_at if interview is not None else None
+            state = settings.classify("return_home_interview", episode.rhi_due_at, now=now, met_at=met_at)
+        rows.append(EpisodeRow(episode=episode, state=state))
+    return rows
+
+
+def episode_state(episode: MissingEpisode, *, now: datetime, settings) -> DueState | None:
+    return episode_rows([episode], now=now, settings=settings)[0].state
+
+
+def missing_episodes_of(case: Case) -> QuerySet[MissingEpisode]:
+    return case.missing_episodes.select_related("interview", "interview__conducted_by").order_by("-missing_from")
+
+
+def date_met(day) -> datetime | None:
+    return clock.start_of_local_day(day) if day else None
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows, read with a fixed number of queries."""
+
+    case: Case
+    due_items: list[DueItem]
+    chronology: list[ChronologyEvent]
+    visits: list[Visit]
+    risk_assessments: list[RiskAssessment]
+    episodes: list[EpisodeRow]
+    nrm_referrals: list[tuple[NrmReferral, DueState]]
+    gp_letters: list[tuple[GpLetter, DueState]]
+    support_referrals: list[SupportReferral]
+    disclosures: list[Disclosure]
+    transition_meetings: list[TransitionMeeting]
+    statutory_episodes: list[StatutoryEpisode]
+    allocations: list[Allocation]
+    closures: list[CaseClosure]
+    allocation_state: DueState | None
+    transition_state: DueState | None
+    isva_referral_needed: bool
+    assessment: DetailedAssessment | None
+    counts: dict[str, int]
+
+
+RECENT = 5
+
+
+def case_page(case: Case, *, now: datetime, settings) -> CasePage:
+    """The case page: recent rows of each kind (the full lists have their own pages)."""
+    live = case.status != CaseStatus.CLOSED
+    due_items = due_items_for_cases([case.pk], now=now, settings=settings).get(case.pk, []) if live else []
+    counts = {
+        "chronology": case.chronology.count(),
+        "visits": case.visits.count(),
+        "episodes": case.missing_episodes.count(),
+        "risk_assessments": case.risk_assessments.count(),
+    }
+    chronology = list(case.chronology.select_related("recorded_by")[:RECENT])
+    visits = list(case.visits.select_related("recorded_by")[:RECENT])
+    risk_assessments = list(case.risk_assessments.select_related("author")[:RECENT])
+    episodes = episode_rows(missing_episodes_of(case)[:RECENT], now=now, settings=settings)
+    nrm = [
+        (n, settings.classify("nrm_referral", n.due_at, now=now, met_at=date_met(n.referred_on)) if n.due_at else None)
+        for n in case.nrm_referrals.all()
+    ]
+    letters = [
+        (g, settings.classify("gp_letter", g.due_at, now=now, met_at=date_met(g.sent_on)) if g.due_at else None)
+        for g in case.gp_letters.select_related("sent_by")
+    ]
+    support = list(case.support_referrals.all())
+    disclosures = list(case.disclosures.select_related("worker"))
+    meetings = list(case.transition_meetings.prefetch_related("attending_agencies"))
+    statutory = list(StatutoryEpisode.objects.filter(child_id=case.child_id).order_by("-start"))
+    allocations = list(case.allocations.select_related("worker", "allocated_by"))
+    closures = list(case.closures.select_related("proposed_by", "decided_by", "reopened_by"))
+    first_allocation = min((a.started_at for a in allocations if a.started_at >= case.live_since), default=None)
+    allocation_state = (
+        settings.classify("allocation", case.allocation_due_at, now=now, met_at=first_allocation)
+        if case.allocation_due_at and live
+        else None
+    )
+    transition_state = None
+    if case.transition_due_on and live:
+        held = min((m.held_on for m in meetings), default=None)
+        transition_state = settings.classify(
+            "post17_transition", end_of_local_day(case.transition_due_on), now=now, met_at=date_met(held)
+        )
+    latest_disclosure = max((d.disclosed_on for d in disclosures), default=None)
+    isva_needed = latest_disclosure is not None and not any(
+        s.service == SupportService.ISVA and s.referred_on >= latest_disclosure for s in support
+    )
+    assessment = None
+    if case.referral_id:
+        assessment = DetailedAssessment.objects.filter(referral_id=case.referral_id).select_related("author").first()
+    return CasePage(
+        case=case,
+        due_items=due_items,
+        chronology=chronology,
+        visits=visits,
+        risk_assessments=risk_assessments,
+        episodes=episodes,
+        nrm_referrals=nrm,
+        gp_letters=letters,
+        support_referrals=support,
+        disclosures=disclosures,
+        transition_meetings=meetings,
+        statutory_episodes=statutory,
+        allocations=allocations,
+        closures=closures,
+        allocation_state=allocation_state,
+        transition_state=transition_state,
+        isva_referral_needed=isva_needed,
+        assessment=assessment,
+        counts=counts,
+    )
+
+
+def chronology_of(case: Case, *, significant_only: bool = False) -> QuerySet[ChronologyEvent]:
+    rows = case.chronology.select_related("recorded_by")
+    return rows.filter(significant=True) if significant_only else rows
+
+
+def visits_of(case: Case) -> QuerySet[Visit]:
+    return case.visits.select_related("recorded_by")
+
+
+def risk_assessments_of(case: Case) -> QuerySet[RiskAssessment]:
+    return case.risk_assessments.select_related("author")
+
+
+def risk_assessment_revisions(assessment: RiskAssessment):
+    """Every saved state of an assessment, newest first, with who saved it and why."""
+    return assessment.history.select_related("history_user").order_by("-history_date", "-history_id")

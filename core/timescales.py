@@ -246,6 +246,14 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
     SettingDefinition("visit_frequency_low_medium", "Visits: Low-Medium", VISITS, Kind.FREQUENCY, Frequency(1, 14)),
     SettingDefinition("visit_frequency_low", "Visits: Low", VISITS, Kind.FREQUENCY, Frequency(1, 14)),
     SettingDefinition(
+        "visit_frequency_not_assessed",
+        "Visits: risk level not yet set",
+        VISITS,
+        Kind.FREQUENCY,
+        Frequency(1, 7),
+        starts="allocation, until the first risk assessment or panel decision",
+    ),
+    SettingDefinition(
         "caseload_limit",
         "Caseload limit per worker (open cases)",
         CASELOADS,

@@ -1,0 +1,35 @@
+"""What CATE knows of a child, for the front door's screening and child pages (contacts.hooks)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .choices import LIVE_CASE_STATUSES
+from .models import Case
+from .selectors import cases_visible_to
+
+
+def open_cases_of_children(child_ids, *, user) -> dict:
+    """Each child's CATE cases, the live ones open. Everyone who may see the child learns that a case
+    exists (as the child's own CATE marker says); only those who may open the case get its link."""
+    from contacts.hooks import Involvement
+
+    cases = list(
+        Case.objects.filter(child_id__in=list(child_ids))
+        .order_by("-opened_at")
+        .values("pk", "child_id", "reference", "status", "opened_at", "closed_at")
+    )
+    visible = set(cases_visible_to(user).filter(pk__in=[c["pk"] for c in cases]).values_list("pk", flat=True))
+    result: dict[int, list] = {}
+    for case in cases:
+        live = case["status"] in LIVE_CASE_STATUSES
+        result.setdefault(case["child_id"], []).append(
+            Involvement(
+                label=f"CATE case {case['reference']}",
+                status=dict(Case._meta.get_field("status").choices)[case["status"]],
+                since=case["opened_at"] if live else case["closed_at"],
+                url=reverse("cate:case_detail", args=[case["pk"]]) if case["pk"] in visible else "",
+                is_open=live,
+            )
+        )
+    return result

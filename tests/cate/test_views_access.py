@@ -1,0 +1,214 @@
+"""The persona matrix: every CATE page for every persona, signed out included."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cate import services
+from cate.choices import AssessmentType, RhiStatus, StatutoryKind, StepDownDestination, SupportService, VisitKind
+from cate.models import ReturnHomeInterview
+from contacts.choices import ExploitationFactor, FactorLevel
+from core.models import AccessLog
+from tests.factories import ReferralFactory
+
+from .factories import allocated_case
+
+pytestmark = pytest.mark.django_db
+
+ALL = [
+    "advisor",
+    "screener",
+    "police",
+    "health",
+    "cate_worker",
+    "other_worker",
+    "team_leader",
+    "group_manager",
+    "panel_member",
+    "auditor",
+    "administrator",
+]
+CASEWORK = {"cate_worker": 200, "team_leader": 200, "group_manager": 200}  # everyone else: 404
+MANAGERS = {"team_leader": 200, "group_manager": 200}
+
+
+def expect(allowed: dict, default: int) -> dict:
+    return {persona: allowed.get(persona, default) for persona in ALL}
+
+
+CASE_PAGE = expect(CASEWORK, 404)
+MANAGER_CASE_PAGE = expect({**MANAGERS, "cate_worker": 403}, 404)
+LANDING = expect({"cate_worker": 200, "other_worker": 200, **MANAGERS}, 403)
+MANAGERS_ONLY = expect(MANAGERS, 403)
+
+
+@pytest.fixture
+def world(personas):
+    """A case allocated to the persona worker with one of each record; a proposed closure and a
+    closed case; a referral awaiting assessment and one the worker is assessing."""
+    leader, worker = personas["team_leader"], personas["cate_worker"]
+    case = allocated_case(leader, worker)
+    now = timezone.now()
+    visit = services.visit_record(
+        case=case, visited_at=now, kind=VisitKind.FACE_TO_FACE, location="", seen_alone=True, notes="", actor=worker
+    )
+    assessment = services.risk_assessment_record(
+        case=case,
+        assessed_at=now,
+        factors={f.value: {"level": FactorLevel.NOT_PRESENT, "evidence": ""} for f in ExploitationFactor},
+        overall_level="medium",
+        summary="",
+        young_person_views="v",
+        family_views="f",
+        actor=worker,
+    )
+    episode = services.missing_episode_record(
+        case=case,
+        missing_from=now - dt.timedelta(days=2),
+        returned_at=now - dt.timedelta(days=1),
+        reported_by="",
+        police_reference="",
+        where_found="",
+        rhi_eligible=True,
+        rhi_ineligible_reason="",
+        actor=worker,
+    )
+    statutory = services.statutory_episode_add(
+        case=case, kind=StatutoryKind.CIN, start=timezone.localdate(), end=None, actor=worker
+    )
+    support = services.support_referral_create(
+        case=case,
+        service=SupportService.CAMHS,
+        service_other="",
+        referred_on=timezone.localdate(),
+        status="referred",
+        first_appointment_on=None,
+        outcome="",
+        follow_up_on=None,
+        actor=worker,
+    )
+    proposed = allocated_case(leader, worker)
+    services.case_closure_propose(
+        case=proposed, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
+    )
+    closed = allocated_case(leader, worker)
+    services.case_closure_propose(
+        case=closed, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
+    )
+    services.case_closure_approve(case=closed, actor=leader)
+    awaiting = ReferralFactory()
+    assigned = ReferralFactory()
+    services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
+    return {
+        "case": case.pk,
+        "visit": visit.pk,
+        "assessment": assessment.pk,
+        "episode": episode.pk,
+        "statutory": statutory.pk,
+        "support": support.pk,
+        "letter": case.gp_letters.get().pk,
+        "nrm": case.nrm_referrals.get().pk,
+        "proposed": proposed.pk,
+        "closed": closed.pk,
+        "awaiting": awaiting.pk,
+        "assigned": assigned.pk,
+        "worker": worker.pk,
+    }
+
+
+def c(name, *keys):
+    return (name, keys)
+
+
+PAGES = [
+    (c("cate:index"), LANDING),
+    (c("cate:my_caseload"), LANDING),
+    (c("cate:case_list"), LANDING),
+    (c("cate:referral_list"), expect({"cate_worker": 200, "other_worker": 200, **MANAGERS}, 403)),
+    (c("cate:caseload_list"), MANAGERS_ONLY),
+    (c("cate:caseload_detail", "worker"), MANAGERS_ONLY),
+    (c("cate:referral_detail", "assigned"), expect(CASEWORK, 404)),
+    (c("cate:referral_detail", "awaiting"), expect(MANAGERS, 404)),
+    (c("cate:assessment_start", "awaiting"), expect(MANAGERS, 404)),
+    (c("cate:assessment_edit", "assigned"), expect(CASEWORK, 404)),
+    (c("cate:assessment_outcome", "assigned"), expect({**MANAGERS, "cate_worker": 403}, 404)),
+    (c("cate:case_detail", "case"), CASE_PAGE),
+    (c("cate:case_edit", "case"), CASE_PAGE),
+    (c("cate:case_allocate", "case"), MANAGER_CASE_PAGE),
+    (c("cate:chronology", "case"), CASE_PAGE),
+    (c("cate:significant_event_add", "case"), CASE_PAGE),
+    (c("cate:statutory_episode_add", "case"), CASE_PAGE),
+    (c("cate:statutory_episode_edit", "case", "statutory"), CASE_PAGE),
+    (c("cate:visit_list", "case"), CASE_PAGE),
+    (c("cate:visit_add", "case"), CASE_PAGE),
+    (c("cate:visit_edit", "case", "visit"), CASE_PAGE),
+    (c("cate:risk_assessment_add", "case"), CASE_PAGE),
+    (c("cate:risk_assessment_detail", "case", "assessment"), CASE_PAGE),
+    (c("cate:risk_assessment_revise", "case", "assessment"), CASE_PAGE),
+    (c("cate:missing_episode_list", "case"), CASE_PAGE),
+    (c("cate:missing_episode_add", "case"), CASE_PAGE),
+    (c("cate:missing_episode_detail", "case", "episode"), CASE_PAGE),
+    (c("cate:missing_episode_edit", "case", "episode"), CASE_PAGE),
+    (c("cate:rhi_edit", "case", "episode"), CASE_PAGE),
+    (c("cate:nrm_edit", "case", "nrm"), CASE_PAGE),
+    (c("cate:gp_letter_detail", "case", "letter"), CASE_PAGE),
+    (c("cate:gp_letter_pdf", "case", "letter"), CASE_PAGE),
+    (c("cate:support_referral_add", "case"), CASE_PAGE),
+    (c("cate:support_referral_edit", "case", "support"), CASE_PAGE),
+    (c("cate:disclosure_add", "case"), CASE_PAGE),
+    (c("cate:transition_meeting_add", "case"), CASE_PAGE),
+    (c("cate:closure_propose", "case"), CASE_PAGE),
+    (c("cate:closure_decide", "proposed"), MANAGER_CASE_PAGE),
+    (c("cate:case_detail", "closed"), expect(MANAGERS, 404)),  # the worker's access ended with the case
+    (c("cate:case_reopen", "closed"), expect(MANAGERS, 404)),
+]
+
+
+@pytest.mark.parametrize(("page", "expected"), PAGES, ids=[f"{p[0]}:{'-'.join(p[1])}" for p, _ in PAGES])
+def test_persona_matrix(world, personas, client_for, page, expected):
+    name, keys = page
+    url = reverse(name, args=[world[k] for k in keys])
+    for persona in ALL:
+        response = client_for(personas[persona]).get(url)
+        assert response.status_code == expected[persona], (persona, url, response.status_code)
+    signed_out = client_for(None).get(url)
+    assert signed_out.status_code == 302 and "/sign-in/" in signed_out["Location"]
+
+
+def test_outsider_gets_404(world, personas, client_for):
+    """A worker asking for someone else's case is told it does not exist, as for a case that does not."""
+    other = client_for(personas["other_worker"])
+    theirs = other.get(reverse("cate:case_detail", args=[world["case"]]))
+    missing = other.get(reverse("cate:case_detail", args=[999999]))
+    assert theirs.status_code == missing.status_code == 404
+
+    def page(response):  # the same page, but for the form token of the sign-out button
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+
+    assert page(theirs) == page(missing)
+    for name in ("cate:visit_add", "cate:closure_propose"):
+        response = other.post(reverse(name, args=[world["case"]]), {})
+        assert response.status_code == 404
+
+
+def test_a_post_from_an_outsider_changes_nothing(world, personas, client_for):
+    response = client_for(personas["screener"]).post(
+        reverse("cate:rhi_edit", args=[world["case"], world["episode"]]),
+        {"status": RhiStatus.OFFERED, "offered_at_day": "1", "offered_at_month": "1", "offered_at_year": "2024"},
+    )
+    assert response.status_code == 404
+    assert not ReturnHomeInterview.objects.exists()
+
+
+def test_every_case_page_view_is_in_the_access_log(world, personas, client_for):
+    client = client_for(personas["cate_worker"])
+    client.get(reverse("cate:case_detail", args=[world["case"]]))
+    client.get(reverse("cate:gp_letter_pdf", args=[world["case"], world["letter"]]))
+    client.get(reverse("cate:referral_detail", args=[world["assigned"]]))
+    rows = list(AccessLog.objects.filter(user=personas["cate_worker"]).values_list("action", "object_id", "path"))
+    assert ("view", str(world["case"]), f"/cate/cases/{world['case']}/") in rows
+    assert ("export", str(world["case"]), f"/cate/cases/{world['case']}/gp-letters/{world['letter']}/pdf/") in rows
+    assert ("view", str(world["assigned"]), f"/cate/referrals/{world['assigned']}/") in rows
