@@ -77,8 +77,21 @@ def test_no_contacts_gives_zero_percentages_not_an_error():
 
 def test_new_cases_take_the_earliest_cse_case_opened_in_the_period():
     child = ChildFactory()
-    CaseFactory(child=child, opened_at=london_day(2023, 3, 31), classification="victim")  # before: ignored
-    CaseFactory(child=child, opened_at=london_day(2023, 5, 1), classification="at_risk")
+    # One live case per child: the earlier cases of this child were closed before the next opened.
+    CaseFactory(
+        child=child,
+        opened_at=london_day(2023, 3, 31),
+        classification="victim",  # before: ignored
+        status="closed",
+        closed_at=london_day(2023, 4, 20),
+    )
+    CaseFactory(
+        child=child,
+        opened_at=london_day(2023, 5, 1),
+        classification="at_risk",
+        status="closed",
+        closed_at=london_day(2023, 8, 1),
+    )
     CaseFactory(child=child, opened_at=london_day(2023, 9, 1), classification="victim")
     CaseFactory(opened_at=london_day(2024, 3, 31), classification="", open_to=OpenTo.STATUTORY)  # not known
     CaseFactory(opened_at=london_day(2023, 4, 1), cse=False, cce=True)  # not CSE
