@@ -1,5 +1,5 @@
 """Demo data of the risk panel: the next panels on the fortnightly schedule, with the agenda of
-the first one built from whatever cases the demo has (none is fine). Idempotent."""
+the first one built from whatever cases the demo has when it first runs (none is fine). Idempotent."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def seed_demo(stdout) -> None:
             )
         stdout.write(f"Risk panel: {len(created)} panels scheduled.")
     following = PanelMeeting.objects.filter(meets_at__gt=now).order_by("meets_at").first()
-    if following is not None:
+    # The agenda is built once, on the first run: a later run (after other demos added cases)
+    # leaves the agenda as it is.
+    if following is not None and not following.items.exists():
         added = services.agenda_build(meeting=following, actor=chair, now=now)
         if added:
             day = clock.local(following.meets_at)
