@@ -57,3 +57,13 @@ def test_a_task_sent_through_redis_runs_on_a_worker(redis_worker, make_user, mai
     retry_notification_emails.delay()
     assert wait_for(lambda: Notification.objects.get(pk=note.pk).emailed_at is not None)
     assert [m.subject for m in mailoutbox] == ["CATE pathway: Owed an e-mail"]
+
+
+def test_every_alert_rule_is_scheduled_and_every_alert_job_names_a_rule():
+    from core.alerts import REGISTRY
+
+    assert set(settings.ALERT_JOB_MINUTES) == set(REGISTRY)
+    for name in REGISTRY:
+        entry = settings.CELERY_BEAT_SCHEDULE[f"alerts-{name}"]
+        assert entry["task"] == "core.tasks.run_alert_rule" and entry["args"] == (name,)
+    assert settings.ALERT_JOB_MINUTES["rhi"] <= 15
