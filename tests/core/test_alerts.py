@@ -135,3 +135,27 @@ def test_the_digest_reaches_each_group_manager_once_a_day(rule, people):
     note = Notification.objects.get(recipient=manager)
     assert "Test items: 1 overdue" in note.body
     assert alerts.send_digest(now=NOW + timedelta(days=1)) == 1
+
+
+@pytest.mark.django_db
+def test_a_run_stopped_half_way_completes_the_rest_when_run_again(rule, people, monkeypatch):
+    worker, *_ = people
+    for i in range(6):
+        rule.append(candidate(worker, key=f"item:{i}"))
+    real_send = alerts.notification_send
+    calls = {"n": 0}
+
+    def send_then_crash(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise ConnectionError("worker lost its database connection")
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(alerts, "notification_send", send_then_crash)
+    with pytest.raises(ConnectionError):
+        alerts.run_rule("test_rule", now=NOW)
+    assert Notification.objects.filter(recipient=worker).count() == 3  # each alert is committed as it is sent
+    monkeypatch.setattr(alerts, "notification_send", real_send)
+    result = alerts.run_rule("test_rule", now=NOW)
+    assert (result.sent, result.already_sent) == (3, 3)
+    assert Notification.objects.filter(recipient=worker).count() == 6
