@@ -176,7 +176,7 @@ def transitions(now: datetime, settings: ServiceSettings):
         .values_list("pk", "reference", "transition_due_on", "allocated_worker_id", "child__date_of_birth")
     )
     for pk, reference, due_on, worker, date_of_birth in cases:
-        due = rules.end_of_local_day(due_on)
+        due = clock.end_of_local_day(due_on)
         if now > due:
             stage = Stage.OVERDUE
         elif date_of_birth and today >= clock.birthday(date_of_birth, rules.TRANSITION_AGE) - TRANSITION_NOTICE:

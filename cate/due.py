@@ -13,7 +13,6 @@ from django.urls import reverse
 from core import clock
 from core.due import DueItem, case_due_provider
 
-from . import rules
 from .choices import LIVE_CASE_STATUSES, RhiStatus, SupportStatus
 from .models import Case, GpLetter, MissingEpisode, NrmReferral, SupportReferral, TransitionMeeting
 
@@ -65,7 +64,7 @@ def case_clocks(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
                 )
             )
         if row["transition_due_on"] and not row["transition_held"]:
-            due = rules.end_of_local_day(row["transition_due_on"])
+            due = clock.end_of_local_day(row["transition_due_on"])
             found.append(
                 DueItem(
                     "transition",
@@ -130,7 +129,7 @@ def case_records(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
     parts = [qs.order_by() for qs in (nrm, letters, interviews, follow_ups)]  # SQLite: no ORDER BY in a UNION part
     for row in parts[0].union(*parts[1:], all=True):
         label, timescale, url_name = RECORD_KINDS[row["kind"]]
-        due = row["due_at_value"] or rules.end_of_local_day(row["due_on_value"])
+        due = row["due_at_value"] or clock.end_of_local_day(row["due_on_value"])
         state = settings.classify(timescale, due, now=now) if timescale else clock.classify(due, now=now)
         items.setdefault(row["case_ref"], []).append(
             DueItem(

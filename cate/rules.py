@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from itertools import pairwise
 
 from core import clock
@@ -28,11 +28,6 @@ def transition_due_on(*, date_of_birth: date | None, opened_on: date, settings) 
         return None
     start = max(clock.birthday(date_of_birth, TRANSITION_AGE), opened_on)
     return clock.local_date(settings.due("post17_transition", clock.start_of_local_day(start)))
-
-
-def end_of_local_day(day: date) -> datetime:
-    """The last minute of a day in Europe/London: a thing due "by" a date is overdue the day after."""
-    return clock.at_local(day, time(23, 59)).astimezone(clock.UTC)
 
 
 def visit_frequency_key(risk_level: str) -> str:

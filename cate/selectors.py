@@ -34,7 +34,6 @@ from .models import (
     Visit,
 )
 from .permissions import VIEW_ALL_CASES, VIEW_REFERRAL
-from .rules import end_of_local_day
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -277,7 +276,7 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
     if case.transition_due_on and live:
         held = min((m.held_on for m in meetings), default=None)
         transition_state = settings.classify(
-            "post17_transition", end_of_local_day(case.transition_due_on), now=now, met_at=date_met(held)
+            "post17_transition", clock.end_of_local_day(case.transition_due_on), now=now, met_at=date_met(held)
         )
     latest_disclosure = max((d.disclosed_on for d in disclosures), default=None)
     isva_needed = latest_disclosure is not None and not any(

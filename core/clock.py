@@ -105,6 +105,12 @@ def start_of_local_day(day: date) -> datetime:
     return at_local(day, time(0, 0))
 
 
+def end_of_local_day(day: date) -> datetime:
+    """The last second of a day in Europe/London, in UTC: a thing due "by" a date is overdue the
+    day after."""
+    return at_local(day, time(23, 59, 59)).astimezone(UTC)
+
+
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[date]:
     """Bank holidays of England and Wales in a year, substitute days included."""

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from cate.choices import CaseStatus
 from cate.models import Case
+from core import clock
 from core.alerts import Candidate, Stage, alert_rule
 from core.clock import DueState
 from core.selectors import ServiceSettings
 
 from .choices import ActionStatus
-from .due import end_of_day, riskpanel_due_items
+from .due import riskpanel_due_items
 from .models import Action
 
 STAGES = {DueState.DUE_SOON: Stage.DUE_SOON, DueState.OVERDUE: Stage.OVERDUE}
@@ -77,7 +78,7 @@ def actions(now: datetime, settings: ServiceSettings):
     and the case's worker."""
     overdue = Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=now.date()).select_related("case")
     for action in overdue:
-        due = end_of_day(action.due_on)
+        due = clock.end_of_local_day(action.due_on)
         if due >= now:
             continue
         owners = {action.owner_id, action.case.allocated_worker_id if action.case else None} - {None}

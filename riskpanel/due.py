@@ -21,13 +21,6 @@ from core.due import DueItem, case_due_provider
 from .choices import AGENDA_EDITABLE, ActionStatus, SafetyPlanStatus
 from .models import Action, AgendaItem, PanelDecision, SafetyPlan, StrategyMeeting
 
-END_OF_DAY = dt.time(23, 59, 59)
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """A date-only deadline is met until the end of that day, London time."""
-    return clock.at_local(day, END_OF_DAY).astimezone(clock.UTC)
-
 
 @case_due_provider
 def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, list[DueItem]]:
@@ -84,7 +77,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
     for case_id, row in latest.items():
         if row["next_review_on"] is None:
             continue
-        due = end_of_day(row["next_review_on"])
+        due = clock.end_of_local_day(row["next_review_on"])
         result[case_id].append(
             DueItem(
                 kind="panel_review",
@@ -113,7 +106,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
 
     plans = SafetyPlan.objects.filter(case_id__in=ids, status=SafetyPlanStatus.AGREED, review_due_on__isnull=False)
     for plan in plans.only("pk", "case_id", "number", "review_due_on"):
-        due = end_of_day(plan.review_due_on)
+        due = clock.end_of_local_day(plan.review_due_on)
         result[plan.case_id].append(
             DueItem(
                 kind="safety_plan_review",
@@ -127,7 +120,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
 
     actions = Action.objects.filter(case_id__in=ids, status=ActionStatus.OPEN).select_related("owner_agency")
     for action in actions.only("pk", "case_id", "description", "due_on", "owner_agency__name"):
-        due = end_of_day(action.due_on)
+        due = clock.end_of_local_day(action.due_on)
         result[action.case_id].append(
             DueItem(
                 kind="action",

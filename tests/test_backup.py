@@ -41,19 +41,38 @@ def test_a_backup_restores_every_record_and_history_row(tmp_path, make_user):
         conn.execute(f'CREATE DATABASE "{restored_name}"')
     try:
         archive = tmp_path / "cate.dump"
-        subprocess.run(["bash", "scripts/backup.sh", str(archive)], cwd=ROOT, check=True, capture_output=True,
-                       env={"DATABASE_URL": source, "PATH": "/usr/bin:/bin"})
-        subprocess.run(["bash", "scripts/restore.sh", str(archive), url_for(restored_name)], cwd=ROOT, check=True,
-                       capture_output=True, env={"PATH": "/usr/bin:/bin"})
+        subprocess.run(
+            ["bash", "scripts/backup.sh", str(archive)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={"DATABASE_URL": source, "PATH": "/usr/bin:/bin"},
+        )
+        subprocess.run(
+            ["bash", "scripts/restore.sh", str(archive), url_for(restored_name)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env={"PATH": "/usr/bin:/bin"},
+        )
         with psycopg.connect(url_for(restored_name)) as conn:
             for table, count in expected.items():
                 assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == count, table  # noqa: S608
-            reasons = [r[0] for r in conn.execute(
-                "SELECT history_change_reason FROM core_historicalagency WHERE name LIKE 'Youth Justice%%' "
-                "ORDER BY history_date")]
+            reasons = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT history_change_reason FROM core_historicalagency WHERE name LIKE 'Youth Justice%%' "
+                    "ORDER BY history_date"
+                )
+            ]
             assert reasons == ["New", "Renamed"]
-        refused = subprocess.run(["bash", "scripts/restore.sh", str(archive), url_for(restored_name)], cwd=ROOT,
-                                 capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+        refused = subprocess.run(
+            ["bash", "scripts/restore.sh", str(archive), url_for(restored_name)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin"},
+        )
         assert refused.returncode != 0 and "empty database" in refused.stderr
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

@@ -7,6 +7,7 @@ import pytest
 
 from cate import rules
 from cate.choices import AssessmentOutcome, AssessmentType
+from core import clock
 from core.selectors import ServiceSettings
 from core.timescales import Frequency
 
@@ -136,5 +137,5 @@ def test_assessment_outcome_consistency(kind, cse, outcome, errors):
 
 
 def test_end_of_local_day_in_summer_and_winter():
-    assert rules.end_of_local_day(date(2024, 7, 1)) == datetime(2024, 7, 1, 22, 59, tzinfo=UTC)
-    assert rules.end_of_local_day(date(2024, 1, 1)) == datetime(2024, 1, 1, 23, 59, tzinfo=UTC)
+    assert clock.end_of_local_day(date(2024, 7, 1)) == datetime(2024, 7, 1, 22, 59, 59, tzinfo=UTC)
+    assert clock.end_of_local_day(date(2024, 1, 1)) == datetime(2024, 1, 1, 23, 59, 59, tzinfo=UTC)
