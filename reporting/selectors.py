@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
-from cate.choices import RISK_ORDER, OpenTo
-from cate.models import Allocation, Case, MissingEpisode, NrmReferral, StatutoryEpisode
+from cate.choices import RISK_ORDER, ClosureStatus, OpenTo
+from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode
 from contacts.choices import ContactStatus
 from contacts.models import Child, Contact
 from core import clock
@@ -148,11 +148,16 @@ def _new_cases(period: Period) -> dict[str, Any]:
 
 def cohort_children(period: Period) -> set[int]:
     """Children with a case with CSE among its types, open to CATE, opened on or before the
-    period's end and not closed before its start."""
+    period's end and not closed before its start. A case closed and later reopened was not open
+    in between: a closure whose gap (approved → reopened) spans the whole period leaves it out."""
     start, end = _window(period)
+    closed_throughout = CaseClosure.objects.filter(
+        case=OuterRef("pk"), status=ClosureStatus.REOPENED, decided_at__lt=start, reopened_at__gte=end
+    )
     return set(
         Case.objects.filter(cse=True, open_to__in=CATE_OPEN_TO, opened_at__lt=end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .exclude(Exists(closed_throughout))
         .annotate(person=PERSON)
         .values_list("person", flat=True)
         .distinct()

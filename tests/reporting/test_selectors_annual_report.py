@@ -308,3 +308,40 @@ def test_the_baseline_is_the_mean_of_the_three_financial_years_before():
     assert mean["contacts"]["by_source"]["police"] == {"count": 3.3, "percent": 100.0}
     assert mean["caseload"]["as_at"] is None
     assert "baseline" not in annual_report(Period(dt.date(2023, 4, 1), dt.date(2024, 3, 30)))
+
+
+def test_a_case_closed_before_the_period_and_reopened_after_it_is_not_in_the_cohort():
+    from cate.choices import ClosureStatus
+    from cate.models import CaseClosure
+
+    staff = UserFactory()
+    reopened = CaseFactory(opened_at=london_day(2021, 1, 4))  # open again now: closed_at cleared on reopening
+    CaseClosure.objects.create(
+        case=reopened,
+        status=ClosureStatus.REOPENED,
+        reason="Safe",
+        exit_plan="Plan",
+        step_down_destination="other",
+        proposed_by=staff,
+        proposed_at=london_day(2022, 5, 1),
+        decided_by=staff,
+        decided_at=london_day(2022, 5, 2),
+        reopened_by=staff,
+        reopened_at=london_day(2024, 6, 1),
+    )
+    reopened_in_period = CaseFactory(opened_at=london_day(2021, 1, 4))
+    CaseClosure.objects.create(
+        case=reopened_in_period,
+        status=ClosureStatus.REOPENED,
+        reason="Safe",
+        exit_plan="Plan",
+        step_down_destination="other",
+        proposed_by=staff,
+        proposed_at=london_day(2022, 5, 1),
+        decided_by=staff,
+        decided_at=london_day(2022, 5, 2),
+        reopened_by=staff,
+        reopened_at=london_day(2024, 3, 31),
+    )
+    assert cohort_children(FY) == {reopened_in_period.child_id}  # open on the last day of the period
+    assert cohort_children(financial_year(2024)) == {reopened.child_id, reopened_in_period.child_id}
