@@ -19,6 +19,7 @@ from contacts.choices import ExploitationFactor, FactorLevel
 from core import audit, clock
 from core.choices import AccessAction
 from core.forms import add_service_errors
+from core.links import case_links
 from core.pdf import pdf_response, render_pdf
 from core.permissions import role_required
 from core.selectors import service_settings
@@ -352,6 +353,7 @@ def case_detail(request, case, perms):
             ),
             "needs_statutory_episode": case.open_to != "cate" and not statutory_open and case.is_live,
             "risk_high": case.current_risk_level in (RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH),
+            "see_also": case_links(case.pk),
         },
     )
 

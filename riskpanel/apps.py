@@ -14,4 +14,8 @@ class RiskPanelConfig(AppConfig):
         return (NavItem("Risk panel", "riskpanel:index", LANDING_ROLES, order=30),)
 
     def ready(self):
+        from core.links import register_case_link
+
         from . import due  # noqa: F401  (registers the due items of cases with core.due)
+
+        register_case_link("Risk panels, strategy meetings, safety plans and actions", "riskpanel:case_detail")

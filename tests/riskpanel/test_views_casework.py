@@ -191,3 +191,16 @@ def test_open_actions_by_agency_and_by_owner_with_overdue_flagged(personas, clie
     assert str(personas["health"]) in page and "School designated safeguarding lead" in page
     page = html(client.get(reverse("riskpanel:action_list"), {"agency": str(health.pk)}))
     assert "Health action" in page and "Overdue police action" not in page
+
+
+def test_the_case_pages_link_to_each_other(personas, client_for):
+    from django.urls import reverse
+
+    from tests.factories import CaseFactory
+
+    case = CaseFactory()
+    client = client_for(personas["team_leader"])
+    cate_page = client.get(reverse("cate:case_detail", args=[case.pk])).content.decode()
+    assert reverse("riskpanel:case_detail", args=[case.pk]) in cate_page
+    panel_page = client.get(reverse("riskpanel:case_detail", args=[case.pk])).content.decode()
+    assert reverse("cate:case_detail", args=[case.pk]) in panel_page
