@@ -267,6 +267,15 @@ class SettingRagForm(VersionedFormMixin, GovukForm):
         self.fields["reason"] = reason
 
 
+class AccountUnlockForm(GovukForm):
+    username = forms.CharField(max_length=150, widget=forms.HiddenInput)
+    reason = ReasonField(
+        label="Why are you unlocking this account?",
+        help_text="For example, the member of staff phoned and their identity was checked.",
+        error_messages={"required": "Enter why you are unlocking this account"},
+    )
+
+
 class AccessLogFilterForm(GovukForm):
     user = forms.ModelChoiceField(queryset=None, required=False, label="Member of staff")
     object_type = forms.ChoiceField(required=False, label="Type of record")

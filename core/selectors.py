@@ -107,3 +107,36 @@ def access_log_list(
 
 def staff_list() -> QuerySet:
     return get_user_model().objects.filter(is_system=False).select_related("agency", "team")
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    username: str
+    failures: int
+    last_failure: datetime
+    unlocks_at: datetime
+
+
+def locked_accounts() -> list[LockedAccount]:
+    """Usernames locked out of sign-in now (django-axes counts failures per username)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    cooloff = settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cooloff)
+        .values("username")
+        .annotate(failures=models.Sum("failures_since_start"), last_failure=models.Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last_failure")
+    )
+    return [
+        LockedAccount(
+            username=row["username"] or "",
+            failures=row["failures"],
+            last_failure=row["last_failure"],
+            unlocks_at=row["last_failure"] + cooloff,
+        )
+        for row in rows
+    ]

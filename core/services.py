@@ -141,3 +141,29 @@ def notification_mark_read(*, notification: Notification, actor) -> Notification
 
 def notifications_mark_all_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Sign-in lockouts ----------------------------------------------------------------------
+
+UNLOCK_ACCOUNTS = "axes.delete_accessattempt"
+
+
+@transaction.atomic
+def account_unlock(*, username: str, actor, reason: str) -> int:
+    """Lift the sign-in lockout of `username`; the account's history says who lifted it and why.
+
+    Returns how many recorded failures were cleared (0 when the account was not locked).
+    """
+    from axes.utils import reset
+    from django.contrib.auth import get_user_model
+
+    if not actor.has_perm(UNLOCK_ACCOUNTS):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the account is being unlocked"})
+    cleared = reset(username=username)
+    account = get_user_model().objects.filter(username=username).first()
+    if account is not None and cleared:
+        audit.save(account, actor=actor, reason=f"Sign-in lockout lifted: {reason}", update_fields=["is_active"])
+    return cleared

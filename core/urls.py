@@ -17,5 +17,6 @@ urlpatterns = [
     path("settings/", views.settings_list, name="settings"),
     path("settings/<slug:key>/", views.setting_edit, name="setting_edit"),
     path("audit/", views.audit, name="audit"),
+    path("locked-accounts/", views.locked_accounts, name="locked_accounts"),
     path("healthz", views.healthz, name="healthz"),
 ]

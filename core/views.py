@@ -30,6 +30,7 @@ from . import selectors, services
 from .clock import Duration, Unit
 from .forms import (
     AccessLogFilterForm,
+    AccountUnlockForm,
     OtpTokenForm,
     SettingDurationForm,
     SettingFrequencyForm,
@@ -271,6 +272,37 @@ def setting_edit(request, key: str):
             messages.success(request, f"{entry.definition.label} changed.")
             return redirect("core:settings")
     return render(request, "core/setting_edit.html", {"form": form, "entry": entry})
+
+
+# --- Sign-in lockouts ----------------------------------------------------------------------
+
+
+@permission_required(services.UNLOCK_ACCOUNTS, raise_exception=True)
+def locked_accounts(request):
+    """Administrators see the accounts locked out of sign-in and lift a lockout with a reason."""
+    form = AccountUnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        try:
+            cleared = services.account_unlock(username=username, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if cleared:
+                messages.success(request, f"{username} can sign in again.")
+            else:
+                messages.info(request, f"{username} was not locked out.")
+            return redirect("core:locked_accounts")
+    return render(
+        request,
+        "core/locked_accounts.html",
+        {
+            "accounts": selectors.locked_accounts(),
+            "form": form,
+            "failed_username": form["username"].value() or "",
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+    )
 
 
 # --- Audit ---------------------------------------------------------------------------------

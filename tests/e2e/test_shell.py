@@ -79,3 +79,30 @@ def test_pages_run_under_the_content_security_policy(browser, live_server, demo_
     expect(page.locator("[data-module=govuk-service-navigation][data-govuk-service-navigation-init]")).to_have_count(1)
     assert blocked == []
     context.close()
+
+
+def test_an_administrator_unlocks_a_locked_account(browser, live_server, demo_users, settings):
+    visitor = browser.new_context(base_url=live_server.url)
+    locked = visitor.new_page()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(locked, "screener", "not-the-password")
+    expect(locked.get_by_role("heading", level=1)).to_have_text("Your account is locked")
+
+    admin = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(admin, "admin", demo_users["password"])
+    admin.get_by_role("navigation", name="Menu").get_by_role("link", name="Locked accounts").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Locked accounts")
+    axe_check(admin)
+    admin.get_by_role("button", name="Unlock screener").click()
+    expect(admin.locator(".govuk-error-summary")).to_contain_text("Enter why you are unlocking this account")
+    axe_check(admin)
+    admin.get_by_label("Why are you unlocking screener?").fill("Identity checked by phone")
+    admin.get_by_role("button", name="Unlock screener").click()
+    expect(admin.locator("main")).to_contain_text("screener can sign in again")
+    expect(admin.locator("main")).to_contain_text("No account is locked out")
+    axe_check(admin)
+
+    sign_in(locked, "screener", demo_users["password"])
+    expect(locked.get_by_role("heading", level=1)).to_have_text("CATE pathway")
+    visitor.close()
+    admin.context.close()
