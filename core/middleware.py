@@ -1,4 +1,4 @@
-"""Idle session timeout and the two-factor sign-in requirement."""
+"""Idle session timeout, the two-factor sign-in requirement, and no caching of private pages."""
 
 from __future__ import annotations
 
@@ -8,10 +8,30 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 LAST_ACTIVITY = "last_activity"
 OTP_STATE = "otp_state"  # "verified" | "verify" | "setup" | "not_required"
 ACTIVITY_RESOLUTION = 60  # seconds: the session is re-saved at most once a minute
+
+
+class PrivatePagesNotCachedMiddleware:
+    """Pages and downloads shown to a signed-in user are never stored by a browser or proxy.
+
+    A child's record left in a shared computer's cache, or shown again by the back button after
+    sign-out, is a leak; `no-store` prevents both.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
 
 class IdleTimeoutMiddleware:
