@@ -37,6 +37,7 @@ from .models import (
 )
 from .permissions import (
     ADD_MACE_ENTRY,
+    RESTRICT_CHILD,
     VIEW_ALL_MACE_ENTRIES,
     VIEW_CHILD,
     VIEW_CHILD_MERGE,
@@ -77,6 +78,18 @@ def child_list_for_user(user) -> QuerySet[Child]:
 
 def child_get_for_user(user, pk: int) -> Child:
     return get_object_or_404(child_list_for_user(user).select_related("merged_into", "created_by"), pk=pk)
+
+
+def children_restrictable_by(user) -> QuerySet[Child]:
+    """Children whose restriction this user may change: those they may know exist (a restricted
+    child only when they are named on it), for group managers and administrators."""
+    if not user.is_authenticated or not user.has_perm(RESTRICT_CHILD):
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=children_visible_to(user).values("pk"), status=RecordStatus.ACTIVE)
+
+
+def child_get_for_restriction(user, pk: int) -> Child:
+    return get_object_or_404(children_restrictable_by(user).prefetch_related("restricted_to"), pk=pk)
 
 
 def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:
