@@ -121,6 +121,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         follow_up_on=None,
         actor=worker,
     )
+    awaiting = ReferralFactory(child=ChildFactory(first_name="Awaitingchild"))
     assigned = ReferralFactory(child=ChildFactory(first_name="Assessedchild"))
     cate_services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
 
@@ -128,6 +129,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     meeting = PanelMeetingFactory(status=PanelStatus.OPEN, members=[personas["panel_member"]], chair=leader)
     item = AgendaItemFactory(meeting=meeting, case=case, paper="Paper summary for the panel")
     decision = PanelDecisionFactory(item=item, decided_by=leader)
+    undecided = AgendaItemFactory(meeting=meeting, case=allocated_case(leader, worker, first_name="Undecidedchild"))
     other_meeting = PanelMeetingFactory(status=PanelStatus.OPEN, chair=leader)
     other_item = AgendaItemFactory(meeting=other_meeting, case=case, paper="Paper for a panel the member is not at")
     strategy = StrategyMeetingFactory(case=case)
@@ -162,6 +164,8 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "letter": case.gp_letters.first(),
         "nrm": case.nrm_referrals.first(),
         "assigned": assigned,
+        "awaiting": awaiting,
+        "undecided": undecided,
         "meeting": meeting,
         "item": item,
         "decision": decision,
@@ -173,4 +177,5 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "notifications": notifications,
         "export": export,
     }
+    objects["follow_up"] = decided.follow_up
     return World(objects=objects)
