@@ -104,6 +104,7 @@ def _log_search(request, children) -> None:
                 content_type=content_type,
                 object_id=str(child.pk),
                 object_repr=str(child)[:200],
+                child_number=child.pk,
                 path=path,
                 ip_address=address,
             )

@@ -87,14 +87,28 @@ def client_ip(request) -> str | None:
     return get_client_ip_address(request) or None
 
 
+def child_number_of(obj: models.Model) -> int | None:
+    """The child a record is about, read from already-loaded fields where it can be: a child itself,
+    a record with a `child` (contact, case, referral), or one reached through its `case` or `contact`."""
+    if obj._meta.label_lower == "contacts.child":
+        return obj.pk
+    if getattr(obj, "child_id", None) is not None:
+        return obj.child_id
+    for via in ("case", "contact", "item"):
+        if getattr(obj, f"{via}_id", None) is not None:
+            return child_number_of(getattr(obj, via))
+    return None
+
+
 def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -> AccessLog:
-    """Append who viewed (or exported) `obj`, when and from where."""
+    """Append who viewed (or exported) `obj`, when and from where, and which child it is about."""
     return AccessLog.objects.create(
         user=request.user,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
+        child_number=child_number_of(obj),
         path=request.get_full_path()[:500],
         ip_address=client_ip(request),
     )

@@ -292,6 +292,7 @@ def audit(request):
             user_id=data["user"].pk if data["user"] else None,
             content_type_id=int(data["object_type"]) if data["object_type"] else None,
             object_id=data["object_id"] or None,
+            child_number=data["child"],
         )
     elif not request.GET:
         rows = selectors.access_log_list()
