@@ -65,6 +65,12 @@ def children_visible_to(user) -> QuerySet[Child]:
     )
 
 
+def children_hidden_from(user, numbers) -> set[int]:
+    """Of these child ids, the restricted ones `user` is not named on (core.audit's provider)."""
+    hidden = Child.objects.filter(pk__in=numbers, is_restricted=True).exclude(restricted_to=user)
+    return set(hidden.values_list("pk", flat=True))
+
+
 def active_children_visible_to(user) -> QuerySet[Child]:
     return children_visible_to(user).filter(status=RecordStatus.ACTIVE)
 

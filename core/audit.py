@@ -6,7 +6,7 @@ Access: every view or export of a child, contact or case is written to the appen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from axes.helpers import get_client_ip_address
@@ -112,6 +112,28 @@ def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -
         path=request.get_full_path()[:500],
         ip_address=client_ip(request),
     )
+
+
+# Providers of the children a user may not know exist (contacts/ registers one at start-up: core/
+# does not import the apps that hold children). provider(user, numbers) -> the numbers to hide.
+_hidden_children_providers: list[Callable] = []
+
+
+def register_hidden_children(provider: Callable) -> Callable:
+    if provider not in _hidden_children_providers:
+        _hidden_children_providers.append(provider)
+    return provider
+
+
+def hidden_child_numbers(user, numbers: Iterable[int]) -> set[int]:
+    """Of these child numbers, the ones `user` may not know exist (restricted, not named on them):
+    the auditor still sees who saw them, but not whom they are about."""
+    numbers = {n for n in numbers if n}
+    hidden: set[int] = set()
+    if numbers:
+        for provider in _hidden_children_providers:
+            hidden |= set(provider(user, numbers))
+    return hidden
 
 
 class AccessLoggedMixin:

@@ -152,3 +152,17 @@ def test_the_database_refuses_bulk_updates_and_deletes(world, client_for):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         rows.delete()
     assert rows.count() == count and not rows.filter(object_repr="tampered").exists()
+
+
+def test_the_auditor_sees_who_saw_a_restricted_child_but_not_its_name(world, client_for):
+    from contacts import services as contact_services
+
+    child = world.objects["child"]
+    contact_services.child_restrict(
+        child=child, actor=world.personas["group_manager"], is_restricted=True,
+        staff=[world.personas["cate_worker"]], reason="High profile",
+    )  # fmt: skip
+    client_for(world.personas["cate_worker"]).get(reverse("cate:case_detail", args=[world.objects["case"].pk]))
+    page = client_for(world.personas["auditor"]).get(reverse("core:audit"), {"child": child.pk}).content.decode()
+    assert str(world.personas["cate_worker"]) in page and "restricted record" in page
+    assert "Worldchild" not in page and world.objects["case"].reference not in page
