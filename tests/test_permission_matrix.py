@@ -353,3 +353,25 @@ def test_dump_observed_matrix(world, clients):
         lines.append(f'    "{name}": Row("{seen.get}", "{seen.post}"),  # {url}')
     with open(os.environ["MATRIX_DUMP"], "w") as out:
         out.write("\n".join(lines) + "\n")
+
+
+def test_a_record_under_another_records_url_is_404(world, clients):
+    """Each nested record is looked up within its parent: the worker's visit under another of their
+    cases, or a panel's item under another panel, answers 404 to someone who may see both parents."""
+    other_case = world.objects["undecided"].case
+    checked = 0
+    for name in MATRIX:
+        args = ARGS.get(name, {})
+        if set(args) == {"pk", "item"} and args["pk"] == "case":
+            persona, swapped = "cate_worker", {**args, "pk": lambda w: other_case}
+        elif set(args) == {"pk", "item_pk"}:
+            persona, swapped = "team_leader", {**args, "pk": "other_meeting"}
+        else:
+            continue
+        kwargs = {k: getattr(v(world) if callable(v) else world.objects[v], "pk", None) for k, v in swapped.items()}
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            status = getattr(clients[persona], method)(url).status_code
+            assert status in (404, 405), (method, name, url, status)
+        checked += 1
+    assert checked >= 19
