@@ -14,12 +14,13 @@ class CateConfig(AppConfig):
         return (NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),)
 
     def ready(self):
-        from contacts.signals import contact_referred_to_cate
+        from contacts.signals import child_restriction_changed, contact_referred_to_cate
 
         from . import due  # noqa: F401  (registers the providers of due items for cases)
-        from .receivers import on_contact_referred_to_cate
+        from .receivers import on_child_restriction_changed, on_contact_referred_to_cate
 
         contact_referred_to_cate.connect(on_contact_referred_to_cate, dispatch_uid="cate.referral_from_contact")
+        child_restriction_changed.connect(on_child_restriction_changed, dispatch_uid="cate.restriction_chronology")
         try:
             from contacts.hooks import child_involvement_provider
         except ImportError:  # the front door's hook for other apps' cases (contacts.hooks) is not here yet

@@ -165,6 +165,8 @@ def assessment_start(request, pk: int):
         raise PermissionDenied
     if referral.status != ReferralStatus.AWAITING_ASSESSMENT:
         return redirect(referral)
+    if request.method == "GET":
+        audit.log_access(request, referral)
     form = forms.AssessmentStartForm(request.POST or None, holders=services.case_holders())
     response = _submit(
         request,
@@ -192,6 +194,8 @@ def assessment_edit(request, pk: int):
         raise PermissionDenied
     if referral.status != ReferralStatus.ASSESSMENT_IN_PROGRESS:
         return redirect(referral)
+    if request.method == "GET":
+        audit.log_access(request, referral)
     initial = {
         "version": assessment.version,
         "assessment_type": assessment.assessment_type,
@@ -227,6 +231,8 @@ def assessment_outcome(request, pk: int):
         raise PermissionDenied
     if referral.status != ReferralStatus.ASSESSMENT_IN_PROGRESS:
         return redirect(referral)
+    if request.method == "GET":
+        audit.log_access(request, referral)
     initial = {
         "version": assessment.version,
         "cse_is_factor": forms.yes_no_initial(assessment.cse_is_factor),
@@ -302,7 +308,7 @@ def case_permissions(user, case: Case) -> CasePermissions:
     )
 
 
-def case_view(*, log: bool = False, live: bool = False, allow: Callable | None = None):
+def case_view(*, log: bool = True, live: bool = False, allow: Callable | None = None):
     """A page of one case: the case the user may see (404 otherwise), their permissions on it,
     and, for pages that change it, a refusal (403) when they may not work on it."""
 
@@ -316,7 +322,7 @@ def case_view(*, log: bool = False, live: bool = False, allow: Callable | None =
             if live and case.status == CaseStatus.CLOSED:
                 messages.info(request, "This case is closed. Reopen it before recording anything more.")
                 return redirect(case)
-            if log and request.method == "GET":
+            if log and request.method == "GET":  # every page of a case shows it: each GET is logged
                 audit.log_access(request, case)
             return view(request, case, perms, *args, **kwargs)
 
@@ -334,7 +340,7 @@ def _case_form(request, case, perms, template: str, form, **context):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def case_detail(request, case, perms):
     settings = service_settings()
     page = selectors.case_page(case, now=timezone.now(), settings=settings)
@@ -415,7 +421,7 @@ def case_allocate(request, case, perms):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def chronology(request, case, perms):
     significant = request.GET.get("significant") == "1"
     page = _paginate(request, selectors.chronology_of(case, significant_only=significant))
@@ -482,7 +488,7 @@ def statutory_episode_edit(request, case, perms, item: int):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def visit_list(request, case, perms):
     return render(
         request,
@@ -564,7 +570,7 @@ def risk_assessment_add(request, case, perms):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def risk_assessment_detail(request, case, perms, item: int):
     assessment = get_object_or_404(case.risk_assessments.select_related("author"), pk=item)
     factors = [(factor, assessment.factors.get(factor.value, {})) for factor in ExploitationFactor]
@@ -605,7 +611,7 @@ def risk_assessment_revise(request, case, perms, item: int):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def missing_episode_list(request, case, perms):
     page = _paginate(request, selectors.missing_episodes_of(case))
     rows = selectors.episode_rows(page.object_list, now=timezone.now(), settings=service_settings())
@@ -639,7 +645,7 @@ def missing_episode_add(request, case, perms):
 
 
 @require_GET
-@case_view(log=True)
+@case_view()
 def missing_episode_detail(request, case, perms, item: int):
     episode = get_object_or_404(selectors.missing_episodes_of(case).select_related("recorded_by"), pk=item)
     row = selectors.episode_rows([episode], now=timezone.now(), settings=service_settings())[0]
@@ -738,7 +744,7 @@ def _letter(case, item):
 
 
 @require_GET
-@case_view(allow=_works)
+@case_view(log=False, allow=_works)  # logged below as printed / exported
 def gp_letter_detail(request, case, perms, item: int):
     letter = _letter(case, item)
     audit.log_access(request, case, action=AccessAction.PRINT)
@@ -754,7 +760,7 @@ def gp_letter_detail(request, case, perms, item: int):
 
 
 @require_GET
-@case_view(allow=_works)
+@case_view(log=False, allow=_works)  # logged below as printed / exported
 def gp_letter_pdf(request, case, perms, item: int):
     letter = _letter(case, item)
     audit.log_access(request, case, action=AccessAction.EXPORT)

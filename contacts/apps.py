@@ -15,4 +15,17 @@ class ContactsConfig(AppConfig):
         return (
             NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),
             NavItem("Merged child records", "contacts:merge_list", frozenset({Role.ADMINISTRATOR}), order=90),
+            NavItem(
+                "Restricted records",
+                "contacts:child_restriction_find",
+                frozenset({Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
+                order=91,
+            ),
         )
+
+    def ready(self):
+        from core.audit import register_hidden_children
+
+        from .selectors import children_hidden_from
+
+        register_hidden_children(children_hidden_from)

@@ -231,6 +231,41 @@ class MergeReverseForm(GovukForm):
     )
 
 
+class ChildRestrictionForm(GovukForm):
+    is_restricted = forms.TypedChoiceField(
+        label="Who may see this child's record?",
+        choices=[("yes", "Only the staff named below"), ("no", "Everyone whose role lets them see it")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who may see this child's record"},
+    )
+    staff = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Staff who may see the record",
+        help_text="Managers who are not named cannot see it either. You stay named on it, so you can change it later.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = ReasonField(label="Reason for the change", error_messages={"required": "Enter the reason for the change"})
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["staff"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username}" + (f", {user.agency}" if user.agency_id else "")
+        )
+
+
+class ChildRestrictionFindForm(GovukForm):
+    child = forms.IntegerField(
+        label="Child record number",
+        min_value=1,
+        help_text="The number after 'child' on the record, for example 1234.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the child record number", "invalid": "Enter the record number in digits"},
+    )
+
+
 # --- Contacts ------------------------------------------------------------------------------
 
 

@@ -100,6 +100,7 @@ class Child(VersionedModel):
         permissions = [
             ("merge_child", "Can merge duplicate child records"),
             ("reverse_child_merge", "Can reverse a merge of child records"),
+            ("restrict_child", "Can restrict a child's record to named staff"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ merge duplicate children. Partner agency practitioners see only the MACE request
 agency and only their agency's entries (the compartments are enforced in selectors; the
 permissions below say what the role may do at all). CATE team leaders and group managers read the
 front door but do not decide. Administrators reverse merges (record numbers only, no case content).
+Group managers and administrators restrict a child's record to the staff named on it.
 """
 
 from core.roles import Role
@@ -16,6 +17,7 @@ CHANGE_CHILD = "contacts.change_child"
 MERGE_CHILD = "contacts.merge_child"
 REVERSE_CHILD_MERGE = "contacts.reverse_child_merge"
 VIEW_CHILD_MERGE = "contacts.view_childmerge"
+RESTRICT_CHILD = "contacts.restrict_child"
 
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SCREENER: _SCREENER,
     Role.PARTNER: [VIEW_MACE, VIEW_MACE_ENTRIES, ADD_MACE_ENTRY],
     Role.TEAM_LEADER: _READ_FRONT_DOOR,
-    Role.GROUP_MANAGER: _READ_FRONT_DOOR,
-    Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE],
+    Role.GROUP_MANAGER: [*_READ_FRONT_DOOR, RESTRICT_CHILD],
+    # Restricting a record needs no case content: the page shows the child's name and record number only.
+    Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE, RESTRICT_CHILD],
 }

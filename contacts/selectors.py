@@ -37,6 +37,7 @@ from .models import (
 )
 from .permissions import (
     ADD_MACE_ENTRY,
+    RESTRICT_CHILD,
     VIEW_ALL_MACE_ENTRIES,
     VIEW_CHILD,
     VIEW_CHILD_MERGE,
@@ -64,6 +65,12 @@ def children_visible_to(user) -> QuerySet[Child]:
     )
 
 
+def children_hidden_from(user, numbers) -> set[int]:
+    """Of these child ids, the restricted ones `user` is not named on (core.audit's provider)."""
+    hidden = Child.objects.filter(pk__in=numbers, is_restricted=True).exclude(restricted_to=user)
+    return set(hidden.values_list("pk", flat=True))
+
+
 def active_children_visible_to(user) -> QuerySet[Child]:
     return children_visible_to(user).filter(status=RecordStatus.ACTIVE)
 
@@ -77,6 +84,18 @@ def child_list_for_user(user) -> QuerySet[Child]:
 
 def child_get_for_user(user, pk: int) -> Child:
     return get_object_or_404(child_list_for_user(user).select_related("merged_into", "created_by"), pk=pk)
+
+
+def children_restrictable_by(user) -> QuerySet[Child]:
+    """Children whose restriction this user may change: those they may know exist (a restricted
+    child only when they are named on it), for group managers and administrators."""
+    if not user.is_authenticated or not user.has_perm(RESTRICT_CHILD):
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=children_visible_to(user).values("pk"), status=RecordStatus.ACTIVE)
+
+
+def child_get_for_restriction(user, pk: int) -> Child:
+    return get_object_or_404(children_restrictable_by(user).prefetch_related("restricted_to"), pk=pk)
 
 
 def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:

@@ -61,10 +61,11 @@ from .permissions import (
     DECIDE_CONTACT,
     MERGE_CHILD,
     REQUEST_MACE,
+    RESTRICT_CHILD,
     REVERSE_CHILD_MERGE,
     SCREEN_CONTACT,
 )
-from .signals import contact_referred_to_cate
+from .signals import child_restriction_changed, contact_referred_to_cate
 
 # --- Helpers -------------------------------------------------------------------------------
 
@@ -215,6 +216,35 @@ def child_set_cate_markers(*, child: Child, open_to_cate: bool, previously_known
         child.open_to_cate, child.previously_known_to_cate = open_to_cate, previously_known
         child.version += 1
         audit.save(child, actor=actor, reason=reason, update_fields=["open_to_cate", "previously_known_to_cate"])
+    return child
+
+
+def child_restrict(*, child: Child, actor, is_restricted: bool, staff: Iterable, reason: str) -> Child:
+    """Restrict a child's record to the staff named on it (or lift the restriction), with a reason.
+
+    The acting user stays named on a restricted record, so that somebody can always change it. Every
+    other member of staff, managers included, then answers 404 on the child and everything about it.
+    Sends `child_restriction_changed` inside the transaction (cate/ writes it to the chronology).
+    """
+    _require(actor, RESTRICT_CHILD, "You cannot restrict children's records.")
+    _require_visible_child(actor, child)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the change"})
+    named = {user.pk for user in staff} | ({actor.pk} if is_restricted else set())
+    if not is_restricted:
+        named = set()
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        before = (child.is_restricted, set(child.restricted_to.values_list("pk", flat=True)))
+        if before == (is_restricted, named):
+            return child
+        audit.attribute(child, actor=actor, reason=reason)
+        child.restricted_to.set(named)
+        child.is_restricted = is_restricted
+        bump(child)
+        audit.save(child, actor=actor, reason=reason, update_fields=["is_restricted"])
+        child_restriction_changed.send(sender=Child, child=child, actor=actor, reason=reason)
     return child
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core import selectors as selectors_core
 from core.choices import AccessAction
 from core.forms import add_service_errors
 from core.middleware import otp_exempt
@@ -46,9 +47,11 @@ from .permissions import (
     MERGE_CHILD,
     MERGE_RECORD_ROLES,
     REQUEST_MACE,
+    RESTRICT_CHILD,
     REVERSE_CHILD_MERGE,
     SCREEN_CONTACT,
     VIEW_ALL_MACE_ENTRIES,
+    VIEW_CHILD,
     VIEW_CONTACT,
     VIEW_FOLLOW_UP,
     VIEW_MACE,
@@ -101,6 +104,7 @@ def _log_search(request, children) -> None:
                 content_type=content_type,
                 object_id=str(child.pk),
                 object_repr=str(child)[:200],
+                child_number=child.pk,
                 path=path,
                 ip_address=address,
             )
@@ -760,6 +764,7 @@ def child_detail(request, pk: int):
             "history": list(child.history.select_related("history_user").order_by("-history_date")[:50]),
             "can_edit": user.has_perm(CHANGE_CHILD) and child.status == RecordStatus.ACTIVE,
             "can_merge": user.has_perm(MERGE_CHILD) and child.status == RecordStatus.ACTIVE,
+            "can_restrict": user.has_perm(RESTRICT_CHILD) and child.status == RecordStatus.ACTIVE,
             "can_record": user.has_perm(ADD_CONTACT) and child.status == RecordStatus.ACTIVE,
         },
     )
@@ -789,6 +794,54 @@ def child_edit(request, pk: int):
             messages.success(request, f"{child.full_name}'s record updated.")
             return redirect(child)
     return render(request, "contacts/child_form.html", {"form": form, "child": child, "is_new": False})
+
+
+@require_GET
+def child_restriction_find(request):
+    """Group managers and administrators: find a record by its number to restrict it, and the
+    restricted records they are named on."""
+    _require_perm(request, RESTRICT_CHILD)
+    form = forms.ChildRestrictionFindForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        child = selectors.children_restrictable_by(request.user).filter(pk=form.cleaned_data["child"]).first()
+        if child is not None:
+            return redirect("contacts:child_restriction", pk=child.pk)
+        form.add_error("child", "There is no record with this number that you can restrict")
+    restricted = _page(request, selectors.children_restrictable_by(request.user).filter(is_restricted=True))
+    _log(request, *restricted.object_list)
+    return render(request, "contacts/child_restriction_find.html", {"form": form, "page": restricted})
+
+
+@require_http_methods(["GET", "POST"])
+def child_restriction(request, pk: int):
+    """Restrict a child's record to named staff, or lift the restriction, with a reason."""
+    _require_perm(request, RESTRICT_CHILD)
+    child = selectors.child_get_for_restriction(request.user, pk)
+    _log(request, child)
+    named = list(child.restricted_to.all())
+    form = forms.ChildRestrictionForm(
+        request.POST or None,
+        staff=selectors_core.staff_list().filter(is_active=True).order_by("first_name", "last_name", "pk"),
+        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": named},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.child_restrict(
+                child=child,
+                actor=request.user,
+                is_restricted=data["is_restricted"],
+                staff=data["staff"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Access to {child.full_name}'s record updated.")
+            if request.user.has_perm(VIEW_CHILD):
+                return redirect(child)
+            return redirect("contacts:child_restriction_find")
+    return render(request, "contacts/child_restriction.html", {"form": form, "child": child, "named": named})
 
 
 @require_http_methods(["GET", "POST"])

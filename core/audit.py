@@ -6,7 +6,7 @@ Access: every view or export of a child, contact or case is written to the appen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from axes.helpers import get_client_ip_address
@@ -87,17 +87,53 @@ def client_ip(request) -> str | None:
     return get_client_ip_address(request) or None
 
 
+def child_number_of(obj: models.Model) -> int | None:
+    """The child a record is about, read from already-loaded fields where it can be: a child itself,
+    a record with a `child` (contact, case, referral), or one reached through its `case` or `contact`."""
+    if obj._meta.label_lower == "contacts.child":
+        return obj.pk
+    if getattr(obj, "child_id", None) is not None:
+        return obj.child_id
+    for via in ("case", "contact", "item"):
+        if getattr(obj, f"{via}_id", None) is not None:
+            return child_number_of(getattr(obj, via))
+    return None
+
+
 def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -> AccessLog:
-    """Append who viewed (or exported) `obj`, when and from where."""
+    """Append who viewed (or exported) `obj`, when and from where, and which child it is about."""
     return AccessLog.objects.create(
         user=request.user,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
+        child_number=child_number_of(obj),
         path=request.get_full_path()[:500],
         ip_address=client_ip(request),
     )
+
+
+# Providers of the children a user may not know exist (contacts/ registers one at start-up: core/
+# does not import the apps that hold children). provider(user, numbers) -> the numbers to hide.
+_hidden_children_providers: list[Callable] = []
+
+
+def register_hidden_children(provider: Callable) -> Callable:
+    if provider not in _hidden_children_providers:
+        _hidden_children_providers.append(provider)
+    return provider
+
+
+def hidden_child_numbers(user, numbers: Iterable[int]) -> set[int]:
+    """Of these child numbers, the ones `user` may not know exist (restricted, not named on them):
+    the auditor still sees who saw them, but not whom they are about."""
+    numbers = {n for n in numbers if n}
+    hidden: set[int] = set()
+    if numbers:
+        for provider in _hidden_children_providers:
+            hidden |= set(provider(user, numbers))
+    return hidden
 
 
 class AccessLoggedMixin:

@@ -278,6 +278,14 @@ class AccountUnlockForm(GovukForm):
 
 class AccessLogFilterForm(GovukForm):
     user = forms.ModelChoiceField(queryset=None, required=False, label="Member of staff")
+    child = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Child record number",
+        help_text="Everything seen of this child: the child, their contacts, cases, panel papers and plans.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the child record number in digits"},
+    )
     object_type = forms.ChoiceField(required=False, label="Type of record")
     object_id = forms.CharField(
         required=False,

@@ -83,6 +83,10 @@ class AccessLog(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
+    # The child the record is about (a child, or a contact, case, panel item, safety plan... of one),
+    # so that the auditor can list everyone who saw anything of a child. A number, not a key:
+    # core/ does not depend on the apps that hold children.
+    child_number = models.BigIntegerField(null=True, blank=True)
     path = models.CharField(max_length=500)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -91,6 +95,7 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "-at"], name="core_access_object_idx"),
             models.Index(fields=["user", "-at"], name="core_access_user_idx"),
+            models.Index(fields=["child_number", "-at"], name="core_access_child_idx"),
         ]
         permissions = [("view_audit_history", "Can read the audit history of any record")]
 

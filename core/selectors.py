@@ -93,11 +93,17 @@ def access_log_for_object(obj: models.Model) -> QuerySet[AccessLog]:
 
 
 def access_log_list(
-    *, user_id: int | None = None, content_type_id: int | None = None, object_id: str | None = None
+    *,
+    user_id: int | None = None,
+    content_type_id: int | None = None,
+    object_id: str | None = None,
+    child_number: int | None = None,
 ) -> QuerySet[AccessLog]:
     rows = AccessLog.objects.select_related("user", "content_type")
     if user_id:
         rows = rows.filter(user_id=user_id)
+    if child_number:
+        rows = rows.filter(child_number=child_number)
     if content_type_id:
         rows = rows.filter(content_type_id=content_type_id)
     if object_id:

@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import selectors, services
+from .audit import hidden_child_numbers
 from .clock import Duration, Unit
 from .forms import (
     AccessLogFilterForm,
@@ -324,10 +325,14 @@ def audit(request):
             user_id=data["user"].pk if data["user"] else None,
             content_type_id=int(data["object_type"]) if data["object_type"] else None,
             object_id=data["object_id"] or None,
+            child_number=data["child"],
         )
     elif not request.GET:
         rows = selectors.access_log_list()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    hidden = hidden_child_numbers(request.user, (row.child_number for row in page.object_list))
+    for row in page.object_list:
+        row.is_hidden = row.child_number in hidden
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -60,6 +60,15 @@ def _page(request, rows, size: int = PAGE_SIZE):
     return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
+def _log_page(request, *objs) -> None:
+    """A page that shows a record (a form filled from it, a confirmation) logs the view, as the
+    detail pages do; the POST that follows is in the record's history instead."""
+    if request.method == "GET":
+        for obj in objs:
+            if obj is not None:
+                log_access(request, obj)
+
+
 def _require(request, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
@@ -308,6 +317,7 @@ def item_detail(request, pk: int, item_pk: int):
 def decision_record(request, pk: int, item_pk: int):
     item = selectors.agenda_item_get_for_user(request.user, pk, item_pk)
     _require(request, CHAIR_PANEL)
+    _log_page(request, item, item.case)
     if item.case is None:
         return redirect("riskpanel:item_outcome", pk=pk, item_pk=item_pk)
     if selectors.decision_for_item(item) is not None:
@@ -369,6 +379,7 @@ def decision_gp_letter(request, pk: int, item_pk: int):
 def item_outcome(request, pk: int, item_pk: int):
     item = selectors.agenda_item_get_for_user(request.user, pk, item_pk)
     _require(request, CHAIR_PANEL)
+    _log_page(request, item, item.case)
     form = AgendaItemOutcomeForm(request.POST or None, initial={"outcome": item.outcome, "version": item.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,6 +400,7 @@ def item_outcome(request, pk: int, item_pk: int):
 def item_withdraw(request, pk: int, item_pk: int):
     item = selectors.agenda_item_get_for_user(request.user, pk, item_pk)
     _require(request, CHAIR_PANEL)
+    _log_page(request, item, item.case)
     form = AgendaItemWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -494,6 +506,7 @@ def strategy_meeting_detail(request, pk: int):
 def strategy_meeting_record(request, pk: int):
     meeting = selectors.strategy_meeting_get_for_user(request.user, pk)
     _require(request, RECORD_STRATEGY_MEETING)
+    _log_page(request, meeting)
     form = StrategyMeetingForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -525,6 +538,7 @@ def strategy_meeting_record(request, pk: int):
 def safety_plan_new(request, case_pk: int):
     case = case_get_for_user(request.user, case_pk)
     _require(request, ADD_SAFETY_PLAN)
+    _log_page(request, case)
     draft = selectors.safety_plan_current(case, SafetyPlanStatus.DRAFT)
     if draft is not None:
         messages.info(request, f"Version {draft.number} is already a draft: change it here.")
@@ -564,6 +578,7 @@ def safety_plan_detail(request, pk: int):
 def safety_plan_edit(request, pk: int):
     plan = selectors.safety_plan_get_for_user(request.user, pk)
     _require(request, CHANGE_SAFETY_PLAN)
+    _log_page(request, plan)
     if plan.status != SafetyPlanStatus.DRAFT:
         messages.info(request, "An agreed safety plan does not change: start a new version instead.")
         return redirect(plan)
@@ -584,6 +599,7 @@ def safety_plan_edit(request, pk: int):
 def safety_plan_agree(request, pk: int):
     plan = selectors.safety_plan_get_for_user(request.user, pk)
     _require(request, AGREE_SAFETY_PLAN)
+    _log_page(request, plan)
     settings = service_settings()
     form = SafetyPlanAgreeForm(request.POST or None, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
@@ -689,6 +705,7 @@ def action_detail(request, pk: int):
 
 def _action_form_page(request, *, parent_url: str, parent_label: str, case=None, decision=None, strategy_meeting=None):
     _require(request, ADD_ACTION)
+    _log_page(request, case, decision.item if decision is not None else None, strategy_meeting)
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -754,6 +771,7 @@ def action_add_for_strategy_meeting(request, pk: int):
 def action_edit(request, pk: int):
     action = selectors.action_get_for_user(request.user, pk)
     _require(request, CHANGE_ACTION)
+    _log_page(request, action)
     initial = {
         "description": action.description,
         "owner_agency": action.owner_agency_id,
@@ -797,6 +815,7 @@ def action_edit(request, pk: int):
 def _action_close_page(request, pk: int, *, complete: bool):
     action = selectors.action_get_for_user(request.user, pk)
     _require(request, CHANGE_ACTION)
+    _log_page(request, action)
     form_class = ActionCompleteForm if complete else ActionCancelForm
     form = form_class(request.POST or None, initial={"version": action.version})
     if request.method == "POST" and form.is_valid():

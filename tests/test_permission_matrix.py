@@ -1,0 +1,377 @@
+"""The permission matrix over every URL of the project.
+
+Every named URL pattern (walked from the root resolver, includes followed) must have a row here, or
+`test_every_url_is_in_the_matrix` fails: a new page cannot ship without saying who may open it.
+
+Each row gives the answer of each persona (columns in `PERSONAS` order: signed out, advisor,
+screener, police, health, CATE worker with the case, CATE worker without it, team leader, group
+manager, panel member invited to the open panel, panel member not invited, auditor, administrator)
+to a GET and to a POST of the page, with every URL kwarg pointing at a real record of one rich world
+(tests/world.py). One letter each (matrix_support.CODES):
+
+    2 = 200    L = 302 to sign-in    R = 302 elsewhere    F = 403    N = 404    M = 405
+
+The POST is empty unless the row gives data: a form page answers 200 with its error summary; a
+button that acts without a form (assign, release, open a panel, mark as read) answers R for those
+who may act, and that is noted on the row as harmless or as the action it is. A GET-only page answers
+M to a POST. No request may answer 500, and no one who may not act may get 2 or R on a POST. Each
+request runs in a savepoint that is rolled back, so one persona's POST does not change the next one's.
+
+Django's admin is checked as one group: its index and one model page (staff), because it is
+Django's own code gated by `is_staff` as a whole; every other admin:* name is covered by the group.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.roles import Role
+
+from .matrix_support import CODES, PERSONAS, observe, walk
+from .world import build_world
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_GROUP = ("admin:index", "admin:core_user_changelist")
+ANNUAL_QUERY = "?file_format=csv&start_day=1&start_month=4&start_year=2023&end_day=31&end_month=3&end_year=2024"
+
+
+@dataclass(frozen=True)
+class Row:
+    get: str
+    post: str
+    data: dict | None = None
+
+
+# fmt: off
+case = {"pk": "case"}
+# Every URL kwarg: the key of world.objects it points at (or a callable of the world).
+ARGS: dict[str, dict] = {
+    "core:notification_open": {"pk": lambda w: w.objects["notifications"]["cate_worker"]},
+    "core:setting_edit": {"key": lambda w: "contact_decision"},
+    **{f"contacts:{n}": {"pk": "contact"} for n in (
+        "contact_detail", "contact_edit", "contact_assign", "contact_release", "contact_link_child",
+        "contact_entered_in_error", "threshold_assess", "mace_create", "contact_decide",
+    )},
+    **{f"contacts:{n}": {"pk": "mace"} for n in ("mace_detail", "mace_entry_create", "mace_close", "mace_export")},
+    "contacts:follow_up_complete": {"pk": "follow_up"},
+    **{f"contacts:{n}": {"pk": "child"} for n in (
+        "child_detail", "child_edit", "child_merge", "child_restriction",
+    )},
+    "contacts:merge_detail": {"pk": "merge"},
+    "cate:referral_detail": {"pk": "assigned"},
+    "cate:assessment_start": {"pk": "awaiting"},
+    "cate:assessment_edit": {"pk": "assigned"},
+    "cate:assessment_outcome": {"pk": "assigned"},
+    "cate:caseload_detail": {"user_pk": lambda w: w.personas["cate_worker"]},
+    **{f"cate:{n}": case for n in (
+        "case_detail", "case_edit", "case_allocate", "chronology", "significant_event_add", "statutory_episode_add",
+        "visit_list", "visit_add", "risk_assessment_add", "missing_episode_list", "missing_episode_add",
+        "support_referral_add", "disclosure_add", "transition_meeting_add", "closure_propose", "closure_decide",
+        "case_reopen",
+    )},
+    "cate:statutory_episode_edit": {**case, "item": "statutory"},
+    "cate:visit_edit": {**case, "item": "visit"},
+    "cate:risk_assessment_detail": {**case, "item": "assessment"},
+    "cate:risk_assessment_revise": {**case, "item": "assessment"},
+    "cate:missing_episode_detail": {**case, "item": "episode"},
+    "cate:missing_episode_edit": {**case, "item": "episode"},
+    "cate:rhi_edit": {**case, "item": "episode"},
+    "cate:nrm_edit": {**case, "item": "nrm"},
+    "cate:gp_letter_detail": {**case, "item": "letter"},
+    "cate:gp_letter_pdf": {**case, "item": "letter"},
+    "cate:gp_letter_sent": {**case, "item": "letter"},
+    "cate:support_referral_edit": {**case, "item": "support"},
+    **{f"riskpanel:{n}": {"pk": "meeting"} for n in (
+        "panel_detail", "panel_edit", "panel_open", "panel_close", "agenda_build", "item_add",
+    )},
+    **{f"riskpanel:{n}": {"pk": "meeting", "item_pk": "item"} for n in (
+        "item_detail", "decision_gp_letter", "item_outcome", "item_withdraw", "item_refresh_paper",
+        "decision_action_add",
+    )},
+    "riskpanel:decision_record": {"pk": "meeting", "item_pk": "undecided"},
+    **{f"riskpanel:{n}": {"case_pk": "case"} for n in ("case_detail", "safety_plan_new", "case_action_add")},
+    **{f"riskpanel:{n}": {"pk": "strategy"} for n in (
+        "strategy_meeting_detail", "strategy_meeting_record", "strategy_meeting_action_add",
+    )},
+    **{f"riskpanel:{n}": {"pk": "plan"} for n in (
+        "safety_plan_detail", "safety_plan_edit", "safety_plan_agree", "safety_plan_print", "safety_plan_pdf",
+    )},
+    **{f"riskpanel:{n}": {"pk": "action"} for n in (
+        "action_detail", "action_edit", "action_complete", "action_cancel",
+    )},
+    "reporting:item_list": {"kind": lambda w: "allocation"},
+}
+# fmt: on
+QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
+
+
+# Columns: anonymous, advisor, screener, police, health, worker with the case, worker without, team leader,
+# group manager, panel member invited, panel member not invited, auditor, administrator.
+# fmt: off
+MATRIX: dict[str, Row] = {
+    "core:home": Row("L222222222222", "LMMMMMMMMMMMM"),
+    "core:login": Row("2RRRRRRRRRRRR", "2RRRRRRRRRRRR"),
+    "core:logout": Row("LMMMMMMMMMMMM", "LLLLLLLLLLLLL"),
+    "core:otp_verify": Row("L222222222222", "L222222222222"),
+    "core:otp_setup": Row("L222222222222", "L222222222222"),
+    "core:otp_recovery_codes": Row("LRRRRRRRRRRRR", "LRRRRRRRRRRRR"),
+    "core:notification_list": Row("L222222222222", "LMMMMMMMMMMMM"),
+    "core:notification_open": Row("LNNNNRNNNNNNN", "LMMMMMMMMMMMM"),
+    "core:notification_mark_all_read": Row("LMMMMMMMMMMMM", "LRRRRRRRRRRRR"),
+    "core:settings": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
+    "core:setting_edit": Row("LFFFFFFF2FFFF", "LFFFFFFF2FFFF"),
+    "core:audit": Row("LFFFFFFFFFF2F", "LMMMMMMMMMMMM"),
+    "core:healthz": Row("2222222222222", "MMMMMMMMMMMMM"),
+    "contacts:index": Row("L2222FF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:queue": Row("L22FFFF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:contact_list": Row("L22FFFF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:contact_create": Row("L22FFFFFFFFFF", "L22FFFFFFFFFF"),
+    "contacts:contact_detail": Row("L22NNNN22NNNN", "LMMMMMMMMMMMM"),
+    "contacts:contact_edit": Row("L22NNNNFFNNNN", "L22NNNNFFNNNN"),
+    "contacts:contact_assign": Row("LMMMMMMMMMMMM", "LFRNNNNFFNNNN"),
+    "contacts:contact_release": Row("LMMMMMMMMMMMM", "LFRNNNNFFNNNN"),
+    "contacts:contact_link_child": Row("L22NNNNFFNNNN", "LRRNNNNFFNNNN"),
+    "contacts:contact_entered_in_error": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:threshold_assess": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:mace_create": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:contact_decide": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:mace_list": Row("L2222FF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:mace_detail": Row("L2222NN22NNNN", "LMMMMMMMMMMMM"),
+    "contacts:mace_entry_create": Row("LMMMMMMMMMMMM", "LFF22NNFFNNNN"),
+    "contacts:mace_close": Row("LMMMMMMMMMMMM", "LFRFFNNFFNNNN"),
+    "contacts:mace_export": Row("LF222NNFFNNNN", "LMMMMMMMMMMMM"),
+    "contacts:follow_up_list": Row("L22FFFF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:follow_up_complete": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:child_search": Row("L22FFFF22FFFF", "LMMMMMMMMMMMM"),
+    "contacts:child_create": Row("L22FFFFFFFFFF", "L22FFFFFFFFFF"),
+    "contacts:child_detail": Row("L22NNNN22NNNN", "LMMMMMMMMMMMM"),
+    "contacts:child_edit": Row("L22NNNNFFNNNN", "L22NNNNFFNNNN"),
+    "contacts:child_merge": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:child_restriction": Row("LFFFFFFF2FFF2", "LFFFFFFF2FFF2"),
+    "contacts:child_restriction_find": Row("LFFFFFFF2FFF2", "LMMMMMMMMMMMM"),
+    "contacts:merge_list": Row("LF2FFFFFFFFF2", "LMMMMMMMMMMMM"),
+    "contacts:merge_detail": Row("LN2NNNNNNNNN2", "LNFNNNNNNNNN2"),
+    "contacts:anonymous_referral": Row("2222222222222", "2222222222222"),
+    "contacts:anonymous_referral_sent": Row("RRRRRRRRRRRRR", "MMMMMMMMMMMMM"),
+    "cate:index": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "cate:referral_list": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "cate:referral_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:assessment_start": Row("LNNNNNN22NNNN", "LNNNNNN22NNNN"),
+    "cate:assessment_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:assessment_outcome": Row("LNNNNFN22NNNN", "LNNNNFN22NNNN"),
+    "cate:my_caseload": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "cate:caseload_list": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
+    "cate:caseload_detail": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
+    "cate:case_list": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "cate:case_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:case_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:case_allocate": Row("LNNNNFN22NNNN", "LNNNNFN22NNNN"),
+    "cate:chronology": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:significant_event_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:statutory_episode_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:statutory_episode_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:visit_list": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:visit_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:visit_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:risk_assessment_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:risk_assessment_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:risk_assessment_revise": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:missing_episode_list": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:missing_episode_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:missing_episode_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:missing_episode_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:rhi_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:nrm_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:gp_letter_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:gp_letter_pdf": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "cate:gp_letter_sent": Row("LNNNNRNRRNNNN", "LNNNN2N22NNNN"),
+    "cate:support_referral_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:support_referral_edit": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:disclosure_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:transition_meeting_add": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:closure_propose": Row("LNNNN2N22NNNN", "LNNNN2N22NNNN"),
+    "cate:closure_decide": Row("LNNNNFNRRNNNN", "LNNNNFNRRNNNN"),
+    "cate:case_reopen": Row("LNNNNFNRRNNNN", "LNNNNFNRRNNNN"),
+    "riskpanel:index": Row("LFFFF222222FF", "LMMMMMMMMMMMM"),
+    "riskpanel:panel_list": Row("LFFFFFF2222FF", "LMMMMMMMMMMMM"),
+    "riskpanel:panel_schedule": Row("LFFFFFF2FFFFF", "LFFFFFF2FFFFF"),
+    "riskpanel:panel_detail": Row("LNNNNNN222NNN", "LMMMMMMMMMMMM"),
+    "riskpanel:panel_edit": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:panel_open": Row("LMMMMMMMMMMMM", "LNNNNNNRFFNNN"),
+    "riskpanel:panel_close": Row("LMMMMMMMMMMMM", "LNNNNNNRFFNNN"),
+    "riskpanel:agenda_build": Row("LMMMMMMMMMMMM", "LNNNNNNRFFNNN"),
+    "riskpanel:item_add": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:item_detail": Row("LNNNNNN222NNN", "LMMMMMMMMMMMM"),
+    "riskpanel:decision_record": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:decision_gp_letter": Row("LMMMMMMMMMMMM", "LNNNNNNRFFNNN"),
+    "riskpanel:item_outcome": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:item_withdraw": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:item_refresh_paper": Row("LMMMMMMMMMMMM", "LNNNNNNRFFNNN"),
+    "riskpanel:decision_action_add": Row("LNNNNNN2FFNNN", "LNNNNNN2FFNNN"),
+    "riskpanel:case_list": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "riskpanel:case_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:safety_plan_new": Row("LNNNNRNRFNNNN", "LNNNNRNRFNNNN"),
+    "riskpanel:case_action_add": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "riskpanel:strategy_meeting_list": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "riskpanel:strategy_meeting_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:strategy_meeting_record": Row("LNNNNFN2FNNNN", "LNNNNFN2FNNNN"),
+    "riskpanel:strategy_meeting_action_add": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "riskpanel:safety_plan_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:safety_plan_edit": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "riskpanel:safety_plan_agree": Row("LNNNNFN2FNNNN", "LNNNNFN2FNNNN"),
+    "riskpanel:safety_plan_print": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:safety_plan_pdf": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:action_list": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "riskpanel:action_list_by_owner": Row("LFFFF2222FFFF", "LMMMMMMMMMMMM"),
+    "riskpanel:action_detail": Row("LNNNN2N22NNNN", "LMMMMMMMMMMMM"),
+    "riskpanel:action_edit": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "riskpanel:action_complete": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "riskpanel:action_cancel": Row("LNNNN2N2FNNNN", "LNNNN2N2FNNNN"),
+    "reporting:index": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
+    "reporting:item_list": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
+    "reporting:annual_report": Row("LFFFFFFF2FFFF", "LMMMMMMMMMMMM"),
+    "reporting:annual_report_download": Row("LFFFFFFF2FFFF", "LMMMMMMMMMMMM"),
+    "admin:index": Row("LLLLLLLLLLLL2", "LLLLLLLLLLLL2"),
+    "admin:core_user_changelist": Row("LLLLLLLLLLLL2", "LLLLLLLLLLLL2"),
+}
+# fmt: on
+
+# What each redirect in the matrix does (an R on a POST must be a harmless move or the persona's own action).
+NOTES: dict[str, str] = {
+    "core:login": "signed-in users are sent on from the sign-in page",
+    "core:logout": "POST signs out (harmless): back to sign-in",
+    "core:otp_recovery_codes": "no codes to show without an authenticator: sent to set one up",
+    "core:notification_open": "opens one's own notification (marks it read) and follows its link; others' are 404",
+    "core:notification_mark_all_read": "POST marks one's own notifications read (harmless)",
+    "contacts:contact_assign": "the screener takes the contact (their action)",
+    "contacts:contact_release": "the screener releases the contact (their action)",
+    "contacts:contact_link_child": "an empty POST returns to the contact with a message",
+    "contacts:mace_close": "the screener closes the enquiry (their action)",
+    "contacts:anonymous_referral": "public form: an empty POST shows its errors",
+    "contacts:anonymous_referral_sent": "public; without a submission in the session it returns to the form",
+    "cate:gp_letter_sent": "GET returns to the letter; POST is the form",
+    "cate:closure_decide": "no closure proposed on this case: managers are sent back to it",
+    "cate:case_reopen": "the case is open: managers are sent back to it",
+    "riskpanel:panel_open": "the chair's action; the panel is already open: back with a message",
+    "riskpanel:panel_close": "the chair's action (closes the panel)",
+    "riskpanel:agenda_build": "the chair's action (agenda of an open panel: back with a message)",
+    "riskpanel:decision_gp_letter": "the chair's action (generates the GP letter)",
+    "riskpanel:item_refresh_paper": "the chair's action (refreshes the paper)",
+    "riskpanel:safety_plan_new": "a draft plan exists: sent to it",
+    "admin:index": "Django's admin, for administrators only (is_staff)",
+    "admin:core_user_changelist": "one admin model page (the admin group)",
+}
+
+
+def url_of(name: str, row: Row, world) -> str:
+    kwargs = {}
+    for kwarg, key in ARGS.get(name, {}).items():
+        value = key(world) if callable(key) else world.objects[key]
+        kwargs[kwarg] = getattr(value, "pk", value)
+    return reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
+
+
+@pytest.fixture
+def world(personas, make_user):
+    personas = dict(personas)
+    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out", agency=personas["health"].agency)
+    world = build_world(personas)
+    world.personas = personas
+    return world
+
+
+@pytest.fixture
+def clients(world):
+    result = {"anonymous": Client()}
+    for name in PERSONAS[1:]:
+        client = Client()
+        client.force_login(world.personas[name])
+        result[name] = client
+    return result
+
+
+def test_every_url_is_in_the_matrix():
+    named = set()
+    for name, route, _ in walk():
+        if route.startswith("admin/"):
+            continue  # Django's admin: one group, see the module docstring
+        assert name, f"URL {route!r} has no name: name it and add it to the matrix"
+        named.add(name)
+    missing = sorted(named - set(MATRIX))
+    stale = sorted(set(MATRIX) - named - set(ADMIN_GROUP))
+    assert not missing, f"URLs with no row in the permission matrix: {missing}"
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_every_row_is_well_formed_and_every_redirecting_post_is_explained():
+    for name, row in MATRIX.items():
+        assert len(row.get) == len(row.post) == len(PERSONAS), name
+        assert set(row.get + row.post) <= set(CODES), name
+        assert row.get[0] in "L2R" and row.post[0] in "L2M", f"{name}: signed out must be sent to sign in"
+        if "R" in row.get + row.post:
+            assert NOTES.get(name), f"{name}: say what the redirect does and why it is harmless"
+
+
+APPS = ("core", "contacts", "cate", "riskpanel", "reporting", "admin")
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_permission_matrix(world, clients, app):
+    """Every page of the app, every persona, GET and POST: the answer the matrix gives."""
+    wrong = []
+    for name, row in MATRIX.items():
+        if name.split(":")[0] != app:
+            continue
+        url = url_of(name, row, world)
+        seen = observe(clients, url, post_data=row.data)
+        for method, expected, got in (("GET", row.get, seen.get), ("POST", row.post, seen.post)):
+            if got != expected:
+                who = [f"{p}: {e}->{g}" for p, e, g in zip(PERSONAS, expected, got, strict=False) if e != g]
+                wrong.append(f"{method} {name} ({url}): {', '.join(who)}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skipif(not os.environ.get("MATRIX_DUMP"), reason="writes the observed matrix for review")
+def test_dump_observed_matrix(world, clients):
+    lines = []
+    for name, route, _ in walk():
+        if route.startswith("admin/") and name not in ADMIN_GROUP:
+            continue
+        row = MATRIX.get(name) or Row("", "")
+        try:
+            url = url_of(name, row, world)
+        except Exception as exc:
+            lines.append(f"{name}: cannot build URL: {exc!r}")
+            continue
+        seen = observe(clients, url, post_data=row.data)
+        lines.append(f'    "{name}": Row("{seen.get}", "{seen.post}"),  # {url}')
+    with open(os.environ["MATRIX_DUMP"], "w") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+def test_a_record_under_another_records_url_is_404(world, clients):
+    """Each nested record is looked up within its parent: the worker's visit under another of their
+    cases, or a panel's item under another panel, answers 404 to someone who may see both parents."""
+    other_case = world.objects["undecided"].case
+    checked = 0
+    for name in MATRIX:
+        args = ARGS.get(name, {})
+        if set(args) == {"pk", "item"} and args["pk"] == "case":
+            persona, swapped = "cate_worker", {**args, "pk": lambda w: other_case}
+        elif set(args) == {"pk", "item_pk"}:
+            persona, swapped = "team_leader", {**args, "pk": "other_meeting"}
+        else:
+            continue
+        kwargs = {k: getattr(v(world) if callable(v) else world.objects[v], "pk", None) for k, v in swapped.items()}
+        url = reverse(name, kwargs=kwargs)
+        for method in ("get", "post"):
+            status = getattr(clients[persona], method)(url).status_code
+            assert status in (404, 405), (method, name, url, status)
+        checked += 1
+    assert checked >= 19

@@ -1,0 +1,181 @@
+"""One rich world of records for the tests that walk every page: the permission matrix, the MACE
+compartments across apps, and restricted records.
+
+`build_world(personas)` makes a child with a contact, a MACE enquiry answered by police and health,
+a referral, a case allocated to the `cate_worker` persona with one of each casework record, an open
+risk panel with the `panel_member` persona invited and the case on its agenda (decided), a second
+panel the member is not invited to, a safety plan, an action, a strategy meeting, a notification
+for each persona, a merge record and an annual-report export. Every URL kwarg of the project
+resolves to one of its records (`World.kwargs`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from cate import services as cate_services
+from cate.choices import AssessmentType, StatutoryKind, SupportService, VisitKind
+from contacts import services as contact_services
+from contacts.choices import ExploitationFactor, FactorLevel, Outcome
+from core import services as core_services
+from core.models import Agency
+from reporting.choices import ReportKind
+from reporting.services import report_export_record
+from riskpanel import services as panel_services
+from riskpanel.choices import PanelStatus
+
+from .cate.factories import allocated_case
+from .contacts.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+from .factories import ReferralFactory
+from .riskpanel.factories import (
+    PLAN_SECTIONS,
+    ActionFactory,
+    AgendaItemFactory,
+    PanelDecisionFactory,
+    PanelMeetingFactory,
+    StrategyMeetingFactory,
+)
+
+POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
+HEALTH_SECRET = "Health-only: attends the sexual health clinic"
+CHILD_NAME = "Worldchild Matrixtest"
+
+
+@dataclass
+class World:
+    objects: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)  # one value per URL kwarg name, by (url name, kwarg)
+
+
+def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "Matrixtest") -> World:
+    screener, leader, worker = personas["screener"], personas["team_leader"], personas["cate_worker"]
+    police, health = personas["police"], personas["health"]
+    now = timezone.now()
+
+    # --- Front door
+    child = ChildFactory(first_name=first_name, last_name=last_name)
+    contact = ContactFactory(child=child)
+    ThresholdAssessmentFactory(contact=contact)
+    mace = contact_services.mace_request_send(
+        contact=contact,
+        actor=screener,
+        agencies=Agency.objects.filter(name__in=[police.agency.name, health.agency.name]),
+        question="What do you know of this child?",
+    )
+    contact_services.mace_entry_add(request=mace, actor=police, information=POLICE_SECRET)
+    contact_services.mace_entry_add(request=mace, actor=health, information=HEALTH_SECRET)
+    decided = ContactFactory(child=child)
+    ThresholdAssessmentFactory(contact=decided)
+    contact_services.contact_decide(
+        contact=decided,
+        actor=screener,
+        outcome=Outcome.EARLY_HELP,
+        early_help_agency=Agency.objects.get(name=health.agency.name),
+        early_help_service="School nurse",
+    )
+    merge = contact_services.child_merge(
+        source=ChildFactory(first_name="Mergedaway"), target=ChildFactory(first_name="Mergedinto"), actor=screener,
+        reason="Same child",
+    )  # fmt: skip
+
+    # --- CATE: a case allocated to the worker, with one of each record
+    case = allocated_case(leader, worker, referral=ReferralFactory(child=child))
+    visit = cate_services.visit_record(
+        case=case, visited_at=now, kind=VisitKind.FACE_TO_FACE, location="", seen_alone=True, notes="", actor=worker
+    )
+    assessment = cate_services.risk_assessment_record(
+        case=case,
+        assessed_at=now,
+        factors={f.value: {"level": FactorLevel.NOT_PRESENT, "evidence": ""} for f in ExploitationFactor},
+        overall_level="medium",
+        summary="Paper summary for the panel",
+        young_person_views="v",
+        family_views="f",
+        actor=worker,
+    )
+    episode = cate_services.missing_episode_record(
+        case=case,
+        missing_from=now - dt.timedelta(days=2),
+        returned_at=now - dt.timedelta(days=1),
+        reported_by="",
+        police_reference="",
+        where_found="",
+        rhi_eligible=True,
+        rhi_ineligible_reason="",
+        actor=worker,
+    )
+    statutory = cate_services.statutory_episode_add(
+        case=case, kind=StatutoryKind.CIN, start=timezone.localdate(), end=None, actor=worker
+    )
+    support = cate_services.support_referral_create(
+        case=case,
+        service=SupportService.CAMHS,
+        service_other="",
+        referred_on=timezone.localdate(),
+        status="referred",
+        first_appointment_on=None,
+        outcome="",
+        follow_up_on=None,
+        actor=worker,
+    )
+    awaiting = ReferralFactory(child=ChildFactory(first_name="Awaitingchild"))
+    assigned = ReferralFactory(child=ChildFactory(first_name="Assessedchild"))
+    cate_services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
+
+    # --- Risk panel: an open panel with the member invited, the case on it and decided
+    meeting = PanelMeetingFactory(status=PanelStatus.OPEN, members=[personas["panel_member"]], chair=leader)
+    item = AgendaItemFactory(meeting=meeting, case=case, paper="Paper summary for the panel")
+    decision = PanelDecisionFactory(item=item, decided_by=leader)
+    undecided = AgendaItemFactory(meeting=meeting, case=allocated_case(leader, worker, first_name="Undecidedchild"))
+    other_meeting = PanelMeetingFactory(status=PanelStatus.OPEN, chair=leader)
+    other_item = AgendaItemFactory(meeting=other_meeting, case=case, paper="Paper for a panel the member is not at")
+    strategy = StrategyMeetingFactory(case=case)
+    plan = panel_services.safety_plan_start(case=case, actor=worker, **PLAN_SECTIONS)
+    action = ActionFactory(case=case, owner_agency=Agency.objects.get(name=police.agency.name))
+
+    # --- Notifications (one each) and an export
+    notifications = {
+        name: core_services.notification_send(recipient=user, title=f"For {name}", url=child.get_absolute_url())
+        for name, user in personas.items()
+    }
+    export = report_export_record(
+        report=ReportKind.ANNUAL_REPORT,
+        period_start=dt.date(2023, 4, 1),
+        period_end=dt.date(2024, 3, 31),
+        file_format="csv",
+        actor=personas["group_manager"],
+    )
+
+    objects = {
+        "child": child,
+        "contact": contact,
+        "decided": decided,
+        "mace": mace,
+        "merge": merge,
+        "case": case,
+        "visit": visit,
+        "assessment": assessment,
+        "episode": episode,
+        "statutory": statutory,
+        "support": support,
+        "letter": case.gp_letters.first(),
+        "nrm": case.nrm_referrals.first(),
+        "assigned": assigned,
+        "awaiting": awaiting,
+        "undecided": undecided,
+        "meeting": meeting,
+        "item": item,
+        "decision": decision,
+        "other_meeting": other_meeting,
+        "other_item": other_item,
+        "strategy": strategy,
+        "plan": plan,
+        "action": action,
+        "notifications": notifications,
+        "export": export,
+    }
+    objects["follow_up"] = decided.follow_up
+    return World(objects=objects)
