@@ -127,6 +127,7 @@ MATRIX: dict[str, Row] = {
     "core:settings": Row("LFFFFFF22FFFF", "LMMMMMMMMMMMM"),
     "core:setting_edit": Row("LFFFFFFF2FFFF", "LFFFFFFF2FFFF"),
     "core:audit": Row("LFFFFFFFFFF2F", "LMMMMMMMMMMMM"),
+    "core:locked_accounts": Row("LFFFFFFFFFFF2", "LFFFFFFFFFFF2"),
     "core:healthz": Row("2222222222222", "MMMMMMMMMMMMM"),
     "contacts:index": Row("L2222FF22FFFF", "LMMMMMMMMMMMM"),
     "contacts:queue": Row("L22FFFF22FFFF", "LMMMMMMMMMMMM"),
