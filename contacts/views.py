@@ -822,7 +822,7 @@ def child_restriction(request, pk: int):
     form = forms.ChildRestrictionForm(
         request.POST or None,
         staff=selectors_core.staff_list().filter(is_active=True).order_by("first_name", "last_name", "pk"),
-        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": named},
+        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": named, "version": child.version},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -833,6 +833,7 @@ def child_restriction(request, pk: int):
                 is_restricted=data["is_restricted"],
                 staff=data["staff"],
                 reason=data["reason"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -257,4 +257,21 @@ def test_the_allocated_worker_who_is_not_named_loses_the_case(personas, client_f
     restrict(world, personas, "team_leader")
     worker = client_for(personas["cate_worker"])
     assert worker.get(reverse("cate:case_detail", args=[world.objects["case"].pk])).status_code == 404
-    assert CHILD_NAME not in worker.get(reverse("cate:my_caseload")).content.decode()
+    for url in _list_pages(world, personas):
+        body = worker.get(url).content.decode(errors="replace")
+        assert CHILD_NAME not in body and world.objects["case"].reference not in body, url
+    for url in _record_pages(world):
+        assert worker.get(url).status_code == 404, url
+
+
+def test_a_stale_restriction_form_is_refused(personas, client_for, world):
+    child = world.objects["child"]
+    child.refresh_from_db()
+    url = reverse("contacts:child_restriction", args=[child.pk])
+    named = [personas["cate_worker"].pk, personas["administrator"].pk]
+    data = {"is_restricted": "yes", "staff": named, "reason": "First", "version": child.version}
+    assert client_for(personas["group_manager"]).post(url, data).status_code == 302
+    stale = client_for(personas["administrator"]).post(url, {**data, "is_restricted": "no", "reason": "Second"})
+    assert stale.status_code == 200 and "govuk-error-summary" in stale.content.decode()
+    child.refresh_from_db()
+    assert child.is_restricted
