@@ -275,3 +275,26 @@ def test_a_stale_restriction_form_is_refused(personas, client_for, world):
     assert stale.status_code == 200 and "govuk-error-summary" in stale.content.decode()
     child.refresh_from_db()
     assert child.is_restricted
+
+
+def test_the_annual_report_still_counts_a_restricted_child(personas, client_for, world):
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=30)
+    query = {
+        "file_format": "json",
+        "start_day": start.day, "start_month": start.month, "start_year": start.year,
+        "end_day": today.day, "end_month": today.month, "end_year": today.year,
+    }  # fmt: skip
+    client = client_for(personas["group_manager"])
+    url = reverse("reporting:annual_report_download")
+    before = json.loads(client.get(url, query).content)
+    restrict(world, personas, "cate_worker", actor="administrator")  # the manager is not named
+    after = json.loads(client.get(url, query).content)
+    assert before == after
+    assert CHILD_NAME not in json.dumps(after)
+    assert after["contacts"]["total"] == 2 and after["contacts"]["children"] == 1  # the restricted child's two
