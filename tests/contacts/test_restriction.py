@@ -298,3 +298,14 @@ def test_the_annual_report_still_counts_a_restricted_child(personas, client_for,
     assert before == after
     assert CHILD_NAME not in json.dumps(after)
     assert after["contacts"]["total"] == 2 and after["contacts"]["children"] == 1  # the restricted child's two
+
+
+def test_a_restricted_childs_case_is_allocated_only_to_staff_named_on_it(personas, world):
+    from cate import services as cate_services
+
+    restrict(world, personas, "cate_worker", "team_leader")
+    case = world.objects["case"]
+    with pytest.raises(ValidationError, match="restricted"):
+        cate_services.case_allocate(case=case, worker=personas["other_worker"], actor=personas["team_leader"])
+    case.refresh_from_db()
+    assert case.allocated_worker == personas["cate_worker"]
