@@ -166,3 +166,24 @@ def test_the_auditor_sees_who_saw_a_restricted_child_but_not_its_name(world, cli
     page = client_for(world.personas["auditor"]).get(reverse("core:audit"), {"child": child.pk}).content.decode()
     assert str(world.personas["cate_worker"]) in page and "restricted record" in page
     assert "Worldchild" not in page and world.objects["case"].reference not in page
+
+
+def test_the_auditor_filters_by_dates(world, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client_for(world.personas["screener"]).get(world.objects["child"].get_absolute_url())
+    today = timezone.localdate()
+    auditor = client_for(world.personas["auditor"])
+
+    def entries(start, end):
+        query = {"child": world.objects["child"].pk}
+        for prefix, day in (("date_from", start), ("date_to", end)):
+            query |= {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+        return auditor.get(reverse("core:audit"), query).content.decode()
+
+    assert "1 entry" in entries(today, today)
+    assert "No one has viewed a record that matches" in entries(today - dt.timedelta(days=9), today - dt.timedelta(1))
+    wrong = entries(today, today - dt.timedelta(days=1))
+    assert "govuk-error-summary" in wrong and "To must be the same as or after From" in wrong
