@@ -808,7 +808,7 @@ def child_restriction_find(request):
             return redirect("contacts:child_restriction", pk=child.pk)
         form.add_error("child", "There is no record with this number that you can restrict")
     restricted = _page(request, selectors.children_restrictable_by(request.user).filter(is_restricted=True))
-    _log(request, *restricted.object_list)
+    audit.log_access_many(request, restricted.object_list)
     return render(request, "contacts/child_restriction_find.html", {"form": form, "page": restricted})
 
 

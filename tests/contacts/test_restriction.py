@@ -309,3 +309,17 @@ def test_a_restricted_childs_case_is_allocated_only_to_staff_named_on_it(persona
         cate_services.case_allocate(case=case, worker=personas["other_worker"], actor=personas["team_leader"])
     case.refresh_from_db()
     assert case.allocated_worker == personas["cate_worker"]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_restricted_records_list_costs_the_same_queries_for_1_and_50_rows(
+    personas, client_for, django_assert_max_num_queries, rows
+):
+    manager = personas["group_manager"]
+    for _ in range(rows):
+        ChildFactory(is_restricted=True).restricted_to.add(manager)
+    client = client_for(manager)
+    client.get(reverse("contacts:child_restriction_find"))  # warm the session and content types
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("contacts:child_restriction_find"))
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)

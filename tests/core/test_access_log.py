@@ -187,3 +187,18 @@ def test_the_auditor_filters_by_dates(world, client_for):
     assert "No one has viewed a record that matches" in entries(today - dt.timedelta(days=9), today - dt.timedelta(1))
     wrong = entries(today, today - dt.timedelta(days=1))
     assert "govuk-error-summary" in wrong and "To must be the same as or after From" in wrong
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_audit_page_costs_the_same_queries_for_1_and_50_rows(
+    world, client_for, django_assert_max_num_queries, rows
+):
+    screener = client_for(world.personas["screener"])
+    for _ in range(rows):
+        screener.get(world.objects["child"].get_absolute_url())
+    auditor = client_for(world.personas["auditor"])
+    query = {"child": world.objects["child"].pk}
+    auditor.get(reverse("core:audit"), query)
+    with django_assert_max_num_queries(12):
+        response = auditor.get(reverse("core:audit"), query)
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)
