@@ -323,3 +323,17 @@ def test_the_restricted_records_list_costs_the_same_queries_for_1_and_50_rows(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("contacts:child_restriction_find"))
     assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)
+
+
+def test_the_page_ticks_the_case_holder_and_warns_when_they_are_not_named(personas, client_for, world):
+    child, worker = world.objects["child"], personas["cate_worker"]
+    client = client_for(personas["group_manager"])
+    url = reverse("contacts:child_restriction", args=[child.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{worker.pk}" checked' in page
+    assert f"holds CATE case {world.objects['case'].reference}" in page
+    restrict(world, personas, "team_leader")  # the worker holding the case is left out
+    page = client.get(url).content.decode()
+    assert "govuk-warning-text" in page and worker.get_full_name() in page
+    restrict(world, personas, "team_leader", "cate_worker", reason="Worker added back")
+    assert "govuk-warning-text" not in client.get(url).content.decode()
