@@ -233,9 +233,7 @@ def child_restrict(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for the change"})
-    named = {user.pk for user in staff} | ({actor.pk} if is_restricted else set())
-    if not is_restricted:
-        named = set()
+    named = ({user.pk for user in staff} | {actor.pk}) if is_restricted else set()
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         check_version(child, expected_version)
