@@ -23,7 +23,6 @@ Django's own code gated by `is_staff` as a whole; every other admin:* name is co
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -335,24 +334,6 @@ def test_permission_matrix(world, clients, app):
                 who = [f"{p}: {e}->{g}" for p, e, g in zip(PERSONAS, expected, got, strict=False) if e != g]
                 wrong.append(f"{method} {name} ({url}): {', '.join(who)}")
     assert not wrong, "\n".join(wrong)
-
-
-@pytest.mark.skipif(not os.environ.get("MATRIX_DUMP"), reason="writes the observed matrix for review")
-def test_dump_observed_matrix(world, clients):
-    lines = []
-    for name, route, _ in walk():
-        if route.startswith("admin/") and name not in ADMIN_GROUP:
-            continue
-        row = MATRIX.get(name) or Row("", "")
-        try:
-            url = url_of(name, row, world)
-        except Exception as exc:
-            lines.append(f"{name}: cannot build URL: {exc!r}")
-            continue
-        seen = observe(clients, url, post_data=row.data)
-        lines.append(f'    "{name}": Row("{seen.get}", "{seen.post}"),  # {url}')
-    with open(os.environ["MATRIX_DUMP"], "w") as out:
-        out.write("\n".join(lines) + "\n")
 
 
 def test_a_record_under_another_records_url_is_404(world, clients):
