@@ -29,10 +29,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.roles import Role
-
 from .matrix_support import CODES, PERSONAS, observe, walk
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -277,12 +274,8 @@ def url_of(name: str, row: Row, world) -> str:
 
 
 @pytest.fixture
-def world(personas, make_user):
-    personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out", agency=personas["health"].agency)
-    world = build_world(personas)
-    world.personas = personas
-    return world
+def world(rich_world):
+    return rich_world
 
 
 @pytest.fixture

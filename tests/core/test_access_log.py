@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from core.choices import AccessAction
 from core.models import AccessLog
-from core.roles import Role
 from tests.matrix_support import PERSONAS
 from tests.test_permission_matrix import ARGS, MATRIX, url_of
-from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +37,8 @@ ABOUT_A_CHILD = {"child", "contact", "case", "referral", "macerequest", "agendai
 
 
 @pytest.fixture
-def world(personas, make_user):
-    personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out")
-    world = build_world(personas)
-    world.personas = personas
-    return world
+def world(rich_world):
+    return rich_world
 
 
 def _record_pages():
