@@ -25,6 +25,9 @@ class CateConfig(AppConfig):
             from contacts.hooks import child_involvement_provider
         except ImportError:  # the front door's hook for other apps' cases (contacts.hooks) is not here yet
             return
-        from .involvement import open_cases_of_children
+        from contacts.hooks import child_holders_provider
+
+        from .involvement import holders_of_children, open_cases_of_children
 
         child_involvement_provider(open_cases_of_children)
+        child_holders_provider(holders_of_children)

@@ -33,3 +33,21 @@ def open_cases_of_children(child_ids, *, user) -> dict:
             )
         )
     return result
+
+
+def holders_of_children(child_ids) -> dict:
+    """The workers allocated each child's live cases (contacts.hooks.child_holders_provider)."""
+    from contacts.hooks import Holder
+
+    result: dict[int, list] = {}
+    cases = (
+        Case.objects.filter(child_id__in=list(child_ids), status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=False)
+        .select_related("allocated_worker")
+        .order_by("reference")
+    )
+    for case in cases:
+        worker = case.allocated_worker
+        result.setdefault(case.child_id, []).append(
+            Holder(worker.pk, worker.get_full_name() or worker.username, f"holds CATE case {case.reference}")
+        )
+    return result

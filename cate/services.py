@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from contacts.choices import ExploitationFactor, FactorLevel
 from contacts.models import Child
+from contacts.selectors import children_visible_to
 from contacts.services import child_set_cate_markers
 from core import audit, clock
 from core.concurrency import bump, check_version
@@ -635,6 +636,9 @@ def case_allocate(
         _require_live(case)
         if not case_holders().filter(pk=worker.pk).exists():
             raise ValidationError({"worker": "Choose a member of the CATE team who holds cases"})
+        if not children_visible_to(worker).filter(pk=case.child_id).exists():
+            # A restricted child's case goes only to staff named on the child (they could not open it).
+            raise ValidationError({"worker": "This child's record is restricted: choose someone named on it"})
         if case.allocated_worker_id == worker.pk:
             raise ValidationError({"worker": f"This case is already allocated to {worker}"})
         # One allocation at a time per worker, so two team leaders cannot both take the last place.

@@ -231,7 +231,7 @@ class MergeReverseForm(GovukForm):
     )
 
 
-class ChildRestrictionForm(GovukForm):
+class ChildRestrictionForm(VersionedFormMixin, GovukForm):
     is_restricted = forms.TypedChoiceField(
         label="Who may see this child's record?",
         choices=[("yes", "Only the staff named below"), ("no", "Everyone whose role lets them see it")],

@@ -52,3 +52,36 @@ def involvements_for_children(child_ids: Iterable[int], *, user) -> dict[int, li
     for items in result.values():
         items.sort(key=lambda item: (not item.is_open, item.label))
     return result
+
+
+# --- Who holds a child's records ----------------------------------------------------------------
+#
+# Restricting a child's record (contacts.services.child_restrict) must not silently take a case from
+# the worker who holds it. Apps that allocate records register who holds each child's:
+#     provider(child_ids) -> {child_id: [Holder]}
+
+
+@dataclass(frozen=True)
+class Holder:
+    user_id: int
+    name: str
+    what: str  # e.g. "holds CATE case CATE-00012"
+
+
+_holder_providers: list[Callable[..., dict[int, list[Holder]]]] = []
+
+
+def child_holders_provider(fn):
+    if fn not in _holder_providers:
+        _holder_providers.append(fn)
+    return fn
+
+
+def holders_of_children(child_ids: Iterable[int]) -> dict[int, list[Holder]]:
+    ids = [i for i in child_ids if i]
+    result: dict[int, list[Holder]] = defaultdict(list)
+    if ids:
+        for provider in _holder_providers:
+            for child_id, holders in provider(ids).items():
+                result[child_id].extend(holders)
+    return result

@@ -219,7 +219,9 @@ def child_set_cate_markers(*, child: Child, open_to_cate: bool, previously_known
     return child
 
 
-def child_restrict(*, child: Child, actor, is_restricted: bool, staff: Iterable, reason: str) -> Child:
+def child_restrict(
+    *, child: Child, actor, is_restricted: bool, staff: Iterable, reason: str, expected_version: int | None = None
+) -> Child:
     """Restrict a child's record to the staff named on it (or lift the restriction), with a reason.
 
     The acting user stays named on a restricted record, so that somebody can always change it. Every
@@ -231,11 +233,10 @@ def child_restrict(*, child: Child, actor, is_restricted: bool, staff: Iterable,
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for the change"})
-    named = {user.pk for user in staff} | ({actor.pk} if is_restricted else set())
-    if not is_restricted:
-        named = set()
+    named = ({user.pk for user in staff} | {actor.pk}) if is_restricted else set()
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
+        check_version(child, expected_version)
         before = (child.is_restricted, set(child.restricted_to.values_list("pk", flat=True)))
         if before == (is_restricted, named):
             return child

@@ -808,7 +808,7 @@ def child_restriction_find(request):
             return redirect("contacts:child_restriction", pk=child.pk)
         form.add_error("child", "There is no record with this number that you can restrict")
     restricted = _page(request, selectors.children_restrictable_by(request.user).filter(is_restricted=True))
-    _log(request, *restricted.object_list)
+    audit.log_access_many(request, restricted.object_list)
     return render(request, "contacts/child_restriction_find.html", {"form": form, "page": restricted})
 
 
@@ -819,10 +819,13 @@ def child_restriction(request, pk: int):
     child = selectors.child_get_for_restriction(request.user, pk)
     _log(request, child)
     named = list(child.restricted_to.all())
+    holders = hooks.holders_of_children([child.pk]).get(child.pk, [])
+    # Those who hold the child's records are ticked to start with: restricting must not take their work away.
+    ticked = [user.pk for user in named] if child.is_restricted else [holder.user_id for holder in holders]
     form = forms.ChildRestrictionForm(
         request.POST or None,
         staff=selectors_core.staff_list().filter(is_active=True).order_by("first_name", "last_name", "pk"),
-        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": named},
+        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": ticked, "version": child.version},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -833,6 +836,7 @@ def child_restriction(request, pk: int):
                 is_restricted=data["is_restricted"],
                 staff=data["staff"],
                 reason=data["reason"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -841,7 +845,13 @@ def child_restriction(request, pk: int):
             if request.user.has_perm(VIEW_CHILD):
                 return redirect(child)
             return redirect("contacts:child_restriction_find")
-    return render(request, "contacts/child_restriction.html", {"form": form, "child": child, "named": named})
+    named_ids = {user.pk for user in named}
+    unnamed_holders = [holder for holder in holders if child.is_restricted and holder.user_id not in named_ids]
+    return render(
+        request,
+        "contacts/child_restriction.html",
+        {"form": form, "child": child, "named": named, "holders": holders, "unnamed_holders": unnamed_holders},
+    )
 
 
 @require_http_methods(["GET", "POST"])

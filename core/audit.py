@@ -114,6 +114,25 @@ def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -
     )
 
 
+def log_access_many(request, objs: Iterable[models.Model], *, action: str = AccessAction.VIEW) -> list[AccessLog]:
+    """Log many records seen at once (a search result, a list of records) in one query."""
+    path, address = request.get_full_path()[:500], client_ip(request)
+    rows = [
+        AccessLog(
+            user=request.user,
+            action=action,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            child_number=child_number_of(obj),
+            path=path,
+            ip_address=address,
+        )
+        for obj in objs
+    ]
+    return AccessLog.objects.bulk_create(rows) if rows else []
+
+
 # Providers of the children a user may not know exist (contacts/ registers one at start-up: core/
 # does not import the apps that hold children). provider(user, numbers) -> the numbers to hide.
 _hidden_children_providers: list[Callable] = []

@@ -294,11 +294,20 @@ class AccessLogFilterForm(GovukForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
 
+    date_from = GovukDateField(required=False, label="From", help_text="For example, 1 4 2025")
+    date_to = GovukDateField(required=False, label="To", help_text="For example, 31 3 2026")
+
     def __init__(self, *args, object_types=(), users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
         self.fields["user"].empty_label = "Anyone"
         self.fields["object_type"].choices = [("", "Any"), *object_types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "To must be the same as or after From")
+        return data
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -98,8 +98,14 @@ def access_log_list(
     content_type_id: int | None = None,
     object_id: str | None = None,
     child_number: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[AccessLog]:
     rows = AccessLog.objects.select_related("user", "content_type")
+    if date_from:
+        rows = rows.filter(at__gte=clock.start_of_local_day(date_from))
+    if date_to:
+        rows = rows.filter(at__lt=clock.start_of_local_day(date_to + timedelta(days=1)))
     if user_id:
         rows = rows.filter(user_id=user_id)
     if child_number:

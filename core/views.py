@@ -326,6 +326,8 @@ def audit(request):
             content_type_id=int(data["object_type"]) if data["object_type"] else None,
             object_id=data["object_id"] or None,
             child_number=data["child"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
         )
     elif not request.GET:
         rows = selectors.access_log_list()

@@ -62,3 +62,15 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def rich_world(personas, make_user):
+    """tests/world.py's world, with one more persona: a panel member not invited to its panel."""
+    from .world import build_world
+
+    personas = dict(personas)
+    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out", agency=personas["health"].agency)
+    world = build_world(personas)
+    world.personas = personas
+    return world

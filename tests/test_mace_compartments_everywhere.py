@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from contacts import services as contact_services
 from core.models import Agency, Notification
-from core.roles import Role
 
 from .matrix_support import PERSONAS
 from .test_permission_matrix import MATRIX, url_of
-from .world import HEALTH_SECRET, POLICE_SECRET, build_world
+from .world import HEALTH_SECRET, POLICE_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,8 @@ SECRETS = {"police": POLICE_SECRET, "health": HEALTH_SECRET}
 
 
 @pytest.fixture
-def world(personas, make_user):
-    personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out")
-    world = build_world(personas)
-    world.personas = personas
-    return world
+def world(rich_world):
+    return rich_world
 
 
 def _searches(world) -> list[str]:

@@ -23,17 +23,13 @@ Django's own code gated by `is_staff` as a whole; every other admin:* name is co
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.roles import Role
-
 from .matrix_support import CODES, PERSONAS, observe, walk
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -279,12 +275,8 @@ def url_of(name: str, row: Row, world) -> str:
 
 
 @pytest.fixture
-def world(personas, make_user):
-    personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out", agency=personas["health"].agency)
-    world = build_world(personas)
-    world.personas = personas
-    return world
+def world(rich_world):
+    return rich_world
 
 
 @pytest.fixture
@@ -336,24 +328,6 @@ def test_permission_matrix(world, clients, app):
                 who = [f"{p}: {e}->{g}" for p, e, g in zip(PERSONAS, expected, got, strict=False) if e != g]
                 wrong.append(f"{method} {name} ({url}): {', '.join(who)}")
     assert not wrong, "\n".join(wrong)
-
-
-@pytest.mark.skipif(not os.environ.get("MATRIX_DUMP"), reason="writes the observed matrix for review")
-def test_dump_observed_matrix(world, clients):
-    lines = []
-    for name, route, _ in walk():
-        if route.startswith("admin/") and name not in ADMIN_GROUP:
-            continue
-        row = MATRIX.get(name) or Row("", "")
-        try:
-            url = url_of(name, row, world)
-        except Exception as exc:
-            lines.append(f"{name}: cannot build URL: {exc!r}")
-            continue
-        seen = observe(clients, url, post_data=row.data)
-        lines.append(f'    "{name}": Row("{seen.get}", "{seen.post}"),  # {url}')
-    with open(os.environ["MATRIX_DUMP"], "w") as out:
-        out.write("\n".join(lines) + "\n")
 
 
 def test_a_record_under_another_records_url_is_404(world, clients):

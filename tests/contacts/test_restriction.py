@@ -257,4 +257,83 @@ def test_the_allocated_worker_who_is_not_named_loses_the_case(personas, client_f
     restrict(world, personas, "team_leader")
     worker = client_for(personas["cate_worker"])
     assert worker.get(reverse("cate:case_detail", args=[world.objects["case"].pk])).status_code == 404
-    assert CHILD_NAME not in worker.get(reverse("cate:my_caseload")).content.decode()
+    for url in _list_pages(world, personas):
+        body = worker.get(url).content.decode(errors="replace")
+        assert CHILD_NAME not in body and world.objects["case"].reference not in body, url
+    for url in _record_pages(world):
+        assert worker.get(url).status_code == 404, url
+
+
+def test_a_stale_restriction_form_is_refused(personas, client_for, world):
+    child = world.objects["child"]
+    child.refresh_from_db()
+    url = reverse("contacts:child_restriction", args=[child.pk])
+    named = [personas["cate_worker"].pk, personas["administrator"].pk]
+    data = {"is_restricted": "yes", "staff": named, "reason": "First", "version": child.version}
+    assert client_for(personas["group_manager"]).post(url, data).status_code == 302
+    stale = client_for(personas["administrator"]).post(url, {**data, "is_restricted": "no", "reason": "Second"})
+    assert stale.status_code == 200 and "govuk-error-summary" in stale.content.decode()
+    child.refresh_from_db()
+    assert child.is_restricted
+
+
+def test_the_annual_report_still_counts_a_restricted_child(personas, client_for, world):
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=30)
+    query = {
+        "file_format": "json",
+        "start_day": start.day, "start_month": start.month, "start_year": start.year,
+        "end_day": today.day, "end_month": today.month, "end_year": today.year,
+    }  # fmt: skip
+    client = client_for(personas["group_manager"])
+    url = reverse("reporting:annual_report_download")
+    before = json.loads(client.get(url, query).content)
+    restrict(world, personas, "cate_worker", actor="administrator")  # the manager is not named
+    after = json.loads(client.get(url, query).content)
+    assert before == after
+    assert CHILD_NAME not in json.dumps(after)
+    assert after["contacts"]["total"] == 2 and after["contacts"]["children"] == 1  # the restricted child's two
+
+
+def test_a_restricted_childs_case_is_allocated_only_to_staff_named_on_it(personas, world):
+    from cate import services as cate_services
+
+    restrict(world, personas, "cate_worker", "team_leader")
+    case = world.objects["case"]
+    with pytest.raises(ValidationError, match="restricted"):
+        cate_services.case_allocate(case=case, worker=personas["other_worker"], actor=personas["team_leader"])
+    case.refresh_from_db()
+    assert case.allocated_worker == personas["cate_worker"]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_restricted_records_list_costs_the_same_queries_for_1_and_50_rows(
+    personas, client_for, django_assert_max_num_queries, rows
+):
+    manager = personas["group_manager"]
+    for _ in range(rows):
+        ChildFactory(is_restricted=True).restricted_to.add(manager)
+    client = client_for(manager)
+    client.get(reverse("contacts:child_restriction_find"))  # warm the session and content types
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("contacts:child_restriction_find"))
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)
+
+
+def test_the_page_ticks_the_case_holder_and_warns_when_they_are_not_named(personas, client_for, world):
+    child, worker = world.objects["child"], personas["cate_worker"]
+    client = client_for(personas["group_manager"])
+    url = reverse("contacts:child_restriction", args=[child.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{worker.pk}" checked' in page
+    assert f"holds CATE case {world.objects['case'].reference}" in page
+    restrict(world, personas, "team_leader")  # the worker holding the case is left out
+    page = client.get(url).content.decode()
+    assert "govuk-warning-text" in page and worker.get_full_name() in page
+    restrict(world, personas, "team_leader", "cate_worker", reason="Worker added back")
+    assert "govuk-warning-text" not in client.get(url).content.decode()

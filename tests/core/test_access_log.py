@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from core.choices import AccessAction
 from core.models import AccessLog
-from core.roles import Role
 from tests.matrix_support import PERSONAS
 from tests.test_permission_matrix import ARGS, MATRIX, url_of
-from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +37,8 @@ ABOUT_A_CHILD = {"child", "contact", "case", "referral", "macerequest", "agendai
 
 
 @pytest.fixture
-def world(personas, make_user):
-    personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out")
-    world = build_world(personas)
-    world.personas = personas
-    return world
+def world(rich_world):
+    return rich_world
 
 
 def _record_pages():
@@ -166,3 +160,39 @@ def test_the_auditor_sees_who_saw_a_restricted_child_but_not_its_name(world, cli
     page = client_for(world.personas["auditor"]).get(reverse("core:audit"), {"child": child.pk}).content.decode()
     assert str(world.personas["cate_worker"]) in page and "restricted record" in page
     assert "Worldchild" not in page and world.objects["case"].reference not in page
+
+
+def test_the_auditor_filters_by_dates(world, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client_for(world.personas["screener"]).get(world.objects["child"].get_absolute_url())
+    today = timezone.localdate()
+    auditor = client_for(world.personas["auditor"])
+
+    def entries(start, end):
+        query = {"child": world.objects["child"].pk}
+        for prefix, day in (("date_from", start), ("date_to", end)):
+            query |= {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+        return auditor.get(reverse("core:audit"), query).content.decode()
+
+    assert "1 entry" in entries(today, today)
+    assert "No one has viewed a record that matches" in entries(today - dt.timedelta(days=9), today - dt.timedelta(1))
+    wrong = entries(today, today - dt.timedelta(days=1))
+    assert "govuk-error-summary" in wrong and "To must be the same as or after From" in wrong
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_audit_page_costs_the_same_queries_for_1_and_50_rows(
+    world, client_for, django_assert_max_num_queries, rows
+):
+    screener = client_for(world.personas["screener"])
+    for _ in range(rows):
+        screener.get(world.objects["child"].get_absolute_url())
+    auditor = client_for(world.personas["auditor"])
+    query = {"child": world.objects["child"].pk}
+    auditor.get(reverse("core:audit"), query)
+    with django_assert_max_num_queries(12):
+        response = auditor.get(reverse("core:audit"), query)
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)
