@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import audit
 from core.choices import AccessAction
-from core.forms import add_service_errors
+from core.forms import add_service_errors, refuse_if_stale
 from core.middleware import otp_exempt
 from core.models import AccessLog
 from core.permissions import role_required
@@ -304,11 +304,11 @@ def contact_edit(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, CHANGE_CONTACT)
     _log(request, contact)
-    if not contact.is_open:
+    form = forms.ContactEditForm(request.POST or None, initial=forms.ContactForm.initial_for(contact))
+    if not contact.is_open and not refuse_if_stale(form, contact):
         messages.error(request, "This contact has been decided: its details can no longer change.")
         return redirect(contact)
-    form = forms.ContactEditForm(request.POST or None, initial=forms.ContactForm.initial_for(contact))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and contact.is_open and form.is_valid():
         try:
             services.contact_update(
                 contact=contact,
@@ -367,11 +367,14 @@ def contact_entered_in_error(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, SCREEN_CONTACT)
     _log(request, contact)
-    form = forms.EnteredInErrorForm(request.POST or None)
+    form = forms.EnteredInErrorForm(request.POST or None, initial={"version": contact.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_mark_entered_in_error(
-                contact=contact, actor=request.user, reason=form.cleaned_data["reason"]
+                contact=contact,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -389,13 +392,13 @@ def threshold_assess(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, ASSESS_THRESHOLD)
     _log(request, contact, contact.child)
-    if not contact.is_open:
+    assessment = getattr(contact, "threshold_assessment", None)
+    initial = forms.ThresholdForm.initial_for(assessment) if assessment else {"version": 0}
+    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=assessment is not None)
+    if not contact.is_open and not (assessment is not None and refuse_if_stale(form, assessment)):
         messages.error(request, "This contact has been decided: the threshold assessment can no longer change.")
         return redirect(contact)
-    assessment = getattr(contact, "threshold_assessment", None)
-    initial = forms.ThresholdForm.initial_for(assessment) if assessment else {}
-    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=assessment is not None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and contact.is_open and form.is_valid():
         try:
             services.threshold_assess(
                 contact=contact,
@@ -577,13 +580,13 @@ def contact_decide(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, DECIDE_CONTACT)
     _log(request, contact, contact.child)
-    if not contact.is_open:
-        messages.error(request, "This contact has already been decided.")
-        return redirect(contact)
     now = timezone.now()
     is_late = now > contact.decision_due_at
     form = forms.DecisionForm(request.POST or None, initial={"version": contact.version}, is_late=is_late)
-    if request.method == "POST" and form.is_valid():
+    if not contact.is_open and not refuse_if_stale(form, contact):
+        messages.error(request, "This contact has already been decided.")
+        return redirect(contact)
+    if request.method == "POST" and contact.is_open and form.is_valid():
         data = form.cleaned_data
         try:
             services.contact_decide(
@@ -647,11 +650,11 @@ def follow_up_complete(request, pk: int):
     follow_up = selectors.follow_up_get_for_user(request.user, pk)
     _require_perm(request, COMPLETE_FOLLOW_UP)
     _log(request, follow_up.contact)
-    if follow_up.is_done:
+    form = forms.FollowUpForm(request.POST or None, initial={"version": follow_up.version})
+    if follow_up.is_done and not refuse_if_stale(form, follow_up):
         messages.error(request, "This follow-up has already been recorded.")
         return redirect("contacts:follow_up_list")
-    form = forms.FollowUpForm(request.POST or None, initial={"version": follow_up.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not follow_up.is_done and form.is_valid():
         try:
             services.follow_up_complete(
                 follow_up=follow_up,

@@ -31,7 +31,7 @@ class GovukModelForm(forms.ModelForm):
 class VersionedFormMixin(forms.Form):
     """Carries the version of the record being edited (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -282,6 +282,24 @@ class AccessLogFilterForm(GovukForm):
         self.fields["user"].queryset = users
         self.fields["user"].empty_label = "Anyone"
         self.fields["object_type"].choices = [("", "Any"), *object_types]
+
+
+def refuse_if_stale(form: forms.Form, record) -> bool:
+    """Refuse a POST made from a page opened at an older version of `record` (someone else has
+    saved it since, perhaps moving it on so that this page no longer applies): the form keeps
+    what was typed and the error summary says what changed. False when the version is current."""
+    from .concurrency import changed_fields_since
+    from .exceptions import StaleRecord
+
+    if not form.is_bound:
+        return False
+    raw = str(form.data.get("version") or "").strip()
+    seen = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    if seen == record.version:
+        return False
+    form.is_valid()  # what was typed is checked and shown as usual
+    add_service_errors(form, StaleRecord(record, changed_fields_since(record, seen) if seen is not None else []))
+    return True
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
