@@ -511,10 +511,6 @@ def _history(record) -> list:
     return list(record.history.filter(**{record._meta.pk.attname: record.pk}).order_by("history_date", "history_id"))
 
 
-def _post(client, url, data):
-    return client.post(url, {k: v for k, v in data.items()})
-
-
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_the_second_of_two_saves_is_refused_and_nothing_is_lost(name, personas, client_for):
     spec = SCENARIOS[name]
