@@ -69,8 +69,14 @@ def _query_without_page(request) -> str:
 
 
 def _safe_next(request, default: str) -> str:
+    """A `next` path on this site, or the default (never a bare word: redirect() would try to
+    reverse it as a URL name and fail)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return default
 
@@ -109,9 +115,15 @@ def _log_search(request, children) -> None:
     )
 
 
+def _pk(value) -> int | None:
+    """A record number from the request, or None: ASCII digits only ('²'.isdigit() is True, but
+    int('²') fails), and short enough for the database's integer columns."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def _version(request) -> int | None:
-    value = request.POST.get("version")
-    return int(value) if value and value.isdigit() else None
+    return _pk(request.POST.get("version"))
 
 
 # --- Landing page --------------------------------------------------------------------------
@@ -211,9 +223,9 @@ def contact_list(request):
 def contact_create(request):
     _require_perm(request, ADD_CONTACT)
     child = None
-    child_id = request.POST.get("child") or request.GET.get("child")
-    if child_id and child_id.isdigit():
-        child = selectors.child_get_for_user(request.user, int(child_id))
+    child_id = _pk(request.POST.get("child") or request.GET.get("child"))
+    if child_id is not None:
+        child = selectors.child_get_for_user(request.user, child_id)
         _log(request, child)
     form = forms.ContactForm(request.POST or None, initial={"received_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
@@ -335,8 +347,8 @@ def contact_link_child(request, pk: int):
     _require_perm(request, CHANGE_CONTACT)
     _log(request, contact)
     if request.method == "POST":
-        child_id = request.POST.get("child", "")
-        child = selectors.child_get_for_user(request.user, int(child_id)) if child_id.isdigit() else None
+        child_id = _pk(request.POST.get("child"))
+        child = selectors.child_get_for_user(request.user, child_id) if child_id is not None else None
         if child is None:
             messages.error(request, "Choose a child from the results.")
             return redirect("contacts:contact_link_child", pk=contact.pk)
@@ -703,9 +715,9 @@ def child_search(request):
 def child_create(request):
     _require_perm(request, ADD_CHILD)
     contact = None
-    contact_id = request.POST.get("contact") or request.GET.get("contact")
-    if contact_id and contact_id.isdigit():
-        contact = selectors.contact_get_for_user(request.user, int(contact_id))
+    contact_id = _pk(request.POST.get("contact") or request.GET.get("contact"))
+    if contact_id is not None:
+        contact = selectors.contact_get_for_user(request.user, contact_id)
     initial = {
         "first_name": request.GET.get("first_name", "")[:100],
         "last_name": request.GET.get("last_name", "")[:100],
@@ -802,8 +814,11 @@ def child_merge(request, pk: int):
     if child.status != RecordStatus.ACTIVE:
         messages.error(request, "This record has already been merged.")
         return redirect(child)
-    other_id = request.POST.get("other") or request.GET.get("other") or ""
-    if not other_id.isdigit():
+    other_id = _pk(request.POST.get("other") or request.GET.get("other"))
+    if other_id is None and request.method == "POST":
+        messages.error(request, "Choose the record to merge with.")
+        return redirect("contacts:child_merge", pk=child.pk)
+    if other_id is None:
         suggestions = selectors.likely_duplicates(
             request.user,
             first_name=child.first_name,
@@ -826,7 +841,7 @@ def child_merge(request, pk: int):
             "contacts/child_merge_choose.html",
             {"child": child, "suggestions": suggestions, "form": search_form, "results": results},
         )
-    other = selectors.child_get_for_user(request.user, int(other_id))
+    other = selectors.child_get_for_user(request.user, other_id)
     _log(request, other)
     if other.pk == child.pk or other.status != RecordStatus.ACTIVE:
         messages.error(request, "Choose another active record to merge with.")

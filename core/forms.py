@@ -98,7 +98,7 @@ class GovukDateField(forms.Field):
         missing = [name for name, v in zip(("day", "month", "year"), (day, month, year), strict=True) if not v]
         if missing:
             raise ValidationError(f"{label} must include a {' and a '.join(missing)}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise ValidationError(f"{label} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
@@ -294,7 +294,7 @@ def refuse_if_stale(form: forms.Form, record) -> bool:
     if not form.is_bound:
         return False
     raw = str(form.data.get("version") or "").strip()
-    seen = int(raw) if raw.isdigit() and len(raw) < 10 else None
+    seen = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if seen == record.version:
         return False
     form.is_valid()  # what was typed is checked and shown as usual

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from cate import services as cate_services
 from cate.choices import VisitKind
+from contacts import services as contact_services
 from contacts.choices import FactorLevel
+from core import services as core_services
 from riskpanel.choices import ItemKind
 from tests.cate.factories import allocated_case
 from tests.contacts.factories import (
@@ -131,4 +133,74 @@ def build_world(personas) -> World:
     r["strategy_meeting"] = StrategyMeetingFactory(case=case)
     r["safety_plan"] = SafetyPlanFactory(case=case, author=worker)
     r["action"] = ActionFactory(case=case, owner_agency=agency)
+
+    # A merge (to reverse) and a notification (to open)
+    source = ChildFactory(first_name="Merged", created_by=screener)
+    target = ChildFactory(first_name="Kept", created_by=screener)
+    r["merge"] = contact_services.child_merge(source=source, target=target, actor=screener, reason="Duplicate")
+    r["notification"] = core_services.notification_send(
+        recipient=leader, title="Case allocated", url="/cate/", email=False
+    )
     return w
+
+
+# The record a URL argument names, by the path segment before it.
+_BY_SEGMENT = {
+    "contacts": "contact",
+    "enquiries": "mace",
+    "follow-ups": "follow_up",
+    "children": "child",
+    "merges": "merge",
+    "referrals": "referral",
+    "cases": "case",
+    "panels": "panel",
+    "items": "item",
+    "strategy-meetings": "strategy_meeting",
+    "safety-plans": "safety_plan",
+    "actions": "action",
+    "notifications": "notification",
+    "statutory-episodes": "statutory",
+    "visits": "visit",
+    "risk-assessments": "risk_assessment",
+    "missing-episodes": "missing",
+    "nrm-referrals": "nrm",
+    "gp-letters": "gp_letter",
+    "support-referrals": "support",
+}
+
+
+def url_patterns() -> list[tuple[str, str]]:
+    """(name, route) of every named URL of the service's own apps (not Django's admin)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, namespace, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns != "admin":
+                    walk(p.url_patterns, ns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and p.name and namespace:
+                found.append((f"{namespace}:{p.name}", prefix + str(p.pattern)))
+
+    walk(get_resolver().url_patterns, None, "")
+    return sorted(set(found))
+
+
+def url_kwargs(route: str, world: World) -> dict:
+    """Fill each <converter:name> of `route` from the world's records."""
+    import re
+
+    kwargs = {}
+    for match in re.finditer(r"([\w-]+)/<(?:\w+:)?(\w+)>", route):
+        segment, name = match.groups()
+        if name == "key":
+            kwargs[name] = "caseload_limit"
+        elif name == "kind":
+            kwargs[name] = "contact_decision"
+        elif name == "user_pk":
+            kwargs[name] = world.personas["cate_worker"].pk
+        else:
+            kwargs[name] = world[_BY_SEGMENT[segment]].pk
+    return kwargs
