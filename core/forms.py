@@ -33,6 +33,16 @@ class VersionedFormMixin(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.initial.get("version"):  # 0: the record does not exist yet
+            # Editing a record: a save that does not say which version it was made from could
+            # overwrite someone else's change unseen, so it is refused.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "This page is out of date. Open the record again, then make your changes."
+            )
+
 
 class GovukDateWidget(forms.MultiWidget):
     parts = ("day", "month", "year")

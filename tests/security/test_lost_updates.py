@@ -559,3 +559,31 @@ def test_the_second_of_two_saves_is_refused_and_nothing_is_lost(name, personas, 
     after_b = spec.record(world)
     assert spec.holds_a(after_b)
     assert len(_history(after_b)) == len(history_a), f"{name}: B's save wrote history"
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_a_save_that_does_not_say_its_version_is_refused(name, personas, client_for):
+    """An old page or a script that leaves the version out cannot overwrite a record unseen (a
+    record not yet recorded has version 0 on its form and needs none)."""
+    spec = SCENARIOS[name]
+    world = build_world(personas)
+    if spec.setup:
+        spec.setup(world)
+    client = client_for(personas[spec.persona])
+    url = spec.url(world)
+    page = client.get(spec.page(world) if spec.page else url)
+    form = post_form(page.content.decode(), with_field="version")
+    data = {**form_data(form), **spec.a}
+    if "a_worker" in spec.extra:
+        data["worker"] = str(personas[spec.extra["a_worker"]].pk)
+    if "agencies" in spec.extra:
+        data["attending_agencies"] = [str(personas["police"].agency_id)]
+    version = data.pop("version", [""])
+    if version in ([""], ["0"]):
+        pytest.skip("the record does not exist yet: nothing to overwrite")
+    before = _history(spec.record(world))
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "This page is out of date" in html
+    assert len(_history(spec.record(world))) == len(before)
