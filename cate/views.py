@@ -45,9 +45,21 @@ def _paginate(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+CASE_CLOSED = (
+    "This case was closed after you opened this page. Nothing has been saved. "
+    "Reopen the case before recording anything more."
+)
+
+
 def _submit(request, form, action: Callable, success: Callable | str, message: str):
     """Run a valid form's service; a refusal lands on the form, keeping everything typed."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    if getattr(request, "case_closed", False):
+        form.is_valid()  # what was typed is checked and shown as usual
+        form.add_error(None, CASE_CLOSED)
+        return None
+    if not form.is_valid():
         return None
     try:
         result = action(form.cleaned_data)
@@ -324,8 +336,11 @@ def case_view(*, log: bool = False, live: bool = False, allow: Callable | None =
             if allow is not None and not allow(perms):
                 raise PermissionDenied
             if live and case.status == CaseStatus.CLOSED:
-                messages.info(request, "This case is closed. Reopen it before recording anything more.")
-                return redirect(case)
+                if request.method != "POST":
+                    messages.info(request, "This case is closed. Reopen it before recording anything more.")
+                    return redirect(case)
+                # Closed after the form was opened: the form refuses the save and keeps the typing.
+                request.case_closed = True
             if log and request.method == "GET":
                 audit.log_access(request, case)
             return view(request, case, perms, *args, **kwargs)

@@ -587,3 +587,20 @@ def test_a_save_that_does_not_say_its_version_is_refused(name, personas, client_
     assert response.status_code == 200 and "govuk-error-summary" in html
     assert "This page is out of date" in html
     assert len(_history(spec.record(world))) == len(before)
+
+
+def test_a_case_closed_while_a_form_was_open_refuses_the_save_and_keeps_the_typing(personas, client_for):
+    """(The allocated worker loses sight of a closed case, so answers 404; a manager still sees it.)"""
+    world = build_world(personas)
+    client = client_for(personas["group_manager"])
+    url = reverse("cate:case_edit", args=[world["case"].pk])
+    form = post_form(client.get(url).content.decode(), with_field="version")
+    _close(world)
+    before = _history(_fresh("case")(world))
+    response = client.post(url, {**form_data(form), "open_to": "both", "reason": B_TEXT})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "This case was closed after you opened this page" in html and escape(B_TEXT) in html
+    assert _fresh("case")(world).open_to == "cate"
+    assert len(_history(_fresh("case")(world))) == len(before)
+    assert client.get(url).status_code == 302  # opening the form of a closed case goes to the case
