@@ -61,13 +61,13 @@ VALUES = st.one_of(
 )
 # Bounded so that the module (about 120 pages, two tests each) runs in about three minutes.
 QUERY_HYPOTHESIS = settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 HYPOTHESIS = settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
