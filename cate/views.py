@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from contacts.choices import ExploitationFactor, FactorLevel
 from core import audit, clock
 from core.choices import AccessAction
-from core.forms import add_service_errors
+from core.forms import add_service_errors, refuse_if_stale
 from core.links import case_links
 from core.pdf import pdf_response, render_pdf
 from core.permissions import role_required
@@ -45,9 +45,21 @@ def _paginate(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+CASE_CLOSED = (
+    "This case was closed after you opened this page. Nothing has been saved. "
+    "Reopen the case before recording anything more."
+)
+
+
 def _submit(request, form, action: Callable, success: Callable | str, message: str):
     """Run a valid form's service; a refusal lands on the form, keeping everything typed."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    if getattr(request, "case_closed", False):
+        form.is_valid()  # what was typed is checked and shown as usual
+        form.add_error(None, CASE_CLOSED)
+        return None
+    if not form.is_valid():
         return None
     try:
         result = action(form.cleaned_data)
@@ -192,7 +204,8 @@ def assessment_edit(request, pk: int):
     assessment = _assessment_of(referral)
     if not services._can_edit_assessment(request.user, assessment):
         raise PermissionDenied
-    if referral.status != ReferralStatus.ASSESSMENT_IN_PROGRESS:
+    in_progress = referral.status == ReferralStatus.ASSESSMENT_IN_PROGRESS
+    if not in_progress and request.method != "POST":
         return redirect(referral)
     if request.method == "GET":
         audit.log_access(request, referral)
@@ -206,6 +219,10 @@ def assessment_edit(request, pk: int):
     form = forms.AssessmentForm(request.POST or None, initial=initial, holders=services.case_holders())
     if not request.user.has_perm(ASSIGN_ASSESSMENT):
         form.fields["author"].disabled = True
+    if not in_progress:
+        if refuse_if_stale(form, assessment):
+            return render(request, "cate/assessment_edit.html", {"form": form, "referral": referral})
+        return redirect(referral)
     response = _submit(
         request,
         form,
@@ -229,7 +246,8 @@ def assessment_outcome(request, pk: int):
     assessment = _assessment_of(referral)
     if not request.user.has_perm(OPEN_CASE):
         raise PermissionDenied
-    if referral.status != ReferralStatus.ASSESSMENT_IN_PROGRESS:
+    in_progress = referral.status == ReferralStatus.ASSESSMENT_IN_PROGRESS
+    if not in_progress and request.method != "POST":
         return redirect(referral)
     if request.method == "GET":
         audit.log_access(request, referral)
@@ -240,6 +258,10 @@ def assessment_outcome(request, pk: int):
         "completed_on": timezone.localdate(),
     }
     form = forms.AssessmentOutcomeForm(request.POST or None, initial=initial)
+    if not in_progress:
+        if refuse_if_stale(form, assessment):
+            return render(request, "cate/assessment_outcome.html", {"form": form, "referral": referral})
+        return redirect(referral)
 
     def record(data):
         opening = services.CaseOpening(**form.exploitation(), classification=data["classification"])
@@ -320,8 +342,11 @@ def case_view(*, log: bool = True, live: bool = False, allow: Callable | None = 
             if allow is not None and not allow(perms):
                 raise PermissionDenied
             if live and case.status == CaseStatus.CLOSED:
-                messages.info(request, "This case is closed. Reopen it before recording anything more.")
-                return redirect(case)
+                if request.method != "POST":
+                    messages.info(request, "This case is closed. Reopen it before recording anything more.")
+                    return redirect(case)
+                # Closed after the form was opened: the form refuses the save and keeps the typing.
+                request.case_closed = True
             if log and request.method == "GET":  # every page of a case shows it: each GET is logged
                 audit.log_access(request, case)
             return view(request, case, perms, *args, **kwargs)
@@ -682,7 +707,7 @@ def missing_episode_edit(request, case, perms, item: int):
 def rhi_edit(request, case, perms, item: int):
     episode = get_object_or_404(case.missing_episodes.select_related("interview"), pk=item)
     interview = getattr(episode, "interview", None)
-    initial = {}
+    initial = {"version": 0}  # not yet recorded: a save finding one recorded since is refused
     if interview is not None:
         initial = {
             "version": interview.version,
@@ -871,10 +896,12 @@ def transition_meeting_add(request, case, perms):
 
 @case_view(allow=_works)
 def closure_propose(request, case, perms):
+    form = forms.ClosureProposeForm(request.POST or None, initial={"version": case.version})
     if case.status != CaseStatus.OPEN:
+        if refuse_if_stale(form, case):
+            return _case_form(request, case, perms, "cate/closure_propose.html", form)
         messages.info(request, "Only an open case can be proposed for closure.")
         return redirect(case)
-    form = forms.ClosureProposeForm(request.POST or None, initial={"version": case.version})
     response = _submit(
         request,
         form,
@@ -890,10 +917,13 @@ def closure_propose(request, case, perms):
 @case_view(allow=lambda perms: perms.can_close)
 def closure_decide(request, case, perms):
     closure = case.closures.filter(status="proposed").select_related("proposed_by").first()
+    form = forms.ClosureDecisionForm(request.POST or None, initial={"version": case.version})
     if closure is None:
+        if refuse_if_stale(form, case):
+            last = case.closures.select_related("proposed_by").order_by("-id").first()
+            return _case_form(request, case, perms, "cate/closure_decide.html", form, closure=last)
         messages.info(request, "No closure of this case is waiting for a decision.")
         return redirect(case)
-    form = forms.ClosureDecisionForm(request.POST or None, initial={"version": case.version})
 
     def decide(data):
         if data["decision"] == "approve":
@@ -917,10 +947,12 @@ def closure_decide(request, case, perms):
 
 @case_view(allow=lambda perms: perms.can_close)
 def case_reopen(request, case, perms):
+    form = forms.ReopenForm(request.POST or None, initial={"version": case.version})
     if case.status != CaseStatus.CLOSED:
+        if refuse_if_stale(form, case):
+            return _case_form(request, case, perms, "cate/case_reopen.html", form)
         messages.info(request, "Only a closed case can be reopened.")
         return redirect(case)
-    form = forms.ReopenForm(request.POST or None, initial={"version": case.version})
     response = _submit(
         request,
         form,

@@ -363,7 +363,7 @@ class ContactEditForm(ContactForm):
     reason = ReasonField(label="Reason for the change", error_messages={"required": "Enter the reason for the change"})
 
 
-class EnteredInErrorForm(GovukForm):
+class EnteredInErrorForm(VersionedFormMixin, GovukForm):
     reason = ReasonField(
         label="Why was this contact entered in error?",
         error_messages={"required": "Enter why this contact was entered in error"},

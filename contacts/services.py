@@ -619,13 +619,16 @@ def _start_screening(contact: Contact, actor) -> list[str]:
     return fields
 
 
-def contact_mark_entered_in_error(*, contact: Contact, actor, reason: str) -> Contact:
+def contact_mark_entered_in_error(
+    *, contact: Contact, actor, reason: str, expected_version: int | None = None
+) -> Contact:
     """Take a contact that should not exist (a duplicate, a hoax) out of the queue, with the reason."""
     _require(actor, SCREEN_CONTACT, "Only a screener can mark a contact as entered in error.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why this contact was entered in error"})
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        check_version(contact, expected_version)
         _transition(contact, ContactStatus.ENTERED_IN_ERROR)
         contact.entered_in_error_reason = reason.strip()
         bump(contact)

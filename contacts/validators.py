@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 def nhs_number_is_valid(value: str) -> bool:
     """The NHS number modulus-11 check digit."""
     digits = value.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):  # not '²' or '٣'
         return False
     total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
     check = 11 - total % 11

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import audit
 from core import selectors as selectors_core
 from core.choices import AccessAction
-from core.forms import add_service_errors
+from core.forms import add_service_errors, refuse_if_stale
 from core.middleware import otp_exempt
 from core.models import AccessLog
 from core.permissions import role_required
@@ -72,8 +72,14 @@ def _query_without_page(request) -> str:
 
 
 def _safe_next(request, default: str) -> str:
+    """A `next` path on this site, or the default (never a bare word: redirect() would try to
+    reverse it as a URL name and fail)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return default
 
@@ -113,9 +119,15 @@ def _log_search(request, children) -> None:
     )
 
 
+def _pk(value) -> int | None:
+    """A record number from the request, or None: ASCII digits only ('²'.isdigit() is True, but
+    int('²') fails), and short enough for the database's integer columns."""
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def _version(request) -> int | None:
-    value = request.POST.get("version")
-    return int(value) if value and value.isdigit() else None
+    return _pk(request.POST.get("version"))
 
 
 # --- Landing page --------------------------------------------------------------------------
@@ -215,9 +227,9 @@ def contact_list(request):
 def contact_create(request):
     _require_perm(request, ADD_CONTACT)
     child = None
-    child_id = request.POST.get("child") or request.GET.get("child")
-    if child_id and child_id.isdigit():
-        child = selectors.child_get_for_user(request.user, int(child_id))
+    child_id = _pk(request.POST.get("child") or request.GET.get("child"))
+    if child_id is not None:
+        child = selectors.child_get_for_user(request.user, child_id)
         _log(request, child)
     form = forms.ContactForm(request.POST or None, initial={"received_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
@@ -308,11 +320,11 @@ def contact_edit(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, CHANGE_CONTACT)
     _log(request, contact)
-    if not contact.is_open:
+    form = forms.ContactEditForm(request.POST or None, initial=forms.ContactForm.initial_for(contact))
+    if not contact.is_open and not refuse_if_stale(form, contact):
         messages.error(request, "This contact has been decided: its details can no longer change.")
         return redirect(contact)
-    form = forms.ContactEditForm(request.POST or None, initial=forms.ContactForm.initial_for(contact))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and contact.is_open and form.is_valid():
         try:
             services.contact_update(
                 contact=contact,
@@ -339,8 +351,8 @@ def contact_link_child(request, pk: int):
     _require_perm(request, CHANGE_CONTACT)
     _log(request, contact)
     if request.method == "POST":
-        child_id = request.POST.get("child", "")
-        child = selectors.child_get_for_user(request.user, int(child_id)) if child_id.isdigit() else None
+        child_id = _pk(request.POST.get("child"))
+        child = selectors.child_get_for_user(request.user, child_id) if child_id is not None else None
         if child is None:
             messages.error(request, "Choose a child from the results.")
             return redirect("contacts:contact_link_child", pk=contact.pk)
@@ -371,11 +383,14 @@ def contact_entered_in_error(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, SCREEN_CONTACT)
     _log(request, contact)
-    form = forms.EnteredInErrorForm(request.POST or None)
+    form = forms.EnteredInErrorForm(request.POST or None, initial={"version": contact.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_mark_entered_in_error(
-                contact=contact, actor=request.user, reason=form.cleaned_data["reason"]
+                contact=contact,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -393,13 +408,13 @@ def threshold_assess(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, ASSESS_THRESHOLD)
     _log(request, contact, contact.child)
-    if not contact.is_open:
+    assessment = getattr(contact, "threshold_assessment", None)
+    initial = forms.ThresholdForm.initial_for(assessment) if assessment else {"version": 0}
+    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=assessment is not None)
+    if not contact.is_open and not (assessment is not None and refuse_if_stale(form, assessment)):
         messages.error(request, "This contact has been decided: the threshold assessment can no longer change.")
         return redirect(contact)
-    assessment = getattr(contact, "threshold_assessment", None)
-    initial = forms.ThresholdForm.initial_for(assessment) if assessment else {}
-    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=assessment is not None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and contact.is_open and form.is_valid():
         try:
             services.threshold_assess(
                 contact=contact,
@@ -581,13 +596,13 @@ def contact_decide(request, pk: int):
     contact = selectors.contact_get_for_user(request.user, pk)
     _require_perm(request, DECIDE_CONTACT)
     _log(request, contact, contact.child)
-    if not contact.is_open:
-        messages.error(request, "This contact has already been decided.")
-        return redirect(contact)
     now = timezone.now()
     is_late = now > contact.decision_due_at
     form = forms.DecisionForm(request.POST or None, initial={"version": contact.version}, is_late=is_late)
-    if request.method == "POST" and form.is_valid():
+    if not contact.is_open and not refuse_if_stale(form, contact):
+        messages.error(request, "This contact has already been decided.")
+        return redirect(contact)
+    if request.method == "POST" and contact.is_open and form.is_valid():
         data = form.cleaned_data
         try:
             services.contact_decide(
@@ -651,11 +666,11 @@ def follow_up_complete(request, pk: int):
     follow_up = selectors.follow_up_get_for_user(request.user, pk)
     _require_perm(request, COMPLETE_FOLLOW_UP)
     _log(request, follow_up.contact)
-    if follow_up.is_done:
+    form = forms.FollowUpForm(request.POST or None, initial={"version": follow_up.version})
+    if follow_up.is_done and not refuse_if_stale(form, follow_up):
         messages.error(request, "This follow-up has already been recorded.")
         return redirect("contacts:follow_up_list")
-    form = forms.FollowUpForm(request.POST or None, initial={"version": follow_up.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not follow_up.is_done and form.is_valid():
         try:
             services.follow_up_complete(
                 follow_up=follow_up,
@@ -704,9 +719,9 @@ def child_search(request):
 def child_create(request):
     _require_perm(request, ADD_CHILD)
     contact = None
-    contact_id = request.POST.get("contact") or request.GET.get("contact")
-    if contact_id and contact_id.isdigit():
-        contact = selectors.contact_get_for_user(request.user, int(contact_id))
+    contact_id = _pk(request.POST.get("contact") or request.GET.get("contact"))
+    if contact_id is not None:
+        contact = selectors.contact_get_for_user(request.user, contact_id)
     initial = {
         "first_name": request.GET.get("first_name", "")[:100],
         "last_name": request.GET.get("last_name", "")[:100],
@@ -862,8 +877,11 @@ def child_merge(request, pk: int):
     if child.status != RecordStatus.ACTIVE:
         messages.error(request, "This record has already been merged.")
         return redirect(child)
-    other_id = request.POST.get("other") or request.GET.get("other") or ""
-    if not other_id.isdigit():
+    other_id = _pk(request.POST.get("other") or request.GET.get("other"))
+    if other_id is None and request.method == "POST":
+        messages.error(request, "Choose the record to merge with.")
+        return redirect("contacts:child_merge", pk=child.pk)
+    if other_id is None:
         suggestions = selectors.likely_duplicates(
             request.user,
             first_name=child.first_name,
@@ -886,7 +904,7 @@ def child_merge(request, pk: int):
             "contacts/child_merge_choose.html",
             {"child": child, "suggestions": suggestions, "form": search_form, "results": results},
         )
-    other = selectors.child_get_for_user(request.user, int(other_id))
+    other = selectors.child_get_for_user(request.user, other_id)
     _log(request, other)
     if other.pk == child.pk or other.status != RecordStatus.ACTIVE:
         messages.error(request, "Choose another active record to merge with.")

@@ -25,11 +25,16 @@ def changed_fields_since(obj: models.Model, version: int) -> list[str]:
 
 
 def check_version(obj: models.Model, expected: int | None) -> None:
-    """Refuse the save when `obj` (read under lock) has moved on from the version the user saw."""
+    """Refuse the save when `obj` (read under lock) has moved on from the version the user saw.
+    A form opened before the record existed carries version 0."""
     if expected is None:
         return
-    if obj.version != int(expected):
-        raise StaleRecord(obj, changed_fields_since(obj, int(expected)))
+    expected = int(expected)
+    if obj.version != expected:
+        changes = changed_fields_since(obj, expected)
+        if not changes and expected == 0:  # the form was opened before anyone had recorded it
+            changes = [f"{str(obj._meta.verbose_name).capitalize()} recorded"]
+        raise StaleRecord(obj, changes)
 
 
 def bump(obj: models.Model) -> None:

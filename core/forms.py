@@ -31,7 +31,17 @@ class GovukModelForm(forms.ModelForm):
 class VersionedFormMixin(forms.Form):
     """Carries the version of the record being edited (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.initial.get("version"):  # 0: the record does not exist yet
+            # Editing a record: a save that does not say which version it was made from could
+            # overwrite someone else's change unseen, so it is refused.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "This page is out of date. Open the record again, then make your changes."
+            )
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -98,7 +108,7 @@ class GovukDateField(forms.Field):
         missing = [name for name, v in zip(("day", "month", "year"), (day, month, year), strict=True) if not v]
         if missing:
             raise ValidationError(f"{label} must include a {' and a '.join(missing)}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
             raise ValidationError(f"{label} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
@@ -308,6 +318,24 @@ class AccessLogFilterForm(GovukForm):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "To must be the same as or after From")
         return data
+
+
+def refuse_if_stale(form: forms.Form, record) -> bool:
+    """Refuse a POST made from a page opened at an older version of `record` (someone else has
+    saved it since, perhaps moving it on so that this page no longer applies): the form keeps
+    what was typed and the error summary says what changed. False when the version is current."""
+    from .concurrency import changed_fields_since
+    from .exceptions import StaleRecord
+
+    if not form.is_bound:
+        return False
+    raw = str(form.data.get("version") or "").strip()
+    seen = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if seen == record.version:
+        return False
+    form.is_valid()  # what was typed is checked and shown as usual
+    add_service_errors(form, StaleRecord(record, changed_fields_since(record, seen) if seen is not None else []))
+    return True
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from . import audit
 from .concurrency import bump, check_version
+from .exceptions import StaleRecord
 from .models import Notification, ServiceSetting
 from .permissions import CHANGE_SETTINGS
 from .timescales import RAG_COLOURS, RISK_LEVELS, Kind, definition
@@ -55,7 +56,11 @@ def setting_update(*, key: str, value: Any, actor, reason: str, expected_version
             if expected_version not in (None, 0, 1):
                 raise ValidationError("This setting has changed since you opened it.")
         else:
-            check_version(row, expected_version)
+            try:
+                check_version(row, expected_version)
+            except StaleRecord as exc:
+                # The version seen may be the default, which has no history row to compare with.
+                raise StaleRecord(row, exc.changes or [definition(key).label]) from None
             if row.value == stored:
                 return row
             row.value = stored

@@ -180,7 +180,7 @@ class AgendaItemAddForm(GovukForm):
         self.fields["presenting_agency"].queryset = active_agencies()
 
 
-class AgendaItemWithdrawForm(GovukForm):
+class AgendaItemWithdrawForm(VersionedFormMixin, GovukForm):
     reason = forms.CharField(
         label="Why is the item withdrawn?",
         widget=_textarea(3),
@@ -197,7 +197,7 @@ class AgendaItemOutcomeForm(VersionedFormMixin, GovukForm):
     )
 
 
-class PanelDecisionForm(GovukForm):
+class PanelDecisionForm(VersionedFormMixin, GovukForm):
     risk_level = forms.ChoiceField(
         label="Risk level agreed by the panel",
         choices=[(level.value, level.label) for level in reversed(RISK_ORDER)],

@@ -354,8 +354,9 @@ def agenda_item_add(
     return item
 
 
-def _lock_open_item(item: AgendaItem) -> AgendaItem:
+def _lock_open_item(item: AgendaItem, *, expected_version: int | None = None) -> AgendaItem:
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "case").get(pk=item.pk)
+    check_version(item, expected_version)
     if item.meeting.status not in AGENDA_EDITABLE:
         raise ValidationError("The agenda of a closed panel cannot change.")
     if item.is_withdrawn:
@@ -365,7 +366,9 @@ def _lock_open_item(item: AgendaItem) -> AgendaItem:
     return item
 
 
-def agenda_item_withdraw(*, item: AgendaItem, actor, reason: str, now: dt.datetime | None = None) -> AgendaItem:
+def agenda_item_withdraw(
+    *, item: AgendaItem, actor, reason: str, now: dt.datetime | None = None, expected_version: int | None = None
+) -> AgendaItem:
     """Take an item off the agenda before it is decided (it stays in the history); the case is
     due again at the next panel built."""
     _require(actor, CHAIR_PANEL, "Only a team leader can change a panel's agenda.")
@@ -373,7 +376,7 @@ def agenda_item_withdraw(*, item: AgendaItem, actor, reason: str, now: dt.dateti
         raise ValidationError({"reason": "Enter why the item is withdrawn"})
     now = now or timezone.now()
     with transaction.atomic():
-        item = _lock_open_item(item)
+        item = _lock_open_item(item, expected_version=expected_version)
         item.withdrawn_at, item.withdrawn_reason = now, reason.strip()
         bump(item)
         audit.save(item, actor=actor, reason=f"Withdrawn from the agenda: {reason.strip()}"[:500])
@@ -450,6 +453,7 @@ def panel_decision_record(
     next_review_on: dt.date | None = None,
     send_gp_letter: bool = True,
     now: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> PanelDecision:
     """The panel's decision on a case: risk level and colour, rationale, next review. The level
     becomes the case's current risk level; red or amber makes a strategy meeting due; the GP
@@ -469,6 +473,7 @@ def panel_decision_record(
     with transaction.atomic():
         locked = AgendaItem.objects.select_for_update(of=("self",))
         item = locked.select_related("meeting", "case__child").get(pk=item.pk)
+        check_version(item, expected_version)
         if item.case is None:
             raise ValidationError("An item without a case has an outcome, not a risk decision.")
         _require_case(actor, item.case, CHAIR_PANEL, "You cannot record a decision on this case.")

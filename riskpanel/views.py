@@ -16,7 +16,8 @@ from core import clock
 from core.audit import log_access
 from core.choices import AccessAction
 from core.due import due_items_for_cases
-from core.forms import add_service_errors
+from core.exceptions import StaleRecord
+from core.forms import add_service_errors, refuse_if_stale
 from core.pdf import pdf_response, render_pdf
 from core.permissions import role_required
 from core.roles import Role, has_role
@@ -320,12 +321,16 @@ def decision_record(request, pk: int, item_pk: int):
     _log_page(request, item, item.case)
     if item.case is None:
         return redirect("riskpanel:item_outcome", pk=pk, item_pk=item_pk)
-    if selectors.decision_for_item(item) is not None:
-        messages.info(request, "The panel's decision on this item has already been recorded.")
-        return redirect(item)
     settings = service_settings()
-    form = PanelDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PanelDecisionForm(request.POST or None, initial={"version": item.version})
+    if selectors.decision_for_item(item) is not None:
+        if request.method != "POST":
+            messages.info(request, "The panel's decision on this item has already been recorded.")
+            return redirect(item)
+        # Someone recorded the decision after this form was opened: keep what was typed, say so.
+        form.is_valid()
+        add_service_errors(form, StaleRecord(item, ["The panel's decision"]))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             decision = services.panel_decision_record(
@@ -335,6 +340,7 @@ def decision_record(request, pk: int, item_pk: int):
                 rationale=data["rationale"],
                 next_review_on=data["next_review_on"],
                 send_gp_letter=data["send_gp_letter"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -401,10 +407,15 @@ def item_withdraw(request, pk: int, item_pk: int):
     item = selectors.agenda_item_get_for_user(request.user, pk, item_pk)
     _require(request, CHAIR_PANEL)
     _log_page(request, item, item.case)
-    form = AgendaItemWithdrawForm(request.POST or None)
+    form = AgendaItemWithdrawForm(request.POST or None, initial={"version": item.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_withdraw(item=item, actor=request.user, reason=form.cleaned_data["reason"])
+            services.agenda_item_withdraw(
+                item=item,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -579,11 +590,12 @@ def safety_plan_edit(request, pk: int):
     plan = selectors.safety_plan_get_for_user(request.user, pk)
     _require(request, CHANGE_SAFETY_PLAN)
     _log_page(request, plan)
-    if plan.status != SafetyPlanStatus.DRAFT:
+    form = SafetyPlanForm(request.POST or None, initial={**SafetyPlanForm.initial_from(plan), "version": plan.version})
+    is_draft = plan.status == SafetyPlanStatus.DRAFT
+    if not is_draft and not refuse_if_stale(form, plan):
         messages.info(request, "An agreed safety plan does not change: start a new version instead.")
         return redirect(plan)
-    form = SafetyPlanForm(request.POST or None, initial={**SafetyPlanForm.initial_from(plan), "version": plan.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_draft and form.is_valid():
         try:
             services.safety_plan_update(
                 plan=plan, actor=request.user, expected_version=form.cleaned_data.get("version"), **form.sections()

@@ -185,7 +185,10 @@ def test_the_threshold_page_asks_for_a_reason_when_the_overall_level_differs(scr
     assert "Enter the evidence for coercion/control" in html
     assert client.post(url, threshold_post()).status_code == 302
     assessment = ThresholdAssessment.objects.get()
-    revision = client.post(url, threshold_post(overall_level="acute", reason_differs_from_highest="Escalating"))
+    revision = client.post(
+        url,
+        threshold_post(overall_level="acute", reason_differs_from_highest="Escalating", version=assessment.version),
+    )
     assert "Enter why the assessment is being revised" in revision.content.decode()
     revised = client.post(
         url,
@@ -347,8 +350,9 @@ def test_a_contact_entered_in_error_through_the_page(screener, client_for):
     contact = ContactFactory()
     client = client_for(screener)
     url = reverse("contacts:contact_entered_in_error", args=[contact.pk])
-    assert "Enter why this contact was entered in error" in client.post(url, {"reason": ""}).content.decode()
-    assert client.post(url, {"reason": "Hoax"}).status_code == 302
+    response = client.post(url, {"reason": "", "version": contact.version})
+    assert "Enter why this contact was entered in error" in response.content.decode()
+    assert client.post(url, {"reason": "Hoax", "version": contact.version}).status_code == 302
     contact.refresh_from_db()
     assert contact.status == ContactStatus.ENTERED_IN_ERROR
     queue = client.get(reverse("contacts:queue")).content.decode()

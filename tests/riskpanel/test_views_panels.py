@@ -96,13 +96,16 @@ def test_the_agenda_is_built_and_a_decision_recorded_through_the_pages(personas,
     item = AgendaItem.objects.get(meeting=meeting)
 
     url = reverse("riskpanel:decision_record", args=[meeting.pk, item.pk])
-    response = client.post(url, {"risk_level": "high", "rationale": "Agreed", "send_gp_letter": "on"})
+    response = client.post(
+        url, {"risk_level": "high", "rationale": "Agreed", "send_gp_letter": "on", "version": item.version}
+    )
     assert "Open the panel before recording its decisions." in html(response)
     client.post(reverse("riskpanel:panel_open", args=[meeting.pk]))
 
     response = client.post(
         url,
         {
+            "version": item.version,
             "rationale": "Typed reasons",
             "next_review_on_day": "40",
             "next_review_on_month": "2",
@@ -113,7 +116,9 @@ def test_the_agenda_is_built_and_a_decision_recorded_through_the_pages(personas,
     assert "Choose the risk level the panel agreed" in page and "Typed reasons" in page
     assert "Next review by must be a real date" in page
 
-    response = client.post(url, {"risk_level": "high", "rationale": "Agreed", "send_gp_letter": "on"})
+    response = client.post(
+        url, {"risk_level": "high", "rationale": "Agreed", "send_gp_letter": "on", "version": item.version}
+    )
     assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
     page = html(client.get(response["Location"]))
     assert "Decision recorded: High (red). A strategy meeting is now due." in page
@@ -129,7 +134,7 @@ def test_without_the_letter_the_item_page_prompts_for_it(personas, client_for, w
     item = AgendaItemFactory(meeting=meeting, case=worker_case)
     client = client_for(personas["team_leader"])
     url = reverse("riskpanel:decision_record", args=[meeting.pk, item.pk])
-    client.post(url, {"risk_level": "low", "rationale": "Agreed"})
+    client.post(url, {"risk_level": "low", "rationale": "Agreed", "version": item.version})
     page = html(client.get(item.get_absolute_url()))
     assert "The child's GP should be told by letter" in page
     client.post(reverse("riskpanel:decision_gp_letter", args=[meeting.pk, item.pk]))
@@ -162,9 +167,13 @@ def test_withdrawing_and_outcomes_through_the_pages(personas, client_for):
     item = AgendaItemFactory(meeting=meeting)
     no_case = AgendaItemFactory(meeting=meeting, case=None, title="Placed young person")
     client = client_for(personas["team_leader"])
-    response = client.post(reverse("riskpanel:item_withdraw", args=[meeting.pk, item.pk]), {"reason": ""})
+    response = client.post(
+        reverse("riskpanel:item_withdraw", args=[meeting.pk, item.pk]), {"reason": "", "version": item.version}
+    )
     assert "Enter why the item is withdrawn" in html(response)
-    client.post(reverse("riskpanel:item_withdraw", args=[meeting.pk, item.pk]), {"reason": "Deferred"})
+    client.post(
+        reverse("riskpanel:item_withdraw", args=[meeting.pk, item.pk]), {"reason": "Deferred", "version": item.version}
+    )
     page = html(client.get(meeting.get_absolute_url()))
     assert "Withdrawn from the agenda" in page and "Deferred" in page
 
