@@ -905,7 +905,6 @@ class Generator:
                 )
             )
             year = clock.local_date(opened).year
-            self._case_numbers = getattr(self, "_case_numbers", defaultdict(int))
             self._case_numbers[year] += 1
             case = Case(
                 reference=f"CATE-{year}-{self._case_numbers[year]:05d}",
@@ -1317,9 +1316,19 @@ class Generator:
         return self._perm_ids
 
     # -- all -------------------------------------------------------------------------------------
+    def _existing_references(self) -> None:
+        """With --force, generated references continue after (and never repeat) the existing ones."""
+        self._case_numbers: dict[int, int] = defaultdict(int)
+        existing = Case.objects.filter(reference__regex=r"^CATE-\d{4}-\d{5}$").values_list("reference", flat=True)
+        for reference in existing:
+            year, number = int(reference[5:9]), int(reference[10:])
+            self._case_numbers[year] = max(self._case_numbers[year], number)
+        self._used_refs.update(Contact.objects.values_list("reference", flat=True))
+
     def run(self) -> Summary:
         began = time.monotonic()
         with transaction.atomic():
+            self._existing_references()
             self.organisation()
             self.plan_children()
             self.children()
