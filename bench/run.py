@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -123,7 +124,7 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     times.sort()
     return {
         "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 2),
+        "p95_ms": round(times[max(0, math.ceil(0.95 * len(times)) - 1)], 2),
         "requests": requests,
         "queries": len(queries),
     }
