@@ -81,9 +81,7 @@ def _pick():
         .order_by("meets_at")
         .first()
     )
-    surname = (
-        Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
-    )
+    surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
         ("screening queue", screener, reverse("contacts:queue")),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from contacts.selectors import children_visible_to
+from contacts.selectors import hidden_children
 from core import clock
 from core.clock import DueState
 from core.due import DueItem, due_items_for_cases
@@ -47,7 +47,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
         cases = get_objects_for_user(
             user, "cate.view_case", klass=Case, accept_global_perms=False, with_superuser=False
         )
-    return cases.filter(child__in=children_visible_to(user))
+    return cases.exclude(child__in=hidden_children(user).values("pk"))
 
 
 def case_get_for_user(user, pk: int) -> Case:
@@ -71,7 +71,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     referrals = Referral.objects.all()
     if not user.has_perm(VIEW_ALL_CASES):
         referrals = referrals.filter(assessment__author=user)
-    return referrals.filter(child__in=children_visible_to(user))
+    return referrals.exclude(child__in=hidden_children(user).values("pk"))
 
 
 def referral_get_for_user(user, pk: int) -> Referral:

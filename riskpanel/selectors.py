@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case, RiskAssessment
 from cate.selectors import cases_visible_to
-from contacts.selectors import children_visible_to
+from contacts.selectors import hidden_children
 from core import clock
 from core.roles import Role, has_role
 
@@ -75,7 +75,7 @@ def panels_upcoming(*, now: dt.datetime, limit: int = 3) -> list[PanelMeeting]:
 
 
 def _items_visible_to(user) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(Q(case__isnull=True) | Q(case__child__in=children_visible_to(user)))
+    return AgendaItem.objects.exclude(case__child__in=hidden_children(user).values("pk"))  # items with no case stay
 
 
 def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
