@@ -50,6 +50,16 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.exclude(child__in=hidden_children(user).values("pk"))
 
 
+def visible_cases_q(path: str, user) -> Q:
+    """A filter on `path` (a foreign key to Case) keeping the rows of cases the user may see.
+
+    The same rows as `Q(path__in=cases_visible_to(user))`; for those who see every case it leaves
+    out only the hidden children's cases, so PostgreSQL does not scan every case for each list."""
+    if user.is_authenticated and user.has_perm(VIEW_ALL_CASES):
+        return Q(**{f"{path}__isnull": False}) & ~Q(**{f"{path}__child__in": hidden_children(user).values("pk")})
+    return Q(**{f"{path}__in": cases_visible_to(user)})
+
+
 def case_get_for_user(user, pk: int) -> Case:
     """One case, or 404 for a case that does not exist and for one the user may not see."""
     return get_object_or_404(

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch
 
 from cate.choices import OpenTo, ReferralStatus, RhiStatus
 from cate.models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, TransitionMeeting
-from cate.selectors import cases_visible_to
+from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.choices import ContactStatus
 from contacts.models import Contact, EarlyHelpFollowUp
 from contacts.selectors import hidden_children
@@ -74,7 +74,7 @@ def _visible_children(path: str, user, *, nullable: bool = False) -> Q:
 
 
 def _visible_cases(path: str, user, *, nullable: bool = False) -> Q:
-    q = Q(**{f"{path}__in": cases_visible_to(user)})
+    q = visible_cases_q(path, user) if path != "pk" else Q(pk__in=cases_visible_to(user))
     return q | Q(**{f"{path}__isnull": True}) if nullable else q
 
 

@@ -95,7 +95,12 @@ def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
     holders = get_user_model().objects.aggregate(
         **{f"d{i}": Count("id", filter=case_holders_on(day)) for i, day in enumerate(days)}
     )
-    cases = Allocation.objects.aggregate(
+    # Only allocations that overlap the days asked about can count on any of them: the others
+    # (years of history) are left out before the per-day filters run.
+    first = clock.start_of_local_day(min(days) + timedelta(days=1))
+    last = clock.start_of_local_day(max(days) + timedelta(days=1))
+    overlapping = Allocation.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first), started_at__lt=last)
+    cases = overlapping.aggregate(
         **{f"d{i}": Count("case_id", filter=held_at_end_of(day), distinct=True) for i, day in enumerate(days)}
     )
     return {day: Caseload(day, cases[f"d{i}"], holders[f"d{i}"]) for i, day in enumerate(days)}

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case, RiskAssessment
-from cate.selectors import cases_visible_to
+from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.selectors import hidden_children
 from core import clock
 from core.roles import Role, has_role
@@ -281,7 +281,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
     request, say) only for those who see every case."""
     if not user.is_authenticated or not user.has_perm(VIEW_ACTION):
         return Action.objects.none()
-    visible = Q(case__in=cases_visible_to(user))
+    visible = visible_cases_q("case", user)
     if user.has_perm("cate.view_all_cases"):
         visible |= Q(case__isnull=True)
     return Action.objects.filter(visible)
