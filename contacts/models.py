@@ -98,6 +98,13 @@ class Child(VersionedModel):
             models.Index(fields=["date_of_birth"], name="contacts_child_dob_idx"),
             # The few restricted children: every list leaves out those not naming the user.
             models.Index(fields=["id"], condition=models.Q(is_restricted=True), name="contacts_child_restricted_idx"),
+            # The few merged children: reports count a merged child as the one it was merged into.
+            models.Index(
+                fields=["id"],
+                include=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="contacts_child_merged_idx",
+            ),
         ]
         permissions = [
             ("merge_child", "Can merge duplicate child records"),
