@@ -661,6 +661,7 @@ class Generator:
             duration = dt.timedelta(days=rng.randint(60, 540))
             closed = opened + duration if opened + duration < self.now - dt.timedelta(days=1) else None
             self.case_plan.append((index, received, opened, closed))
+        self.case_plan.sort(key=lambda plan: (plan[2], plan[0]))  # cases opened in time order
         self.case_of_child = {plan[0]: i for i, plan in enumerate(self.case_plan)}
 
     # -- children and contacts -------------------------------------------------------------------
@@ -740,6 +741,7 @@ class Generator:
             dates.clear()
             keys.clear()
 
+        planned = []
         for child_index in owners:
             w0, w1 = self.window[child_index]
             is_case_contact = child_index in case_contact_at and child_index not in seen_case_contact
@@ -753,6 +755,11 @@ class Generator:
                 )
                 if received > self.now:
                     received = self.now - dt.timedelta(hours=rng.randint(1, 48))
+            planned.append((received, child_index, is_case_contact))
+        # Written in the order they arrived, as a live system writes them (the table's physical order
+        # then follows time, as it does in production, and period reports read what they would there).
+        planned.sort()
+        for received, child_index, is_case_contact in planned:
             source = self.weighted(sources)
             due = clock.add_working_days(received, 1)
             contact = Contact(
