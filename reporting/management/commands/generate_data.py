@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 "The database already has children, contacts, cases or staff: use an empty database, or --force "
                 "to add generated records alongside them."
             ) from None
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM needs autocommit
             # Fresh statistics and visibility maps, as autovacuum would leave them after a while: the
             # planner then sees the tables as they are (timed separately from the generation).
             began = time.monotonic()
