@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Min
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case
@@ -56,13 +56,17 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
         meets_at = listed.get(case_id)
         return f" (on the agenda for {clock.local(meets_at):%-d %b %Y})" if meets_at else ""
 
+    # Asked for every case (those with a decision are skipped below), so that the query runs, or not,
+    # with the cases and not with whether every one of them has been to a panel yet.
     first_allocations = (
-        Allocation.objects.filter(case_id__in=ids - set(latest))
+        Allocation.objects.filter(case_id__in=ids)
         .values("case_id")
         .annotate(first=Min("started_at"))
         .values_list("case_id", "first")
     )
     for case_id, first in first_allocations:
+        if case_id in latest:
+            continue
         due = settings.due("first_panel", first)
         result[case_id].append(
             DueItem(
@@ -70,7 +74,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
                 label="First risk panel" + on_agenda(case_id),
                 due_at=due,
                 state=settings.classify("first_panel", due, now=now),
-                url=reverse("riskpanel:case_detail", args=[case_id]),
+                url=reverse_lazy("riskpanel:case_detail", args=[case_id]),  # lazy: counted more than shown
                 case_id=case_id,
             )
         )
@@ -84,7 +88,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
                 label="Risk panel review" + on_agenda(case_id),
                 due_at=due,
                 state=settings.classify(f"panel_review_{row['risk_level']}", due, now=now),
-                url=reverse("riskpanel:case_detail", args=[case_id]),
+                url=reverse_lazy("riskpanel:case_detail", args=[case_id]),  # lazy: counted more than shown
                 case_id=case_id,
             )
         )
