@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import CharField, DateField, DateTimeField, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from core import clock
 from core.due import DueItem, case_due_provider
@@ -18,7 +18,8 @@ from .models import Case, GpLetter, MissingEpisode, NrmReferral, SupportReferral
 
 
 def _case_url(case_id: int, name: str = "cate:case_detail", *args) -> str:
-    return reverse(name, args=[case_id, *args])
+    # Lazy: the dashboard counts thousands of due items and shows none of their links.
+    return reverse_lazy(name, args=[case_id, *args])
 
 
 @case_due_provider

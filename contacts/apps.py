@@ -24,8 +24,12 @@ class ContactsConfig(AppConfig):
         )
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from core.audit import register_hidden_children
 
+        from .search import set_name_similarity_threshold
         from .selectors import children_hidden_from
 
+        connection_created.connect(set_name_similarity_threshold, dispatch_uid="contacts_name_similarity_threshold")
         register_hidden_children(children_hidden_from)

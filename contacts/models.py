@@ -96,6 +96,15 @@ class Child(VersionedModel):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="contacts_child_name_idx"),
             models.Index(fields=["date_of_birth"], name="contacts_child_dob_idx"),
+            # The few restricted children: every list leaves out those not naming the user.
+            models.Index(fields=["id"], condition=models.Q(is_restricted=True), name="contacts_child_restricted_idx"),
+            # The few merged children: reports count a merged child as the one it was merged into.
+            models.Index(
+                fields=["id"],
+                include=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="contacts_child_merged_idx",
+            ),
         ]
         permissions = [
             ("merge_child", "Can merge duplicate child records"),
@@ -202,6 +211,13 @@ class Contact(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="contacts_contact_queue_idx"),
+            # Decisions by month on the dashboard: the last twelve months of decided contacts.
+            models.Index(
+                fields=["decided_at"],
+                include=["decision_due_at", "id"],
+                condition=models.Q(status="decided"),
+                name="contacts_contact_decided_idx",
+            ),
         ]
         permissions = [
             ("screen_contact", "Can screen contacts and assess the threshold level"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Case, CharField, F, FloatField, Func, Q, QuerySet, Value, When
@@ -55,7 +56,15 @@ def name_words(text: str) -> list[str]:
     return words[:MAX_NAME_WORDS]
 
 
+def set_name_similarity_threshold(sender, connection, **kwargs) -> None:
+    """connection_created receiver: the threshold of pg_trgm's `<%` operator is NAME_SIMILARITY."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [NAME_SIMILARITY])
+
+
 def _names_text():
+    """The names a search matches, as one lower-case text: migration 0005 indexes this expression."""
     return Lower(Concat("first_name", Value(" "), "last_name", Value(" "), "known_as", output_field=CharField()))
 
 
@@ -81,7 +90,10 @@ def filter_by_name(children: QuerySet, text: str) -> QuerySet:
         children = children.annotate(**{similarity: TrigramWordSimilarity(Value(word.lower()), "names_text")})
         sound = Dmetaphone(Value(word))
         sounds_alike = (Q(first_sound=sound) & ~Q(first_name="")) | (Q(last_sound=sound) & ~Q(last_name=""))
-        children = children.filter(Q(**{f"{similarity}__gte": NAME_SIMILARITY}) | sounds_alike)
+        # `word <% names_text` is word_similarity >= pg_trgm.word_similarity_threshold, which
+        # set_name_similarity_threshold sets to NAME_SIMILARITY on every connection: the operator (not
+        # the function) is what the trigram index on names_text (contacts_child_names_trgm) serves.
+        children = children.filter(Q(TrigramWordSimilar(F("names_text"), Value(word.lower()))) | sounds_alike)
         # A word that only sounds alike still scores, a little below a close spelling.
         scores.append(
             Greatest(

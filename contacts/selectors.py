@@ -58,11 +58,24 @@ def children_visible_to(user) -> QuerySet[Child]:
     Every list, search, count that identifies children, drill-down and export of any app starts
     from here (or filters its own rows by `child__in` this queryset).
     """
-    return (
-        Child.objects.filter(Q(is_restricted=False) | Q(restricted_to=user)).distinct()
-        if user.is_authenticated
-        else Child.objects.none()
-    )
+    if not user.is_authenticated:
+        return Child.objects.none()
+    # A subquery on the named staff, not a join: no duplicate rows to remove, so no DISTINCT over the
+    # whole index, and the planner can use the indexes of whatever filters come on top.
+    named = Child.restricted_to.through.objects.filter(user_id=user.pk).values("child_id")
+    return Child.objects.filter(Q(is_restricted=False) | Q(pk__in=named))
+
+
+def hidden_children(user) -> QuerySet[Child]:
+    """The children this user may not know exist: restricted children not naming them (a handful).
+
+    Lists filter with `exclude(child__in=hidden_children(user))` rather than `filter(child__in=
+    children_visible_to(user))`: the same rows, but PostgreSQL checks each row against this small set
+    instead of against every visible child of the index (a hashed subplan over the whole table)."""
+    if not user.is_authenticated:
+        return Child.objects.all()
+    named = Child.restricted_to.through.objects.filter(user_id=user.pk).values("child_id")
+    return Child.objects.filter(is_restricted=True).exclude(pk__in=named)
 
 
 def children_hidden_from(user, numbers) -> set[int]:
@@ -79,7 +92,7 @@ def child_list_for_user(user) -> QuerySet[Child]:
     """The child index as this user may read it (front-door staff only)."""
     if not user.is_authenticated or not user.has_perm(VIEW_CHILD):
         return Child.objects.none()
-    return Child.objects.filter(pk__in=children_visible_to(user).values("pk"))
+    return children_visible_to(user)
 
 
 def child_get_for_user(user, pk: int) -> Child:
@@ -174,7 +187,7 @@ def contacts_visible_to(user) -> QuerySet[Contact]:
     named on the child."""
     if not user.is_authenticated or not user.has_perm(VIEW_CONTACT):
         return Contact.objects.none()
-    return Contact.objects.filter(Q(child__isnull=True) | Q(child__in=children_visible_to(user).values("pk")))
+    return Contact.objects.exclude(child__in=hidden_children(user).values("pk"))  # contacts with no child stay
 
 
 def contact_get_for_user(user, pk: int) -> Contact:

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
+
 from .clock import DueState
 
 
@@ -44,9 +46,11 @@ def case_due_provider(fn: CaseDueProvider) -> CaseDueProvider:
 
 def due_items_for_cases(case_ids: Iterable[int], *, now: datetime, settings) -> dict[int, list[DueItem]]:
     """Every open due item of each case, earliest first."""
-    ids = list(case_ids)
+    # A queryset of ids stays a subquery (the dashboard passes every open case): no list of thousands
+    # of ids written into each provider's SQL.
+    ids = case_ids if isinstance(case_ids, QuerySet) else list(case_ids)
     result: dict[int, list[DueItem]] = defaultdict(list)
-    if not ids:
+    if isinstance(ids, list) and not ids:
         return result
     for provider in _case_providers:
         for case_id, items in provider(ids, now=now, settings=settings).items():

@@ -18,10 +18,10 @@ from django.urls import NoReverseMatch
 
 from cate.choices import OpenTo, ReferralStatus, RhiStatus
 from cate.models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, TransitionMeeting
-from cate.selectors import cases_visible_to
+from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.choices import ContactStatus
 from contacts.models import Contact, EarlyHelpFollowUp
-from contacts.selectors import children_visible_to
+from contacts.selectors import hidden_children
 from core import clock
 from core.due import DueItem, due_items_for_cases
 from core.selectors import ServiceSettings
@@ -68,12 +68,13 @@ class Row:
 
 
 def _visible_children(path: str, user, *, nullable: bool = False) -> Q:
-    q = Q(**{f"{path}__in": children_visible_to(user)})
-    return q | Q(**{f"{path}__isnull": True}) if nullable else q
+    # Excluding the few hidden children keeps rows with no child: only a nullable path may have none.
+    q = ~Q(**{f"{path}__in": hidden_children(user).values("pk")})
+    return q if nullable else q & Q(**{f"{path}__isnull": False})
 
 
 def _visible_cases(path: str, user, *, nullable: bool = False) -> Q:
-    q = Q(**{f"{path}__in": cases_visible_to(user)})
+    q = visible_cases_q(path, user) if path != "pk" else Q(pk__in=cases_visible_to(user))
     return q | Q(**{f"{path}__isnull": True}) if nullable else q
 
 

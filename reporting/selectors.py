@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cate.choices import RISK_ORDER, ClosureStatus, OpenTo
@@ -29,8 +29,17 @@ from . import figures
 from .figures import Period
 from .overdue import overdue_counts, twelve_months_from
 
-# A child merged into another counts as the child it was merged into.
-PERSON = Coalesce("child__merged_into_id", "child_id")
+# A child merged into another counts as the child it was merged into. The merged child is looked up
+# in the (few) merged children only (index contacts_child_merged_idx): a join of every row to the
+# whole child index cost most of the report's time.
+_MERGED_INTO = Child.objects.filter(pk=OuterRef("child_id"), merged_into__isnull=False).order_by()
+PERSON = Coalesce(
+    Subquery(_MERGED_INTO.values("merged_into_id")[:1]),
+    "child_id",
+    output_field=BigIntegerField(),
+)
+
+
 CATE_OPEN_TO = (OpenTo.CATE, OpenTo.BOTH)
 
 
@@ -95,7 +104,12 @@ def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
     holders = get_user_model().objects.aggregate(
         **{f"d{i}": Count("id", filter=case_holders_on(day)) for i, day in enumerate(days)}
     )
-    cases = Allocation.objects.aggregate(
+    # Only allocations that overlap the days asked about can count on any of them: the others
+    # (years of history) are left out before the per-day filters run.
+    first = clock.start_of_local_day(min(days) + timedelta(days=1))
+    last = clock.start_of_local_day(max(days) + timedelta(days=1))
+    overlapping = Allocation.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first), started_at__lt=last)
+    cases = overlapping.aggregate(
         **{f"d{i}": Count("case_id", filter=held_at_end_of(day), distinct=True) for i, day in enumerate(days)}
     )
     return {day: Caseload(day, cases[f"d{i}"], holders[f"d{i}"]) for i, day in enumerate(days)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Min
-from django.urls import reverse
+from django.db.models import Min, QuerySet
+from django.urls import reverse_lazy
 
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case
@@ -24,7 +24,10 @@ from .models import Action, AgendaItem, PanelDecision, SafetyPlan, StrategyMeeti
 
 @case_due_provider
 def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, list[DueItem]]:
-    ids = set(Case.objects.filter(pk__in=list(case_ids)).exclude(status=CaseStatus.CLOSED).values_list("pk", flat=True))
+    # The SQL below filters on this subquery (no list of thousands of ids in each query); `ids` is for Python.
+    cases = case_ids if isinstance(case_ids, QuerySet) else list(case_ids)
+    live_cases = Case.objects.filter(pk__in=cases).exclude(status=CaseStatus.CLOSED).values_list("pk", flat=True)
+    ids = set(live_cases)
     result: dict[int, list[DueItem]] = defaultdict(list)
     if not ids:
         return result
@@ -32,7 +35,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
     # First panel (from the first allocation) until the panel has decided; then the next review.
     latest: dict[int, dict] = {}
     decisions = (
-        PanelDecision.objects.filter(item__case_id__in=ids)
+        PanelDecision.objects.filter(item__case_id__in=live_cases)
         .order_by("item__case_id", "-decided_at", "-id")
         .values("item__case_id", "risk_level", "next_review_on")
     )
@@ -41,7 +44,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
     listed: dict[int, dt.datetime] = {}
     waiting = (
         AgendaItem.objects.filter(
-            case_id__in=ids,
+            case_id__in=live_cases,
             decision__isnull=True,
             withdrawn_at__isnull=True,
             meeting__status__in=AGENDA_EDITABLE,
@@ -56,13 +59,17 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
         meets_at = listed.get(case_id)
         return f" (on the agenda for {clock.local(meets_at):%-d %b %Y})" if meets_at else ""
 
+    # Asked for every case (those with a decision are skipped below), so that the query runs, or not,
+    # with the cases and not with whether every one of them has been to a panel yet.
     first_allocations = (
-        Allocation.objects.filter(case_id__in=ids - set(latest))
+        Allocation.objects.filter(case_id__in=live_cases)
         .values("case_id")
         .annotate(first=Min("started_at"))
         .values_list("case_id", "first")
     )
     for case_id, first in first_allocations:
+        if case_id in latest:
+            continue
         due = settings.due("first_panel", first)
         result[case_id].append(
             DueItem(
@@ -70,7 +77,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
                 label="First risk panel" + on_agenda(case_id),
                 due_at=due,
                 state=settings.classify("first_panel", due, now=now),
-                url=reverse("riskpanel:case_detail", args=[case_id]),
+                url=reverse_lazy("riskpanel:case_detail", args=[case_id]),  # lazy: counted more than shown
                 case_id=case_id,
             )
         )
@@ -84,12 +91,12 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
                 label="Risk panel review" + on_agenda(case_id),
                 due_at=due,
                 state=settings.classify(f"panel_review_{row['risk_level']}", due, now=now),
-                url=reverse("riskpanel:case_detail", args=[case_id]),
+                url=reverse_lazy("riskpanel:case_detail", args=[case_id]),  # lazy: counted more than shown
                 case_id=case_id,
             )
         )
 
-    for meeting in StrategyMeeting.objects.filter(case_id__in=ids, held_at__isnull=True).only(
+    for meeting in StrategyMeeting.objects.filter(case_id__in=live_cases, held_at__isnull=True).only(
         "pk", "case_id", "due_at", "is_review"
     ):
         key = "strategy_meeting_review" if meeting.is_review else "strategy_meeting"
@@ -104,7 +111,9 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
             )
         )
 
-    plans = SafetyPlan.objects.filter(case_id__in=ids, status=SafetyPlanStatus.AGREED, review_due_on__isnull=False)
+    plans = SafetyPlan.objects.filter(
+        case_id__in=live_cases, status=SafetyPlanStatus.AGREED, review_due_on__isnull=False
+    )
     for plan in plans.only("pk", "case_id", "number", "review_due_on"):
         due = clock.end_of_local_day(plan.review_due_on)
         result[plan.case_id].append(
@@ -118,7 +127,7 @@ def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, li
             )
         )
 
-    actions = Action.objects.filter(case_id__in=ids, status=ActionStatus.OPEN).select_related("owner_agency")
+    actions = Action.objects.filter(case_id__in=live_cases, status=ActionStatus.OPEN).select_related("owner_agency")
     for action in actions.only("pk", "case_id", "description", "due_on", "owner_agency__name"):
         due = clock.end_of_local_day(action.due_on)
         result[action.case_id].append(

@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404
 
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case, RiskAssessment
-from cate.selectors import cases_visible_to
-from contacts.selectors import children_visible_to
+from cate.selectors import cases_visible_to, visible_cases_q
+from contacts.selectors import hidden_children
 from core import clock
 from core.roles import Role, has_role
 
@@ -75,7 +75,7 @@ def panels_upcoming(*, now: dt.datetime, limit: int = 3) -> list[PanelMeeting]:
 
 
 def _items_visible_to(user) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(Q(case__isnull=True) | Q(case__child__in=children_visible_to(user)))
+    return AgendaItem.objects.exclude(case__child__in=hidden_children(user).values("pk"))  # items with no case stay
 
 
 def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
@@ -281,7 +281,7 @@ def actions_visible_to(user) -> QuerySet[Action]:
     request, say) only for those who see every case."""
     if not user.is_authenticated or not user.has_perm(VIEW_ACTION):
         return Action.objects.none()
-    visible = Q(case__in=cases_visible_to(user))
+    visible = visible_cases_q("case", user)
     if user.has_perm("cate.view_all_cases"):
         visible |= Q(case__isnull=True)
     return Action.objects.filter(visible)

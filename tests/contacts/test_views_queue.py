@@ -145,3 +145,19 @@ def test_other_lists_cost_the_same_queries_for_1_and_50_rows(
         with django_assert_max_num_queries(11):  # the MACE list prefetches the agencies asked
             response = client.get(reverse(page))
         assert response.status_code == 200, (page, persona)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_child_record_costs_the_same_queries_for_1_and_50_contacts(
+    screener, client_for, django_assert_max_num_queries, rows
+):
+    child = ChildFactory()
+    for _ in range(rows):
+        ContactFactory(child=child)
+    client = client_for(screener)
+    url = reverse("contacts:child_detail", args=[child.pk])
+    client.get(url)  # warm the session and content types
+    with django_assert_max_num_queries(13):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(set(references(response.content.decode()))) == rows

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0004_merge_record_fields_may_be_empty'),
+        ('contacts', '0007_child_merged_index'),
     ]
 
     operations = [

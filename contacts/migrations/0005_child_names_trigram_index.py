@@ -1,0 +1,37 @@
+"""A trigram index on the very expression the name search matches (contacts.search._names_text),
+so that `word <% names_text` is an index scan, not a scan of the whole child index. PostgreSQL only,
+as migration 0003."""
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import migrations
+
+NAME = "contacts_child_names_trgm"
+
+
+def _index():
+    from contacts.search import _names_text
+
+    return GinIndex(OpClass(_names_text(), name="gin_trgm_ops"), name=NAME)
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    sql = str(_index().create_sql(apps.get_model("contacts", "Child"), schema_editor))
+    # Django writes "USING gin ((expression opclass))"; PostgreSQL wants "USING gin ((expression) opclass)".
+    sql = sql.replace(" gin_trgm_ops))", ") gin_trgm_ops)")
+    schema_editor.execute(sql)
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("contacts", "0004_merge_record_fields_may_be_empty"),
+    ]
+
+    operations = [migrations.RunPython(create_index, drop_index)]
