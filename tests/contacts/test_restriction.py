@@ -120,12 +120,17 @@ def test_the_page_shows_errors_and_restricts(personas, client_for, world):
     child = world.objects["child"]
     client = client_for(personas["group_manager"])
     url = reverse("contacts:child_restriction", args=[child.pk])
-    bad = client.post(url, {"is_restricted": "yes", "staff": [personas["cate_worker"].pk]})
+    child.refresh_from_db()
+    version = child.version
+    bad = client.post(url, {"is_restricted": "yes", "staff": [personas["cate_worker"].pk], "version": version})
     assert bad.status_code == 200
     assert "govuk-error-summary" in bad.content.decode() and "Enter the reason for the change" in bad.content.decode()
     child.refresh_from_db()
     assert not child.is_restricted
-    good = client.post(url, {"is_restricted": "yes", "staff": [personas["cate_worker"].pk], "reason": "High profile"})
+    good = client.post(
+        url,
+        {"is_restricted": "yes", "staff": [personas["cate_worker"].pk], "reason": "High profile", "version": version},
+    )
     assert good.status_code == 302 and good["Location"] == child.get_absolute_url()
     child.refresh_from_db()
     assert child.is_restricted
@@ -144,9 +149,15 @@ def test_the_administrator_finds_a_record_by_number(personas, client_for, world)
         page = client.get(reverse("contacts:child_restriction_find"), {"child": number})
         assert page.status_code == 200 and "There is no record with this number" in page.content.decode()
     assert client.get(reverse("contacts:child_restriction", args=[restricted.pk])).status_code == 404
+    child.refresh_from_db()
     response = client.post(
         reverse("contacts:child_restriction", args=[child.pk]),
-        {"is_restricted": "yes", "staff": [personas["screener"].pk], "reason": "Related to staff"},
+        {
+            "is_restricted": "yes",
+            "staff": [personas["screener"].pk],
+            "reason": "Related to staff",
+            "version": child.version,
+        },
     )
     assert response.status_code == 302  # the administrator cannot read the child page: back to the list
     assert response["Location"] == reverse("contacts:child_restriction_find")
