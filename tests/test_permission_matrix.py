@@ -149,7 +149,7 @@ MATRIX: dict[str, Row] = {
     "contacts:child_create": Row("L22FFFFFFFFFF", "L22FFFFFFFFFF"),
     "contacts:child_detail": Row("L22NNNN22NNNN", "LMMMMMMMMMMMM"),
     "contacts:child_edit": Row("L22NNNNFFNNNN", "L22NNNNFFNNNN"),
-    "contacts:child_merge": Row("LF2NNNNFFNNNN", "LF2NNNNFFNNNN"),
+    "contacts:child_merge": Row("LF2NNNNFFNNNN", "LFRNNNNFFNNNN"),
     "contacts:child_restriction": Row("LFFFFFFF2FFF2", "LFFFFFFF2FFF2"),
     "contacts:child_restriction_find": Row("LFFFFFFF2FFF2", "LMMMMMMMMMMMM"),
     "contacts:merge_list": Row("LF2FFFFFFFFF2", "LMMMMMMMMMMMM"),
@@ -241,6 +241,7 @@ MATRIX: dict[str, Row] = {
 
 # What each redirect in the matrix does (an R on a POST must be a harmless move or the persona's own action).
 NOTES: dict[str, str] = {
+    "contacts:child_merge": "a POST naming no record to merge with changes nothing: back to the child with a message",
     "core:login": "signed-in users are sent on from the sign-in page",
     "core:logout": "POST signs out (harmless): back to sign-in",
     "core:otp_recovery_codes": "no codes to show without an authenticator: sent to set one up",

@@ -93,6 +93,14 @@ def _close(w: World) -> None:
 
 
 SCENARIOS: dict[str, Edit] = {
+    "contacts:child_restriction": Edit(
+        persona="group_manager",
+        url=lambda w: reverse("contacts:child_restriction", args=[w["child"].pk]),
+        record=_fresh("child"),
+        a={"is_restricted": "yes", "reason": A_TEXT},
+        b={"is_restricted": "no", "reason": B_TEXT},
+        holds_a=lambda r: r.is_restricted,
+    ),
     "core:setting_edit": Edit(
         persona="group_manager",
         url=lambda w: reverse("core:setting_edit", args=["caseload_limit"]),
@@ -383,6 +391,7 @@ ONE_CLICK = {
     "contacts:contact_link_child": "a child chosen from search results; carries the version",
     "contacts:mace_close": "close an enquiry: refused when already closed",
     "core:notification_mark_all_read": "the user's own notifications",
+    "core:locked_accounts": "lifting a lockout: nothing typed overwrites a record; a second unlock finds none",
     "core:notification_open": "the user's own notification",
     "riskpanel:panel_open": "state change: refused when not allowed from the current state",
     "riskpanel:panel_close": "state change: refused when not allowed from the current state",
@@ -448,6 +457,7 @@ def app_url_names() -> list[str]:
 
 READ_ONLY = {
     "core:home",
+    "contacts:child_restriction_find",
     "core:notification_list",
     "core:settings",
     "core:audit",
