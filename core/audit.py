@@ -58,6 +58,21 @@ def save(
     return obj
 
 
+def save_change(
+    obj: M,
+    *,
+    actor,
+    reason: str,
+    fields: Sequence[str] | None = None,
+    clean: bool = True,
+) -> M:
+    """Save a change to an existing versioned record: its version moves on (so a form opened at
+    the old version is refused), and the history row carries `actor` and `reason`."""
+    if hasattr(obj, "version"):
+        obj.version += 1
+    return save(obj, actor=actor, reason=reason, update_fields=fields, clean=clean)
+
+
 def bulk_create(model: type[M], objs: Iterable[M], *, actor, reason: str, batch_size: int = 500) -> list[M]:
     """Create many records without skipping their history."""
     return bulk_create_with_history(

@@ -1,3 +1,5 @@
+from django.core.exceptions import PermissionDenied
+
 from .roles import Role
 
 CHANGE_SETTINGS = "core.change_servicesetting"
@@ -37,8 +39,6 @@ def role_required(*roles: Role):
     """A page only the given roles use: others get 403 (pages, unlike records, are no secret)."""
     from functools import wraps
 
-    from django.core.exceptions import PermissionDenied
-
     from .roles import has_role
 
     def decorator(view):
@@ -51,3 +51,9 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def require(actor, perm: str, message: str = "You cannot do this.") -> None:
+    """Services refuse an actor without `perm` (PermissionDenied with `message`)."""
+    if actor is None or not actor.has_perm(perm):
+        raise PermissionDenied(message)

@@ -25,8 +25,8 @@ from core.exceptions import TransitionNotAllowed
 from core.roles import Role, has_role
 from core.selectors import ServiceSettings, service_settings
 
-from . import rules
-from .choices import (
+from .. import rules
+from ..choices import (
     ALLOWED_CASE_TRANSITIONS,
     ALLOWED_CLOSURE_TRANSITIONS,
     ALLOWED_REFERRAL_TRANSITIONS,
@@ -55,7 +55,7 @@ from .choices import (
     SupportStatus,
     VisitKind,
 )
-from .models import (
+from ..models import (
     Allocation,
     Case,
     CaseClosure,
@@ -73,7 +73,7 @@ from .models import (
     TransitionMeeting,
     Visit,
 )
-from .permissions import (
+from ..permissions import (
     ADD_CHRONOLOGY_EVENT,
     ADD_DISCLOSURE,
     ADD_MISSING_EPISODE,

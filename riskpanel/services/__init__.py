@@ -25,8 +25,8 @@ from core.exceptions import TransitionNotAllowed
 from core.roles import Role, has_role
 from core.selectors import ServiceSettings, service_settings
 
-from . import selectors
-from .choices import (
+from .. import selectors
+from ..choices import (
     AGENDA_EDITABLE,
     ALLOWED_ACTION_TRANSITIONS,
     ALLOWED_PANEL_TRANSITIONS,
@@ -40,9 +40,9 @@ from .choices import (
     RagColour,
     SafetyPlanStatus,
 )
-from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
-from .papers import paper_from_assessment
-from .permissions import (
+from ..models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
+from ..papers import paper_from_assessment
+from ..permissions import (
     ADD_ACTION,
     ADD_SAFETY_PLAN,
     AGREE_SAFETY_PLAN,

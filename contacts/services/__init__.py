@@ -24,8 +24,8 @@ from core.models import Agency
 from core.roles import Role
 from core.selectors import service_settings
 
-from . import limits, search, selectors
-from .choices import (
+from .. import limits, search, selectors
+from ..choices import (
     ALLOWED_CONTACT_TRANSITIONS,
     Channel,
     ContactStatus,
@@ -38,7 +38,7 @@ from .choices import (
     ThresholdLevel,
     highest_threshold_of,
 )
-from .models import (
+from ..models import (
     AnonymousFormAttempt,
     Child,
     ChildMerge,
@@ -49,7 +49,7 @@ from .models import (
     MaceRequest,
     ThresholdAssessment,
 )
-from .permissions import (
+from ..permissions import (
     ADD_CHILD,
     ADD_CONTACT,
     ADD_MACE_ENTRY,
@@ -65,7 +65,7 @@ from .permissions import (
     REVERSE_CHILD_MERGE,
     SCREEN_CONTACT,
 )
-from .signals import child_restriction_changed, contact_referred_to_cate
+from ..signals import child_restriction_changed, contact_referred_to_cate
 
 # --- Helpers -------------------------------------------------------------------------------
 
