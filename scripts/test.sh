@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit, integration, browser) against PostgreSQL and Redis on
-# localhost. Extra arguments go to pytest, e.g. scripts/test.sh -m "not e2e" tests/core.
+# localhost, in parallel: one pytest-xdist worker per core (TEST_WORKERS=N to choose, 0 for one
+# process), each with its own test database and Redis database number.
+# Extra arguments go to pytest, e.g. scripts/test.sh -m "not e2e" tests/core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
@@ -29,4 +31,4 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   echo "Chromium is needed for the browser tests (Debian: apt-get install chromium), or set CHROMIUM_PATH." >&2
   exit 1
 fi
-exec .venv/bin/python -m pytest --create-db "$@"
+exec .venv/bin/python -m pytest --create-db -n "${TEST_WORKERS:-auto}" "$@"

@@ -97,3 +97,15 @@ def test_idle_timeout_is_a_setting():
         env_overrides={"SESSION_IDLE_TIMEOUT_MINUTES": "15"},
     )
     assert result.stdout.strip() == "15"
+
+
+def test_each_parallel_test_worker_has_a_redis_database_of_its_own(monkeypatch):
+    from config.settings.test import _per_worker_redis
+
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    assert _per_worker_redis("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    assert _per_worker_redis("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/1"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert _per_worker_redis("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/2"
+    assert _per_worker_redis("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/2"
