@@ -24,10 +24,6 @@ class GovukForm(forms.Form):
     use_required_attribute = False
 
 
-class GovukModelForm(forms.ModelForm):
-    use_required_attribute = False
-
-
 class VersionedFormMixin(forms.Form):
     """Carries the version of the record being edited (optimistic locking)."""
 
