@@ -3,8 +3,8 @@ from django.test import Client
 
 from core.choices import AgencyKind
 from core.roles import Role
-
-from .factories import AgencyFactory, TeamFactory, UserFactory
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.personas import PERSONAS, SIGNED_IN
 
 
 @pytest.fixture
@@ -35,21 +35,24 @@ def make_user(db, council):
     return make
 
 
+def _make_persona(persona, make_user, agencies, team):
+    return make_user(
+        persona.role,
+        username=persona.username,
+        agency=agencies[persona.agency] if persona.agency else agencies["council"],
+        **({"team": team} if persona.in_team else {}),
+        **({"is_staff": True} if persona.is_staff else {}),
+    )
+
+
 @pytest.fixture
-def personas(make_user, police_agency, health_agency, cate_team):
-    """One user per persona of the permission matrix."""
+def personas(make_user, council, police_agency, health_agency, cate_team):
+    """One user per persona of tests/personas.py (the rich world adds its own)."""
+    agencies = {"council": council, "police": police_agency, "health": health_agency}
     return {
-        "advisor": make_user(Role.ADVISOR, username="p_advisor"),
-        "screener": make_user(Role.SCREENER, username="p_screener"),
-        "police": make_user(Role.PARTNER, username="p_police", agency=police_agency),
-        "health": make_user(Role.PARTNER, username="p_health", agency=health_agency),
-        "cate_worker": make_user(Role.CATE_WORKER, username="p_worker", team=cate_team),
-        "other_worker": make_user(Role.CATE_WORKER, username="p_worker2", team=cate_team),
-        "team_leader": make_user(Role.TEAM_LEADER, username="p_leader", team=cate_team),
-        "group_manager": make_user(Role.GROUP_MANAGER, username="p_manager"),
-        "panel_member": make_user(Role.PANEL_MEMBER, username="p_panel", agency=police_agency),
-        "auditor": make_user(Role.AUDITOR, username="p_auditor"),
-        "administrator": make_user(Role.ADMINISTRATOR, username="p_admin", is_staff=True),
+        persona.name: _make_persona(persona, make_user, agencies, cate_team)
+        for persona in PERSONAS
+        if persona.name in SIGNED_IN
     }
 
 
@@ -70,7 +73,11 @@ def rich_world(personas, make_user):
     from .world import build_world
 
     personas = dict(personas)
-    personas["panel_outsider"] = make_user(Role.PANEL_MEMBER, username="p_panel_out", agency=personas["health"].agency)
+    agencies = {"council": personas["advisor"].agency, "police": personas["police"].agency}
+    agencies["health"] = personas["health"].agency
+    for persona in PERSONAS:
+        if persona.rich_world_only:
+            personas[persona.name] = _make_persona(persona, make_user, agencies, None)
     world = build_world(personas)
     world.personas = personas
     return world

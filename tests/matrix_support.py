@@ -9,22 +9,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from .personas import NAMES
+
 # Column order of the expectation strings in the matrix.
-PERSONAS = (
-    "anonymous",
-    "advisor",
-    "screener",
-    "police",
-    "health",
-    "cate_worker",  # allocated the world's case
-    "other_worker",  # a CATE worker without it
-    "team_leader",
-    "group_manager",
-    "panel_member",  # invited to the world's open panel
-    "panel_outsider",  # a panel member not invited to it
-    "auditor",
-    "administrator",
-)
+PERSONAS = NAMES
 
 # One letter per answer, so each row of the matrix reads as a line.
 CODES = {

@@ -24,8 +24,7 @@ from cate.models import ReturnHomeInterview
 from config.celery import app
 from core.models import Notification
 from core.roles import Role
-from tests.cate.factories import MissingEpisodeFactory
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, MissingEpisodeFactory
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

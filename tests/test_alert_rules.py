@@ -16,20 +16,20 @@ from core.alerts import REGISTRY, Stage
 from core.roles import Role
 from core.selectors import service_settings
 from riskpanel.choices import ActionStatus, SafetyPlanStatus
-from tests.cate.factories import MissingEpisodeFactory
-from tests.contacts.factories import EarlyHelpFollowUpFactory, MaceRecipientFactory, MaceRequestFactory
 from tests.factories import (
+    ActionFactory,
     AgencyFactory,
+    AgendaItemFactory,
     AllocationFactory,
     CaseFactory,
     ChildFactory,
     ContactFactory,
-    ReferralFactory,
-)
-from tests.riskpanel.factories import (
-    ActionFactory,
-    AgendaItemFactory,
+    EarlyHelpFollowUpFactory,
+    MaceRecipientFactory,
+    MaceRequestFactory,
+    MissingEpisodeFactory,
     PanelDecisionFactory,
+    ReferralFactory,
     SafetyPlanFactory,
     StrategyMeetingFactory,
 )

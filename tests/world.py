@@ -26,17 +26,18 @@ from reporting.choices import ReportKind
 from reporting.services import report_export_record
 from riskpanel import services as panel_services
 from riskpanel.choices import PanelStatus
-
-from .cate.factories import allocated_case
-from .contacts.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
-from .factories import ReferralFactory
-from .riskpanel.factories import (
+from tests.factories import (
     PLAN_SECTIONS,
     ActionFactory,
     AgendaItemFactory,
+    ChildFactory,
+    ContactFactory,
     PanelDecisionFactory,
     PanelMeetingFactory,
+    ReferralFactory,
     StrategyMeetingFactory,
+    ThresholdAssessmentFactory,
+    allocated_case,
 )
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"

@@ -1,6 +1,6 @@
 import pytest
 
-from .factories import allocated_case
+from tests.factories import allocated_case
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from cate.choices import StepDownDestination
 from core.clock import DueState
 from core.due import due_items_for_cases
 from core.selectors import service_settings
-
-from .factories import allocated_case, open_case
+from tests.factories import allocated_case, open_case
 
 pytestmark = pytest.mark.django_db
 

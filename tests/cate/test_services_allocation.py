@@ -10,8 +10,8 @@ from cate.models import Allocation, GpLetter
 from core import services as core_services
 from core.roles import Role
 from core.selectors import service_settings
+from tests.factories import open_case
 
-from .factories import open_case
 from .helpers import assert_history
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from contacts.choices import ExploitationFactor, FactorLevel
 from core import clock
 from core.exceptions import StaleRecord
 from core.selectors import service_settings
+from tests.factories import open_case
 
-from .factories import open_case
 from .helpers import assert_history
 
 pytestmark = pytest.mark.django_db

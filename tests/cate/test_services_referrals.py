@@ -20,9 +20,8 @@ from cate.models import Case, NrmReferral, Referral
 from contacts.signals import contact_referred_to_cate
 from core.exceptions import TransitionNotAllowed
 from core.selectors import service_settings
-from tests.factories import ChildFactory, ContactFactory, ReferralFactory
+from tests.factories import ChildFactory, ContactFactory, ReferralFactory, open_case
 
-from .factories import open_case
 from .helpers import assert_history
 
 pytestmark = pytest.mark.django_db

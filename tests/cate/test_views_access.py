@@ -12,9 +12,7 @@ from cate.choices import AssessmentType, RhiStatus, StatutoryKind, StepDownDesti
 from cate.models import ReturnHomeInterview
 from contacts.choices import ExploitationFactor, FactorLevel
 from core.models import AccessLog
-from tests.factories import ReferralFactory
-
-from .factories import allocated_case
+from tests.factories import ReferralFactory, allocated_case
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,7 @@ from cate import services
 from cate.choices import AssessmentType, CaseStatus, ReferralStatus, VisitKind
 from cate.models import Case, Visit
 from core import services as core_services
-from tests.factories import ReferralFactory
-
-from .factories import allocated_case, open_case
+from tests.factories import ReferralFactory, allocated_case, open_case
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from contacts import selectors, services
 from contacts.models import Child, ChildMerge, Contact, EarlyHelpFollowUp, MaceEntry, MaceRequest
 from core.models import Agency
-
-from .factories import ChildFactory, ContactFactory
+from tests.factories import ChildFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 

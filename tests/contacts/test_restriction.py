@@ -11,9 +11,8 @@ from cate.choices import ChronologyKind
 from contacts import services
 from core.models import AccessLog
 from reporting.overdue import COMPUTED_LABELS, KIND_BY_CODE
+from tests.factories import ChildFactory
 from tests.world import CHILD_NAME, build_world
-
-from .factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from contacts import search, selectors
 from contacts.choices import RecordStatus
 from contacts.search import ChildQuery
-
-from .factories import ChildFactory
+from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,7 @@ from contacts import services
 from contacts.choices import RecordStatus
 from contacts.models import Child, ChildMerge, Contact
 from core.exceptions import StaleRecord, TransitionNotAllowed
-from tests.factories import CaseFactory, ReferralFactory
-
-from .factories import ChildFactory, ContactFactory
+from tests.factories import CaseFactory, ChildFactory, ContactFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

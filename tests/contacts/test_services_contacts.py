@@ -14,8 +14,7 @@ from contacts.models import Contact, EarlyHelpFollowUp
 from contacts.signals import contact_referred_to_cate
 from core.exceptions import StaleRecord, TransitionNotAllowed
 from core.models import Agency
-
-from .factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+from tests.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -12,8 +12,7 @@ from contacts.choices import MaceStatus
 from contacts.models import MaceRecipient
 from core.exceptions import TransitionNotAllowed
 from core.models import Agency, Notification
-
-from .factories import ContactFactory
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

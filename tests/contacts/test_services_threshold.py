@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from contacts import services
 from contacts.choices import ContactStatus, ExploitationFactor, FactorLevel, ThresholdLevel, highest_threshold_of
 from core.exceptions import StaleRecord, TransitionNotAllowed
-
-from .factories import ContactFactory, factor_levels
+from tests.factories import ContactFactory, factor_levels
 
 pytestmark = pytest.mark.django_db
 

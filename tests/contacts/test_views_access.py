@@ -6,8 +6,7 @@ from django.urls import reverse
 from contacts import services
 from contacts.choices import Outcome
 from core.models import Agency
-
-from .factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+from tests.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 

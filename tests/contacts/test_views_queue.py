@@ -10,8 +10,7 @@ from django.utils import timezone
 from contacts import services
 from contacts.choices import ContactStatus, Outcome
 from core.models import Agency
-
-from .factories import ChildFactory, ContactFactory, EarlyHelpFollowUpFactory, MaceRecipientFactory
+from tests.factories import ChildFactory, ContactFactory, EarlyHelpFollowUpFactory, MaceRecipientFactory
 
 pytestmark = pytest.mark.django_db
 

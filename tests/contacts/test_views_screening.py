@@ -11,8 +11,7 @@ from contacts.choices import ContactStatus, ExploitationFactor, Outcome, RecordS
 from contacts.models import Child, ChildMerge, Contact, EarlyHelpFollowUp, MaceEntry, MaceRequest, ThresholdAssessment
 from contacts.signals import contact_referred_to_cate
 from core.models import AccessLog, Agency
-
-from .factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+from tests.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 

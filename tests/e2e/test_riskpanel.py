@@ -11,8 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cate.services import case_grant_worker_access
-from tests.factories import AllocationFactory, CaseFactory
-from tests.riskpanel.factories import PanelMeetingFactory, RiskAssessmentFactory
+from tests.factories import AllocationFactory, CaseFactory, PanelMeetingFactory, RiskAssessmentFactory
 
 from .conftest import axe_check, sign_in
 

@@ -14,9 +14,15 @@ from core.selectors import service_settings
 from reporting.overdue import KIND_BY_CODE, overdue_counts
 from riskpanel.choices import ActionStatus, SafetyPlanStatus
 from riskpanel.models import Action, SafetyPlan, StrategyMeeting
-from tests.factories import CaseFactory, ContactFactory, ReferralFactory, UserFactory
-
-from .factories import MissingEpisodeFactory, NrmReferralFactory, ReturnHomeInterviewFactory
+from tests.factories import (
+    CaseFactory,
+    ContactFactory,
+    MissingEpisodeFactory,
+    NrmReferralFactory,
+    ReferralFactory,
+    ReturnHomeInterviewFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()

@@ -11,9 +11,17 @@ from core import audit
 from core.models import ServiceSetting
 from reporting.figures import Period, financial_year
 from reporting.selectors import annual_report, caseloads_on, cohort_children
-from tests.factories import AllocationFactory, CaseFactory, ChildFactory, ContactFactory, UserFactory
-
-from .factories import MissingEpisodeFactory, NrmReferralFactory, ReturnHomeInterviewFactory, StatutoryEpisodeFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    ChildFactory,
+    ContactFactory,
+    MissingEpisodeFactory,
+    NrmReferralFactory,
+    ReturnHomeInterviewFactory,
+    StatutoryEpisodeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -17,9 +17,14 @@ from core import audit
 from core.choices import AccessAction
 from core.models import AccessLog
 from reporting.models import ReportExport
-from tests.factories import AllocationFactory, CaseFactory, ChildFactory, ContactFactory
-
-from .factories import MissingEpisodeFactory, ReturnHomeInterviewFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    ChildFactory,
+    ContactFactory,
+    MissingEpisodeFactory,
+    ReturnHomeInterviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

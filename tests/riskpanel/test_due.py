@@ -13,11 +13,11 @@ from core.due import due_items_for_cases
 from core.selectors import ServiceSettings
 from riskpanel.choices import ActionStatus, PanelStatus, SafetyPlanStatus
 from riskpanel.due import riskpanel_due_items
-from tests.factories import AllocationFactory, CaseFactory
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    AllocationFactory,
+    CaseFactory,
     PanelDecisionFactory,
     PanelMeetingFactory,
     SafetyPlanFactory,

@@ -10,9 +10,14 @@ from cate.choices import ChronologyKind
 from core.exceptions import StaleRecord, TransitionNotAllowed
 from riskpanel import services
 from riskpanel.choices import ActionStatus, PanelStatus
-from tests.factories import AgencyFactory, UserFactory
-
-from .factories import AgendaItemFactory, PanelDecisionFactory, PanelMeetingFactory, StrategyMeetingFactory
+from tests.factories import (
+    AgencyFactory,
+    AgendaItemFactory,
+    PanelDecisionFactory,
+    PanelMeetingFactory,
+    StrategyMeetingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,15 @@ from riskpanel import services
 from riskpanel.choices import ItemKind, PanelStatus
 from riskpanel.models import AgendaItem
 from riskpanel.papers import NO_ASSESSMENT
-from tests.factories import AgencyFactory, AllocationFactory, CaseFactory
-
-from .factories import AgendaItemFactory, PanelDecisionFactory, PanelMeetingFactory, RiskAssessmentFactory
+from tests.factories import (
+    AgencyFactory,
+    AgendaItemFactory,
+    AllocationFactory,
+    CaseFactory,
+    PanelDecisionFactory,
+    PanelMeetingFactory,
+    RiskAssessmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from core.services import setting_update
 from riskpanel import services
 from riskpanel.choices import PanelStatus, RagColour
 from riskpanel.models import StrategyMeeting
-
-from .factories import AgendaItemFactory, PanelMeetingFactory, StrategyMeetingFactory
+from tests.factories import AgendaItemFactory, PanelMeetingFactory, StrategyMeetingFactory
 
 pytestmark = pytest.mark.django_db
 

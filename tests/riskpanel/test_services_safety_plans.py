@@ -13,8 +13,7 @@ from core.exceptions import StaleRecord, TransitionNotAllowed
 from riskpanel import services
 from riskpanel.choices import SafetyPlanStatus
 from riskpanel.models import SafetyPlan
-
-from .factories import PLAN_SECTIONS, SafetyPlanFactory
+from tests.factories import PLAN_SECTIONS, SafetyPlanFactory
 
 pytestmark = pytest.mark.django_db
 

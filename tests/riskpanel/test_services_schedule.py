@@ -10,9 +10,7 @@ from core.exceptions import StaleRecord
 from core.services import setting_update
 from riskpanel import services
 from riskpanel.choices import PanelStatus
-from tests.factories import AgencyFactory
-
-from .factories import AgendaItemFactory, PanelMeetingFactory
+from tests.factories import AgencyFactory, AgendaItemFactory, PanelMeetingFactory
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2030, 1, 2, 9, 0, tzinfo=LONDON)

@@ -10,9 +10,7 @@ from core.clock import LONDON
 from core.exceptions import StaleRecord
 from riskpanel import services
 from riskpanel.models import StrategyMeeting
-from tests.factories import AgencyFactory
-
-from .factories import StrategyMeetingFactory
+from tests.factories import AgencyFactory, StrategyMeetingFactory
 
 pytestmark = pytest.mark.django_db
 

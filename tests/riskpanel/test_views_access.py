@@ -9,12 +9,13 @@ from core.choices import AccessAction
 from core.models import AccessLog
 from riskpanel import services
 from riskpanel.choices import PanelStatus
-from tests.factories import AgencyFactory, AllocationFactory, CaseFactory
-
-from .factories import (
+from tests.factories import (
     PLAN_SECTIONS,
     ActionFactory,
+    AgencyFactory,
     AgendaItemFactory,
+    AllocationFactory,
+    CaseFactory,
     PanelMeetingFactory,
     RiskAssessmentFactory,
     StrategyMeetingFactory,

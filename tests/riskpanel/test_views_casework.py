@@ -10,9 +10,7 @@ from pypdf import PdfReader
 
 from riskpanel.choices import ActionStatus, SafetyPlanStatus
 from riskpanel.models import Action, SafetyPlan, StrategyMeeting
-from tests.factories import AgencyFactory
-
-from .factories import PLAN_SECTIONS, ActionFactory, StrategyMeetingFactory
+from tests.factories import PLAN_SECTIONS, ActionFactory, AgencyFactory, StrategyMeetingFactory
 
 pytestmark = pytest.mark.django_db
 

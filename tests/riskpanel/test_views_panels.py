@@ -10,9 +10,7 @@ from cate.models import Case, GpLetter
 from core.clock import LONDON
 from riskpanel.choices import ItemKind, PanelStatus
 from riskpanel.models import AgendaItem, PanelDecision, PanelMeeting, StrategyMeeting
-from tests.factories import AgencyFactory
-
-from .factories import AgendaItemFactory, PanelMeetingFactory
+from tests.factories import AgencyFactory, AgendaItemFactory, PanelMeetingFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from riskpanel.choices import PanelStatus
-from tests.factories import AgencyFactory, AllocationFactory, CaseFactory, UserFactory
-
-from .factories import (
+from tests.factories import (
     ActionFactory,
+    AgencyFactory,
     AgendaItemFactory,
+    AllocationFactory,
+    CaseFactory,
     PanelDecisionFactory,
     PanelMeetingFactory,
     StrategyMeetingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

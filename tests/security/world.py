@@ -16,22 +16,23 @@ from contacts import services as contact_services
 from contacts.choices import FactorLevel
 from core import services as core_services
 from riskpanel.choices import ItemKind
-from tests.cate.factories import allocated_case
-from tests.contacts.factories import (
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    AgendaItemFactory,
+    ChildFactory,
+    ContactFactory,
     EarlyHelpFollowUpFactory,
     MaceRecipientFactory,
     MaceRequestFactory,
-    ThresholdAssessmentFactory,
-    factor_levels,
-)
-from tests.factories import AgencyFactory, ChildFactory, ContactFactory, ReferralFactory
-from tests.riskpanel.factories import (
-    ActionFactory,
-    AgendaItemFactory,
     PanelDecisionFactory,
     PanelMeetingFactory,
+    ReferralFactory,
     SafetyPlanFactory,
     StrategyMeetingFactory,
+    ThresholdAssessmentFactory,
+    allocated_case,
+    factor_levels,
 )
 
 

@@ -1,4 +1,4 @@
-"""Factories of the risk panel (and the CATE risk assessment its papers come from)."""
+"""Factories of the risk panel: meetings, agenda items, decisions, strategy meetings, safety plans, actions."""
 
 import datetime as dt
 
@@ -6,26 +6,21 @@ import factory
 from django.utils import timezone
 
 from cate.choices import RiskLevel
-from cate.models import RiskAssessment
 from riskpanel.choices import ItemKind, PanelStatus, RagColour, SafetyPlanStatus
 from riskpanel.models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
-from tests.factories import AgencyFactory, CaseFactory, UserFactory
 
+from .cate import CaseFactory
+from .core import AgencyFactory, UserFactory
 
-class RiskAssessmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RiskAssessment
-
-    case = factory.SubFactory(CaseFactory)
-    assessed_at = factory.LazyFunction(timezone.now)
-    author = factory.SubFactory(UserFactory)
-    overall_level = RiskLevel.MEDIUM
-    summary = "Going missing overnight at weekends; new older friends met online."
-    factors = factory.LazyFunction(
-        lambda: {"running_away": {"level": "complex", "evidence": "Missing three times in May."}}
-    )
-    young_person_views = "Says the friends look out for her."
-    family_views = "Mum is worried and wants help with the evenings."
+__all__ = [
+    "PLAN_SECTIONS",
+    "ActionFactory",
+    "AgendaItemFactory",
+    "PanelDecisionFactory",
+    "PanelMeetingFactory",
+    "SafetyPlanFactory",
+    "StrategyMeetingFactory",
+]
 
 
 class PanelMeetingFactory(factory.django.DjangoModelFactory):

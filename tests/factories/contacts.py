@@ -1,13 +1,23 @@
-"""Factories of the front door (the shared ChildFactory and ContactFactory live in tests/factories.py)."""
+"""Factories of the front door: children, contacts, threshold assessments, MACE enquiries, follow-ups."""
 
 import datetime as dt
 
 import factory
 from django.utils import timezone
 
+from contacts import choices as contact_choices
 from contacts.choices import ExploitationFactor, FactorLevel, ThresholdLevel
-from contacts.models import EarlyHelpFollowUp, MaceEntry, MaceRecipient, MaceRequest, ThresholdAssessment
-from tests.factories import AgencyFactory, ChildFactory, ContactFactory, UserFactory
+from contacts.models import (
+    Child,
+    Contact,
+    EarlyHelpFollowUp,
+    MaceEntry,
+    MaceRecipient,
+    MaceRequest,
+    ThresholdAssessment,
+)
+
+from .core import AgencyFactory, UserFactory
 
 __all__ = [
     "ChildFactory",
@@ -19,6 +29,33 @@ __all__ = [
     "ThresholdAssessmentFactory",
     "factor_levels",
 ]
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    first_name = factory.Sequence(lambda n: f"Testchild{n}")
+    last_name = "Example"
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365 * 14 + 30))
+    gender = contact_choices.Gender.FEMALE
+    ethnicity = contact_choices.Ethnicity.WBRI
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    reference = factory.Sequence(lambda n: f"FC-T{n:06d}")
+    child = factory.SubFactory(ChildFactory)
+    received_at = factory.LazyFunction(timezone.now)
+    channel = contact_choices.Channel.PHONE
+    source = contact_choices.Source.POLICE
+    concern = "Seen getting into cars with older males after school."
+    cse_concern = True
+    decision_due_at = factory.LazyAttribute(lambda c: c.received_at + dt.timedelta(days=1))
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 def factor_levels(default: str = FactorLevel.NOT_PRESENT, **levels) -> dict:
