@@ -69,7 +69,7 @@ def client_for():
 
 @pytest.fixture
 def rich_world(personas, make_user):
-    """tests/world.py's world, with one more persona: a panel member not invited to its panel."""
+    """The one world of tests/world.py, with the personas made for it alone (a panel member not invited)."""
     from .world import build_world
 
     personas = dict(personas)
@@ -78,6 +78,4 @@ def rich_world(personas, make_user):
     for persona in PERSONAS:
         if persona.rich_world_only:
             personas[persona.name] = _make_persona(persona, make_user, agencies, None)
-    world = build_world(personas)
-    world.personas = personas
-    return world
+    return build_world(personas)

@@ -25,7 +25,7 @@ def world(rich_world):
 
 
 def _searches(world) -> list[str]:
-    contact = world.objects["contact"]
+    contact = world["contact"]
     return [
         reverse("contacts:mace_list") + "?text=Worldchild",
         reverse("contacts:mace_list") + f"?text={contact.reference}",
@@ -33,7 +33,7 @@ def _searches(world) -> list[str]:
         reverse("contacts:child_search") + "?name=Worldchild",
         reverse("contacts:contact_list") + "?text=Worldchild",
         reverse("contacts:contact_list") + f"?text={contact.reference}",
-        reverse("core:audit") + f"?child={world.objects['child'].pk}",
+        reverse("core:audit") + f"?child={world['child'].pk}",
     ]
 
 
@@ -62,7 +62,7 @@ def test_no_one_but_the_screener_receives_another_agencys_entry_by_any_page(worl
 
 @pytest.mark.parametrize("persona", ["police", "health"])
 def test_a_partners_export_holds_only_their_own_agencys_entry(world, client_for, persona):
-    response = client_for(world.personas[persona]).get(reverse("contacts:mace_export", args=[world.objects["mace"].pk]))
+    response = client_for(world.personas[persona]).get(reverse("contacts:mace_export", args=[world["mace"].pk]))
     assert response.status_code == 200
     text = response.content.decode()
     assert SECRETS[persona] in text
@@ -72,7 +72,7 @@ def test_a_partners_export_holds_only_their_own_agencys_entry(world, client_for,
 
 def test_the_screener_sees_every_agencys_entry_on_the_child_and_contact_pages(world, client_for):
     client = client_for(world.personas["screener"])
-    for url in (world.objects["child"].get_absolute_url(), world.objects["contact"].get_absolute_url()):
+    for url in (world["child"].get_absolute_url(), world["contact"].get_absolute_url()):
         body = client.get(url).content.decode()
         assert POLICE_SECRET in body and HEALTH_SECRET in body, url
 
@@ -84,7 +84,7 @@ def test_notifications_and_emails_to_partners_hold_no_agency_information(
     screener, police, health = (world.personas[n] for n in ("screener", "police", "health"))
     with django_capture_on_commit_callbacks(execute=True):
         request = contact_services.mace_request_send(
-            contact=world.objects["contact"],
+            contact=world["contact"],
             actor=screener,
             agencies=Agency.objects.filter(pk__in=[police.agency_id, health.agency_id]),
             question="Anything new?",

@@ -48,7 +48,7 @@ class Row:
 case = {"pk": "case"}
 # Every URL kwarg: the key of world.objects it points at (or a callable of the world).
 ARGS: dict[str, dict] = {
-    "core:notification_open": {"pk": lambda w: w.objects["notifications"]["cate_worker"]},
+    "core:notification_open": {"pk": lambda w: w["notifications"]["cate_worker"]},
     "core:setting_edit": {"key": lambda w: "contact_decision"},
     **{f"contacts:{n}": {"pk": "contact"} for n in (
         "contact_detail", "contact_edit", "contact_assign", "contact_release", "contact_link_child",
@@ -73,15 +73,15 @@ ARGS: dict[str, dict] = {
     )},
     "cate:statutory_episode_edit": {**case, "item": "statutory"},
     "cate:visit_edit": {**case, "item": "visit"},
-    "cate:risk_assessment_detail": {**case, "item": "assessment"},
-    "cate:risk_assessment_revise": {**case, "item": "assessment"},
-    "cate:missing_episode_detail": {**case, "item": "episode"},
-    "cate:missing_episode_edit": {**case, "item": "episode"},
-    "cate:rhi_edit": {**case, "item": "episode"},
+    "cate:risk_assessment_detail": {**case, "item": "risk_assessment"},
+    "cate:risk_assessment_revise": {**case, "item": "risk_assessment"},
+    "cate:missing_episode_detail": {**case, "item": "missing"},
+    "cate:missing_episode_edit": {**case, "item": "missing"},
+    "cate:rhi_edit": {**case, "item": "missing"},
     "cate:nrm_edit": {**case, "item": "nrm"},
-    "cate:gp_letter_detail": {**case, "item": "letter"},
-    "cate:gp_letter_pdf": {**case, "item": "letter"},
-    "cate:gp_letter_sent": {**case, "item": "letter"},
+    "cate:gp_letter_detail": {**case, "item": "gp_letter"},
+    "cate:gp_letter_pdf": {**case, "item": "gp_letter"},
+    "cate:gp_letter_sent": {**case, "item": "gp_letter"},
     "cate:support_referral_edit": {**case, "item": "support"},
     **{f"riskpanel:{n}": {"pk": "meeting"} for n in (
         "panel_detail", "panel_edit", "panel_open", "panel_close", "agenda_build", "item_add",
@@ -92,10 +92,10 @@ ARGS: dict[str, dict] = {
     )},
     "riskpanel:decision_record": {"pk": "meeting", "item_pk": "undecided"},
     **{f"riskpanel:{n}": {"case_pk": "case"} for n in ("case_detail", "safety_plan_new", "case_action_add")},
-    **{f"riskpanel:{n}": {"pk": "strategy"} for n in (
+    **{f"riskpanel:{n}": {"pk": "strategy_meeting"} for n in (
         "strategy_meeting_detail", "strategy_meeting_record", "strategy_meeting_action_add",
     )},
-    **{f"riskpanel:{n}": {"pk": "plan"} for n in (
+    **{f"riskpanel:{n}": {"pk": "safety_plan"} for n in (
         "safety_plan_detail", "safety_plan_edit", "safety_plan_agree", "safety_plan_print", "safety_plan_pdf",
     )},
     **{f"riskpanel:{n}": {"pk": "action"} for n in (
@@ -270,7 +270,7 @@ NOTES: dict[str, str] = {
 def url_of(name: str, row: Row, world) -> str:
     kwargs = {}
     for kwarg, key in ARGS.get(name, {}).items():
-        value = key(world) if callable(key) else world.objects[key]
+        value = key(world) if callable(key) else world[key]
         kwargs[kwarg] = getattr(value, "pk", value)
     return reverse(name, kwargs=kwargs) + QUERIES.get(name, "")
 
@@ -334,7 +334,7 @@ def test_permission_matrix(world, clients, app):
 def test_a_record_under_another_records_url_is_404(world, clients):
     """Each nested record is looked up within its parent: the worker's visit under another of their
     cases, or a panel's item under another panel, answers 404 to someone who may see both parents."""
-    other_case = world.objects["undecided"].case
+    other_case = world["undecided"].case
     checked = 0
     for name in MATRIX:
         args = ARGS.get(name, {})
@@ -344,7 +344,7 @@ def test_a_record_under_another_records_url_is_404(world, clients):
             persona, swapped = "team_leader", {**args, "pk": "other_meeting"}
         else:
             continue
-        kwargs = {k: getattr(v(world) if callable(v) else world.objects[v], "pk", None) for k, v in swapped.items()}
+        kwargs = {k: getattr(v(world) if callable(v) else world[v], "pk", None) for k, v in swapped.items()}
         url = reverse(name, kwargs=kwargs)
         for method in ("get", "post"):
             status = getattr(clients[persona], method)(url).status_code

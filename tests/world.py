@@ -1,12 +1,13 @@
-"""One rich world of records for the tests that walk every page: the permission matrix, the MACE
-compartments across apps, and restricted records.
+"""The one world of records for the tests that walk every page: the permission matrix, the MACE
+compartments across apps, restricted records, the access log, lost updates and bad input.
 
 `build_world(personas)` makes a child with a contact, a MACE enquiry answered by police and health,
 a referral, a case allocated to the `cate_worker` persona with one of each casework record, an open
 risk panel with the `panel_member` persona invited and the case on its agenda (decided), a second
 panel the member is not invited to, a safety plan, an action, a strategy meeting, a notification
-for each persona, a merge record and an annual-report export. Every URL kwarg of the project
-resolves to one of its records (`World.kwargs`).
+for each persona, a merge record and an annual-report export; and, for the edit forms, a scheduled
+panel with an undecided item, an item with no case and a decided item. Every URL kwarg of the
+project resolves to one of its records (`url_kwargs`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from core.models import Agency
 from reporting.choices import ReportKind
 from reporting.services import report_export_record
 from riskpanel import services as panel_services
-from riskpanel.choices import PanelStatus
+from riskpanel.choices import ItemKind, PanelStatus
 from tests.factories import (
     PLAN_SECTIONS,
     ActionFactory,
@@ -38,6 +39,7 @@ from tests.factories import (
     StrategyMeetingFactory,
     ThresholdAssessmentFactory,
     allocated_case,
+    factor_levels,
 )
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
@@ -47,8 +49,11 @@ CHILD_NAME = "Worldchild Matrixtest"
 
 @dataclass
 class World:
-    objects: dict = field(default_factory=dict)
-    kwargs: dict = field(default_factory=dict)  # one value per URL kwarg name, by (url name, kwarg)
+    records: dict = field(default_factory=dict)
+    personas: dict = field(default_factory=dict)
+
+    def __getitem__(self, name):
+        return self.records[name]
 
 
 def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "Matrixtest") -> World:
@@ -57,9 +62,11 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     now = timezone.now()
 
     # --- Front door
-    child = ChildFactory(first_name=first_name, last_name=last_name)
-    contact = ContactFactory(child=child)
-    ThresholdAssessmentFactory(contact=contact)
+    child = ChildFactory(first_name=first_name, last_name=last_name, school="Riverside Academy", created_by=screener)
+    contact = ContactFactory(child=child, recorded_by=screener, referrer_name="PC Jones")
+    threshold = ThresholdAssessmentFactory(
+        contact=contact, assessed_by=screener, factors=factor_levels(coercion=FactorLevel.COMPLEX)
+    )
     mace = contact_services.mace_request_send(
         contact=contact,
         actor=screener,
@@ -109,7 +116,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=worker,
     )
     statutory = cate_services.statutory_episode_add(
-        case=case, kind=StatutoryKind.CIN, start=timezone.localdate(), end=None, actor=worker
+        case=case, kind=StatutoryKind.CIN, start=timezone.localdate() - dt.timedelta(days=40), end=None, actor=worker
     )
     support = cate_services.support_referral_create(
         case=case,
@@ -137,6 +144,17 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     plan = panel_services.safety_plan_start(case=case, actor=worker, **PLAN_SECTIONS)
     action = ActionFactory(case=case, owner_agency=Agency.objects.get(name=police.agency.name))
 
+    # --- A scheduled panel, for the edit forms: an undecided item, an item with no case, a decided item
+    panel = PanelMeetingFactory(chair=leader, members=[personas["panel_member"]])
+    panel.agencies.add(police.agency)
+    panel_item = AgendaItemFactory(meeting=panel, case=case, kind=ItemKind.FIRST_PANEL, position=1)
+    panel_item_other = AgendaItemFactory(
+        meeting=panel, case=None, kind=ItemKind.INFORMATION_SHARING, title="Hotel in the town centre", position=2
+    )
+    case2 = allocated_case(leader, worker)
+    panel_decided_item = AgendaItemFactory(meeting=panel, case=case2, kind=ItemKind.REVIEW, position=3)
+    panel_decision = PanelDecisionFactory(item=panel_decided_item, decided_by=leader)
+
     # --- Notifications (one each) and an export
     notifications = {
         name: core_services.notification_send(recipient=user, title=f"For {name}", url=child.get_absolute_url())
@@ -150,21 +168,27 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=personas["group_manager"],
     )
 
-    objects = {
+    case.refresh_from_db()
+    records = {
         "child": child,
         "contact": contact,
+        "assessed_contact": contact,
+        "threshold": threshold,
         "decided": decided,
+        "follow_up": decided.follow_up,
         "mace": mace,
         "merge": merge,
         "case": case,
         "visit": visit,
-        "assessment": assessment,
-        "episode": episode,
+        "risk_assessment": assessment,
+        "missing": episode,
         "statutory": statutory,
         "support": support,
-        "letter": case.gp_letters.first(),
+        "gp_letter": case.gp_letters.first(),
         "nrm": case.nrm_referrals.first(),
         "assigned": assigned,
+        "referral": assigned,
+        "assessment": assigned.assessment,
         "awaiting": awaiting,
         "undecided": undecided,
         "meeting": meeting,
@@ -172,11 +196,67 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "decision": decision,
         "other_meeting": other_meeting,
         "other_item": other_item,
-        "strategy": strategy,
-        "plan": plan,
+        "strategy_meeting": strategy,
+        "safety_plan": plan,
         "action": action,
+        "panel": panel,
+        "panel_item": panel_item,
+        "panel_item_other": panel_item_other,
+        "case2": case2,
+        "panel_decided_item": panel_decided_item,
+        "panel_decision": panel_decision,
         "notifications": notifications,
+        "notification": notifications["team_leader"],
         "export": export,
     }
-    objects["follow_up"] = decided.follow_up
-    return World(objects=objects)
+    return World(records=records, personas=personas)
+
+
+# The record a URL argument names, by the path segment before it.
+_BY_SEGMENT = {
+    "contacts": "contact",
+    "enquiries": "mace",
+    "follow-ups": "follow_up",
+    "children": "child",
+    "merges": "merge",
+    "referrals": "referral",
+    "cases": "case",
+    "panels": "panel",
+    "items": "panel_item",
+    "strategy-meetings": "strategy_meeting",
+    "safety-plans": "safety_plan",
+    "actions": "action",
+    "notifications": "notification",
+    "statutory-episodes": "statutory",
+    "visits": "visit",
+    "risk-assessments": "risk_assessment",
+    "missing-episodes": "missing",
+    "nrm-referrals": "nrm",
+    "gp-letters": "gp_letter",
+    "support-referrals": "support",
+}
+
+
+def url_patterns() -> list[tuple[str, str]]:
+    """(name, route) of every named URL of the service's own apps (not Django's admin)."""
+    from .matrix_support import walk
+
+    return sorted({(name, route) for name, route, _ in walk() if ":" in name and not name.startswith("admin:")})
+
+
+def url_kwargs(route: str, world: World) -> dict:
+    """Fill each <converter:name> of `route` from the world's records."""
+    import re
+
+    kwargs = {}
+    for match in re.finditer(r"([\w-]+)/<(?:\w+:)?(\w+)>", route):
+        segment, name = match.groups()
+        if name == "key":
+            kwargs[name] = "caseload_limit"
+        elif name == "kind":
+            kwargs[name] = "contact_decision"
+        elif name == "user_pk":
+            kwargs[name] = world.personas["cate_worker"].pk
+        else:
+            kwargs[name] = world[_BY_SEGMENT[segment]].pk
+    return kwargs

@@ -24,7 +24,7 @@ def world(personas):
 
 def restrict(world, personas, *named, actor="group_manager", reason="Child of a member of staff"):
     return services.child_restrict(
-        child=world.objects["child"],
+        child=world["child"],
         actor=personas[actor],
         is_restricted=True,
         staff=[personas[name] for name in named],
@@ -45,7 +45,7 @@ def test_a_group_manager_restricts_a_record_with_history_and_chronology(personas
     assert latest.history_user == personas["group_manager"]
     assert latest.history_change_reason == "Child of a member of staff"
     assert latest.is_restricted
-    event = world.objects["case"].chronology.order_by("-id").first()
+    event = world["case"].chronology.order_by("-id").first()
     assert event.kind == ChronologyKind.OTHER
     assert event.summary == "Record restricted to named staff"
     assert event.detail == "Child of a member of staff"
@@ -59,7 +59,7 @@ def test_lifting_a_restriction_clears_the_names_and_says_so(personas, world):
     )
     child.refresh_from_db()
     assert not child.is_restricted and not child.restricted_to.exists()
-    assert world.objects["case"].chronology.order_by("-id").first().summary == "Restriction of the record lifted"
+    assert world["case"].chronology.order_by("-id").first().summary == "Restriction of the record lifted"
     assert child.history.order_by("-history_id").first().history_change_reason == "No longer needed"
 
 
@@ -78,7 +78,7 @@ def test_only_group_managers_and_administrators_may_restrict(personas, world, na
 
 def test_an_administrator_may_restrict(personas, world):
     restrict(world, personas, "cate_worker", actor="administrator")
-    assert world.objects["child"].restricted_to.filter(pk=personas["administrator"].pk).exists()
+    assert world["child"].restricted_to.filter(pk=personas["administrator"].pk).exists()
 
 
 def test_a_reason_is_required(personas, world):
@@ -94,7 +94,7 @@ def test_a_manager_not_named_cannot_change_a_restricted_record(personas, world, 
     another = make_user(Role.GROUP_MANAGER, username="p_manager2")
     with pytest.raises(PermissionDenied):
         services.child_restrict(
-            child=world.objects["child"], actor=another, is_restricted=False, staff=[], reason="Curious"
+            child=world["child"], actor=another, is_restricted=False, staff=[], reason="Curious"
         )
 
 
@@ -105,7 +105,7 @@ RESTRICTERS = {"group_manager", "administrator"}
 
 
 def test_the_restriction_pages_answer_by_persona(personas, client_for, world):
-    child = world.objects["child"]
+    child = world["child"]
     for name, user in personas.items():
         client = client_for(user)
         expected = 200 if name in RESTRICTERS else 403
@@ -116,7 +116,7 @@ def test_the_restriction_pages_answer_by_persona(personas, client_for, world):
 
 
 def test_the_page_shows_errors_and_restricts(personas, client_for, world):
-    child = world.objects["child"]
+    child = world["child"]
     client = client_for(personas["group_manager"])
     url = reverse("contacts:child_restriction", args=[child.pk])
     child.refresh_from_db()
@@ -139,7 +139,7 @@ def test_the_page_shows_errors_and_restricts(personas, client_for, world):
 
 
 def test_the_administrator_finds_a_record_by_number(personas, client_for, world):
-    child = world.objects["child"]
+    child = world["child"]
     client = client_for(personas["administrator"])
     found = client.get(reverse("contacts:child_restriction_find"), {"child": child.pk})
     assert found.status_code == 302 and found["Location"] == reverse("contacts:child_restriction", args=[child.pk])
@@ -168,7 +168,7 @@ def test_the_administrator_finds_a_record_by_number(personas, client_for, world)
 
 
 def _record_pages(world) -> list[str]:
-    o = world.objects
+    o = world.records
     case, meeting = o["case"], o["meeting"]
     return [
         reverse("contacts:child_detail", args=[o["child"].pk]),
@@ -181,20 +181,20 @@ def _record_pages(world) -> list[str]:
         reverse("cate:case_detail", args=[case.pk]),
         reverse("cate:chronology", args=[case.pk]),
         reverse("cate:visit_list", args=[case.pk]),
-        reverse("cate:risk_assessment_detail", args=[case.pk, o["assessment"].pk]),
-        reverse("cate:gp_letter_pdf", args=[case.pk, o["letter"].pk]),
+        reverse("cate:risk_assessment_detail", args=[case.pk, o["risk_assessment"].pk]),
+        reverse("cate:gp_letter_pdf", args=[case.pk, o["gp_letter"].pk]),
         reverse("riskpanel:case_detail", args=[case.pk]),
         reverse("riskpanel:item_detail", args=[meeting.pk, o["item"].pk]),
-        reverse("riskpanel:safety_plan_detail", args=[o["plan"].pk]),
-        reverse("riskpanel:safety_plan_pdf", args=[o["plan"].pk]),
-        reverse("riskpanel:safety_plan_print", args=[o["plan"].pk]),
+        reverse("riskpanel:safety_plan_detail", args=[o["safety_plan"].pk]),
+        reverse("riskpanel:safety_plan_pdf", args=[o["safety_plan"].pk]),
+        reverse("riskpanel:safety_plan_print", args=[o["safety_plan"].pk]),
         reverse("riskpanel:action_detail", args=[o["action"].pk]),
-        reverse("riskpanel:strategy_meeting_detail", args=[o["strategy"].pk]),
+        reverse("riskpanel:strategy_meeting_detail", args=[o["strategy_meeting"].pk]),
     ]
 
 
 def _list_pages(world, personas) -> list[str]:
-    o = world.objects
+    o = world.records
     return [
         reverse("contacts:index"),
         reverse("contacts:queue"),
@@ -239,13 +239,13 @@ def test_an_unnamed_user_gets_404_on_every_record_of_a_restricted_child(personas
 @pytest.mark.parametrize("name", [*OUTSIDERS, "auditor", "administrator"])
 def test_an_unnamed_user_never_sees_a_restricted_child_in_a_list(personas, client_for, world, name):
     restrict(world, personas, "cate_worker", actor="administrator")
-    world.objects["child"].restricted_to.remove(personas["administrator"])
+    world["child"].restricted_to.remove(personas["administrator"])
     client = client_for(personas[name])
     for url in _list_pages(world, personas):
         response = client.get(url)
         assert response.status_code in (200, 403, 404), url  # a panel not theirs is 404
         body = response.content.decode(errors="replace")
-        assert CHILD_NAME not in body and world.objects["case"].reference not in body, url
+        assert CHILD_NAME not in body and world["case"].reference not in body, url
 
 
 def test_a_named_worker_still_sees_everything_and_the_lists_show_it(personas, client_for, world):
@@ -256,26 +256,26 @@ def test_a_named_worker_still_sees_everything_and_the_lists_show_it(personas, cl
             continue  # the team leader reads the front door but not MACE exports etc. (covered elsewhere)
         assert leader.get(url).status_code in (200, 403), url
     assert CHILD_NAME in leader.get(reverse("cate:case_list") + "?view=all").content.decode()
-    agenda = leader.get(reverse("riskpanel:panel_detail", args=[world.objects["meeting"].pk]))
+    agenda = leader.get(reverse("riskpanel:panel_detail", args=[world["meeting"].pk]))
     assert CHILD_NAME in agenda.content.decode()
     worker = client_for(personas["cate_worker"])
-    assert worker.get(reverse("cate:case_detail", args=[world.objects["case"].pk])).status_code == 200
+    assert worker.get(reverse("cate:case_detail", args=[world["case"].pk])).status_code == 200
     assert CHILD_NAME in worker.get(reverse("cate:my_caseload")).content.decode()
 
 
 def test_the_allocated_worker_who_is_not_named_loses_the_case(personas, client_for, world):
     restrict(world, personas, "team_leader")
     worker = client_for(personas["cate_worker"])
-    assert worker.get(reverse("cate:case_detail", args=[world.objects["case"].pk])).status_code == 404
+    assert worker.get(reverse("cate:case_detail", args=[world["case"].pk])).status_code == 404
     for url in _list_pages(world, personas):
         body = worker.get(url).content.decode(errors="replace")
-        assert CHILD_NAME not in body and world.objects["case"].reference not in body, url
+        assert CHILD_NAME not in body and world["case"].reference not in body, url
     for url in _record_pages(world):
         assert worker.get(url).status_code == 404, url
 
 
 def test_a_stale_restriction_form_is_refused(personas, client_for, world):
-    child = world.objects["child"]
+    child = world["child"]
     child.refresh_from_db()
     url = reverse("contacts:child_restriction", args=[child.pk])
     named = [personas["cate_worker"].pk, personas["administrator"].pk]
@@ -314,7 +314,7 @@ def test_a_restricted_childs_case_is_allocated_only_to_staff_named_on_it(persona
     from cate import services as cate_services
 
     restrict(world, personas, "cate_worker", "team_leader")
-    case = world.objects["case"]
+    case = world["case"]
     with pytest.raises(ValidationError, match="restricted"):
         cate_services.case_allocate(case=case, worker=personas["other_worker"], actor=personas["team_leader"])
     case.refresh_from_db()
@@ -336,12 +336,12 @@ def test_the_restricted_records_list_costs_the_same_queries_for_1_and_50_rows(
 
 
 def test_the_page_ticks_the_case_holder_and_warns_when_they_are_not_named(personas, client_for, world):
-    child, worker = world.objects["child"], personas["cate_worker"]
+    child, worker = world["child"], personas["cate_worker"]
     client = client_for(personas["group_manager"])
     url = reverse("contacts:child_restriction", args=[child.pk])
     page = client.get(url).content.decode()
     assert f'value="{worker.pk}" checked' in page
-    assert f"holds CATE case {world.objects['case'].reference}" in page
+    assert f"holds CATE case {world['case'].reference}" in page
     restrict(world, personas, "team_leader")  # the worker holding the case is left out
     page = client.get(url).content.decode()
     assert "govuk-warning-text" in page and worker.get_full_name() in page

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.choices import AgencyKind
-from core.roles import Role
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.personas import PERSONAS
+from tests.world import build_world, url_kwargs, url_patterns
 
 from .forms import form_data, post_form
-from .world import build_world, url_kwargs, url_patterns
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -115,19 +115,22 @@ def world(django_db_setup, django_db_blocker):
     """One world for the module (built once, rolled back at the end); each test runs in a savepoint."""
     with django_db_blocker.unblock(), transaction.atomic():
         council = AgencyFactory(name="Children's Services", kind=AgencyKind.COUNCIL)
-        police = AgencyFactory(name="Police", kind=AgencyKind.POLICE)
+        agencies = {
+            "council": council,
+            "police": AgencyFactory(name="Police", kind=AgencyKind.POLICE),
+            "health": AgencyFactory(name="Health", kind=AgencyKind.HEALTH),
+        }
         team = TeamFactory(name="CATE team", agency=council)
         personas = {
-            "advisor": UserFactory(role=Role.ADVISOR, username="p_advisor"),
-            "screener": UserFactory(role=Role.SCREENER, username="p_screener"),
-            "police": UserFactory(role=Role.PARTNER, username="p_police", agency=police),
-            "cate_worker": UserFactory(role=Role.CATE_WORKER, username="p_worker", team=team),
-            "other_worker": UserFactory(role=Role.CATE_WORKER, username="p_worker2", team=team),
-            "team_leader": UserFactory(role=Role.TEAM_LEADER, username="p_leader", team=team),
-            "group_manager": UserFactory(role=Role.GROUP_MANAGER, username="p_manager"),
-            "panel_member": UserFactory(role=Role.PANEL_MEMBER, username="p_panel", agency=police),
-            "auditor": UserFactory(role=Role.AUDITOR, username="p_auditor"),
-            "administrator": UserFactory(role=Role.ADMINISTRATOR, username="p_admin", is_staff=True),
+            persona.name: UserFactory(
+                role=persona.role,
+                username=persona.username,
+                agency=agencies[persona.agency or "council"],
+                **({"team": team} if persona.in_team else {}),
+                **({"is_staff": True} if persona.is_staff else {}),
+            )
+            for persona in PERSONAS
+            if persona.role is not None
         }
         built = build_world(personas)
         yield built
@@ -215,7 +218,7 @@ QUERY_NEEDED = {"reporting:annual_report_download": "?file_format=csv"}
 def _url(name: str, route: str, world) -> str:
     kwargs = url_kwargs(route, world)
     if name in DECIDED:
-        kwargs["item_pk"] = world["decided_item"].pk
+        kwargs["item_pk"] = world["panel_decided_item"].pk
     return reverse(name, kwargs=kwargs) + QUERY_NEEDED.get(name, "")
 
 

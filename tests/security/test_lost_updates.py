@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -22,9 +22,9 @@ from cate.models import ReturnHomeInterview
 from core.models import ServiceSetting
 from riskpanel import services as panel_services
 from riskpanel.models import PanelDecision
+from tests.world import World, build_world, url_patterns
 
 from .forms import error_summary, form_data, post_form
-from .world import World, build_world
 
 STALE = "Someone else changed this record while you were editing it"
 NAMED = "Changed since you opened it:"
@@ -307,8 +307,8 @@ SCENARIOS: dict[str, Edit] = {
     ),
     "riskpanel:item_withdraw": Edit(
         persona="team_leader",
-        url=lambda w: reverse("riskpanel:item_withdraw", args=[w["panel"].pk, w["item"].pk]),
-        record=_fresh("item"),
+        url=lambda w: reverse("riskpanel:item_withdraw", args=[w["panel"].pk, w["panel_item"].pk]),
+        record=_fresh("panel_item"),
         a={"reason": A_TEXT},
         b={"reason": B_TEXT},
         holds_a=lambda r: r.withdrawn_reason == A_TEXT,
@@ -316,8 +316,8 @@ SCENARIOS: dict[str, Edit] = {
     "riskpanel:item_outcome": Edit(
         persona="team_leader",
         setup=lambda w: panel_services.panel_open(meeting=w["panel"], actor=w.personas["team_leader"]),
-        url=lambda w: reverse("riskpanel:item_outcome", args=[w["panel"].pk, w["item_other"].pk]),
-        record=_fresh("item_other"),
+        url=lambda w: reverse("riskpanel:item_outcome", args=[w["panel"].pk, w["panel_item_other"].pk]),
+        record=_fresh("panel_item_other"),
         a={"outcome": A_TEXT},
         b={"outcome": B_TEXT},
         holds_a=lambda r: r.outcome == A_TEXT,
@@ -325,8 +325,8 @@ SCENARIOS: dict[str, Edit] = {
     "riskpanel:decision_record": Edit(
         persona="team_leader",
         setup=lambda w: panel_services.panel_open(meeting=w["panel"], actor=w.personas["team_leader"]),
-        url=lambda w: reverse("riskpanel:decision_record", args=[w["panel"].pk, w["item"].pk]),
-        record=lambda w: PanelDecision.objects.filter(item=w["item"]).first(),
+        url=lambda w: reverse("riskpanel:decision_record", args=[w["panel"].pk, w["panel_item"].pk]),
+        record=lambda w: PanelDecision.objects.filter(item=w["panel_item"]).first(),
         a={"risk_level": "medium", "rationale": A_TEXT},
         b={"risk_level": "high", "rationale": B_TEXT},
         holds_a=lambda r: r.rationale == A_TEXT,
@@ -439,20 +439,7 @@ NOT_EDITS = {
 
 def app_url_names() -> list[str]:
     """Every named URL of the service's own apps (the admin is Django's)."""
-    names = []
-
-    def walk(patterns, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                ns = p.namespace or namespace
-                if ns == "admin":
-                    continue
-                walk(p.url_patterns, ns)
-            elif isinstance(p, URLPattern) and p.name and namespace:
-                names.append(f"{namespace}:{p.name}")
-
-    walk(get_resolver().url_patterns, None)
-    return sorted(set(names))
+    return sorted({name for name, _ in url_patterns()})
 
 
 READ_ONLY = {
