@@ -21,7 +21,7 @@ from cate.models import Allocation, Case, RiskAssessment
 from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.selectors import hidden_children
 from core import clock
-from core.roles import Role, has_role
+from core.due import DueItem, due_items_for_cases
 
 from .choices import AGENDA_EDITABLE, ActionStatus, ItemKind, PanelStatus, SafetyPlanStatus
 from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
@@ -29,9 +29,10 @@ from .permissions import (
     VIEW_ACTION,
     VIEW_AGENDA_ITEM,
     VIEW_DECISION,
-    VIEW_PANEL,
     VIEW_SAFETY_PLAN,
     VIEW_STRATEGY_MEETING,
+    is_panel_member,
+    sees_every_panel,
 )
 
 # --- Panels and agendas ----------------------------------------------------------------------
@@ -42,9 +43,9 @@ def panels_visible_to(user) -> QuerySet[PanelMeeting]:
     panels they are invited to (before and after, nothing)."""
     if not user.is_authenticated:
         return PanelMeeting.objects.none()
-    if user.has_perm(VIEW_PANEL):
+    if sees_every_panel(user):
         return PanelMeeting.objects.all()
-    if has_role(user, Role.PANEL_MEMBER):
+    if is_panel_member(user):
         return PanelMeeting.objects.filter(status=PanelStatus.OPEN, members=user)
     return PanelMeeting.objects.none()
 
@@ -63,6 +64,11 @@ def panel_get_for_user(user, pk: int) -> PanelMeeting:
     return get_object_or_404(
         panels_visible_to(user).select_related("chair").prefetch_related("agencies", "members"), pk=pk
     )
+
+
+def panel_latest() -> PanelMeeting | None:
+    """The last panel on the schedule (the next ones follow it), with its chair."""
+    return PanelMeeting.objects.order_by("-meets_at").select_related("chair").first()
 
 
 def panels_upcoming(*, now: dt.datetime, limit: int = 3) -> list[PanelMeeting]:
@@ -104,6 +110,13 @@ def decision_for_item(item: AgendaItem) -> PanelDecision | None:
     return (
         PanelDecision.objects.filter(item=item).select_related("decided_by", "gp_letter").first() if item.pk else None
     )
+
+
+def actions_of_decision(decision: PanelDecision | None) -> list[Action]:
+    """The actions agreed with a panel decision (none before the decision)."""
+    if decision is None:
+        return []
+    return list(Action.objects.filter(decision=decision).select_related("owner_agency", "owner"))
 
 
 @dataclass(frozen=True)
@@ -204,6 +217,16 @@ def riskpanel_cases_for_user(user) -> QuerySet[Case]:
     )
 
 
+def open_case_by_reference(user, reference: str) -> Case | None:
+    """An open case the user may see, by its reference (in any case of letters)."""
+    return cases_visible_to(user).exclude(status=CaseStatus.CLOSED).filter(reference__iexact=reference).first()
+
+
+def case_due_items(case: Case, *, now: dt.datetime, settings) -> list[DueItem]:
+    """What falls due on one case, from every app (core.due)."""
+    return due_items_for_cases([case.pk], now=now, settings=settings).get(case.pk, [])
+
+
 def case_panel_items(user, case: Case) -> QuerySet[AgendaItem]:
     """A case's appearances at panels, newest first (decisions only for those who may read them)."""
     if not (user.has_perm(VIEW_DECISION) or user.has_perm(VIEW_AGENDA_ITEM)):
@@ -247,6 +270,10 @@ def strategy_meetings_for_case(user, case: Case) -> QuerySet[StrategyMeeting]:
         .prefetch_related("attending_agencies")
         .order_by("-due_at", "-id")
     )
+
+
+def actions_of_strategy_meeting(meeting: StrategyMeeting) -> list[Action]:
+    return list(meeting.actions.select_related("owner_agency", "owner"))
 
 
 # --- Safety plans ----------------------------------------------------------------------------

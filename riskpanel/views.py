@@ -23,7 +23,7 @@ from core.permissions import role_required
 from core.roles import Role, has_role
 from core.selectors import service_settings
 
-from . import selectors, services
+from . import rules, selectors, services
 from .choices import AGENDA_EDITABLE, DECISIONS_ALLOWED, ActionStatus, SafetyPlanStatus
 from .forms import (
     ActionCancelForm,
@@ -634,7 +634,7 @@ def safety_plan_agree(request, pk: int):
             "form": form,
             "plan": plan,
             "case": plan.case,
-            "default_review_on": services.default_safety_plan_review_on(timezone.now(), settings),
+            "default_review_on": rules.default_safety_plan_review_on(timezone.now(), settings),
         },
     )
 
