@@ -237,11 +237,6 @@ def item_permissions(user, item, decision=None) -> ItemPermissions:
     )
 
 
-def chair_permissions(user, record=None) -> PanelPermissions:
-    """The chair's pages of an agenda item (decision, outcome, withdrawal): only `can_chair` counts."""
-    return PanelPermissions(can_chair=user.has_perm(CHAIR_PANEL), agenda_editable=False)
-
-
 @dataclass(frozen=True)
 class CasePagePermissions:
     can_write_plan: bool

@@ -94,6 +94,26 @@ def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: boo
     ).order_by("position", "id")
 
 
+def panel_agenda(
+    user, meeting: PanelMeeting, *, include_withdrawn: bool, now: dt.datetime, settings
+) -> list[AgendaItem]:
+    """The agenda as the panel's page shows it: each item with the state of its first-panel
+    deadline (met by the decision, if any)."""
+    items = list(agenda_items_for_user(user, meeting, include_withdrawn=include_withdrawn))
+    for item in items:
+        item.first_panel_state = (
+            settings.classify(
+                "first_panel",
+                item.first_panel_due_at,
+                now=now,
+                met_at=item.decision.decided_at if hasattr(item, "decision") else None,
+            )
+            if item.first_panel_due_at
+            else None
+        )
+    return items
+
+
 def agenda_item_get_for_user(user, meeting_pk: int, pk: int) -> AgendaItem:
     meeting = panel_get_for_user(user, meeting_pk)
     item = get_object_or_404(
