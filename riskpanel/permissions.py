@@ -102,18 +102,14 @@ def _can_on_case(user, case, perm: str) -> bool:
     return user.has_perm(perm) and can_see_case(user, case)
 
 
-def _require_on_case(user, case, perm: str, message: str) -> None:
-    if not _can_on_case(user, case, perm):
-        raise PermissionDenied(message)
-
-
 def can_chair_case(user, case) -> bool:
     """List a case at a panel, or record the panel's decision on it."""
     return _can_on_case(user, case, CHAIR_PANEL)
 
 
 def require_chair_case(user, case, message: str = "You cannot bring this case to a panel.") -> None:
-    _require_on_case(user, case, CHAIR_PANEL, message)
+    if not can_chair_case(user, case):
+        raise PermissionDenied(message)
 
 
 def can_record_strategy_meeting(user, meeting) -> bool:
@@ -121,7 +117,8 @@ def can_record_strategy_meeting(user, meeting) -> bool:
 
 
 def require_record_strategy_meeting(user, meeting) -> None:
-    _require_on_case(user, meeting.case, RECORD_STRATEGY_MEETING, "You cannot record a meeting for this case.")
+    if not can_record_strategy_meeting(user, meeting):
+        raise PermissionDenied("You cannot record a meeting for this case.")
 
 
 def can_write_safety_plan(user, case) -> bool:
@@ -130,7 +127,8 @@ def can_write_safety_plan(user, case) -> bool:
 
 
 def require_write_safety_plan(user, case) -> None:
-    _require_on_case(user, case, ADD_SAFETY_PLAN, "You cannot write a safety plan for this case.")
+    if not can_write_safety_plan(user, case):
+        raise PermissionDenied("You cannot write a safety plan for this case.")
 
 
 def can_change_safety_plan(user, plan) -> bool:
@@ -138,7 +136,8 @@ def can_change_safety_plan(user, plan) -> bool:
 
 
 def require_change_safety_plan(user, plan) -> None:
-    _require_on_case(user, plan.case, CHANGE_SAFETY_PLAN, "You cannot change this safety plan.")
+    if not can_change_safety_plan(user, plan):
+        raise PermissionDenied("You cannot change this safety plan.")
 
 
 def can_agree_safety_plan(user, plan) -> bool:
@@ -146,7 +145,8 @@ def can_agree_safety_plan(user, plan) -> bool:
 
 
 def require_agree_safety_plan(user, plan) -> None:
-    _require_on_case(user, plan.case, AGREE_SAFETY_PLAN, "Only a team leader can agree a safety plan.")
+    if not can_agree_safety_plan(user, plan):
+        raise PermissionDenied("Only a team leader can agree a safety plan.")
 
 
 def _can_manage_actions(user, case, perm: str) -> bool:
@@ -156,11 +156,11 @@ def _can_manage_actions(user, case, perm: str) -> bool:
 
 
 def _require_manage_actions(user, case, perm: str) -> None:
-    if case is None:
+    if case is None:  # says which permission is missing
         require(user, CHAIR_PANEL, "Only a team leader can manage actions that belong to no case.")
         require(user, perm, "You cannot manage this action.")
-    else:
-        _require_on_case(user, case, perm, "You cannot manage actions of this case.")
+    elif not _can_manage_actions(user, case, perm):
+        raise PermissionDenied("You cannot manage actions of this case.")
 
 
 def can_add_action(user, case) -> bool:
@@ -235,6 +235,11 @@ def item_permissions(user, item, decision=None) -> ItemPermissions:
         can_decide=can_chair and status in DECISIONS_ALLOWED and live,
         can_change_agenda=can_chair and status in AGENDA_EDITABLE and live,
     )
+
+
+def item_form_permissions(user, item) -> PanelPermissions:
+    """The chair's forms on an item (decision, outcome, withdrawal, paper): those of its panel."""
+    return panel_permissions(user, item.meeting)
 
 
 @dataclass(frozen=True)

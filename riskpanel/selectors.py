@@ -84,7 +84,7 @@ def _items_visible_to(user) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.exclude(case__child__in=hidden_children(user).values("pk"))  # items with no case stay
 
 
-def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
+def agenda_item_list_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
     """The agenda of a panel the user may see, with the children they may know exist."""
     items = _items_visible_to(user).filter(meeting=meeting)
     if not include_withdrawn:
@@ -99,7 +99,7 @@ def panel_agenda(
 ) -> list[AgendaItem]:
     """The agenda as the panel's page shows it: each item with the state of its first-panel
     deadline (met by the decision, if any)."""
-    items = list(agenda_items_for_user(user, meeting, include_withdrawn=include_withdrawn))
+    items = list(agenda_item_list_for_user(user, meeting, include_withdrawn=include_withdrawn))
     for item in items:
         item.first_panel_state = (
             settings.classify(
@@ -132,7 +132,7 @@ def decision_for_item(item: AgendaItem) -> PanelDecision | None:
     )
 
 
-def actions_of_decision(decision: PanelDecision | None) -> list[Action]:
+def actions_for_decision(decision: PanelDecision | None) -> list[Action]:
     """The actions agreed with a panel decision (none before the decision)."""
     if decision is None:
         return []
@@ -221,7 +221,7 @@ def latest_assessments(case_ids) -> dict[int, RiskAssessment]:
 # --- Cases -----------------------------------------------------------------------------------
 
 
-def riskpanel_cases_for_user(user) -> QuerySet[Case]:
+def case_list_for_user(user) -> QuerySet[Case]:
     """Open cases the user may see, with their last panel decision (colour and next review)."""
     decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
     return (
@@ -247,7 +247,7 @@ def case_due_items(case: Case, *, now: dt.datetime, settings) -> list[DueItem]:
     return due_items_for_cases([case.pk], now=now, settings=settings).get(case.pk, [])
 
 
-def case_panel_items(user, case: Case) -> QuerySet[AgendaItem]:
+def agenda_items_for_case(user, case: Case) -> QuerySet[AgendaItem]:
     """A case's appearances at panels, newest first (decisions only for those who may read them)."""
     if not (user.has_perm(VIEW_DECISION) or user.has_perm(VIEW_AGENDA_ITEM)):
         return AgendaItem.objects.none()
@@ -292,7 +292,7 @@ def strategy_meetings_for_case(user, case: Case) -> QuerySet[StrategyMeeting]:
     )
 
 
-def actions_of_strategy_meeting(meeting: StrategyMeeting) -> list[Action]:
+def actions_for_strategy_meeting(meeting: StrategyMeeting) -> list[Action]:
     return list(meeting.actions.select_related("owner_agency", "owner"))
 
 
@@ -332,9 +332,6 @@ def actions_visible_to(user) -> QuerySet[Action]:
     if user.has_perm("cate.view_all_cases"):
         visible |= Q(case__isnull=True)
     return Action.objects.filter(visible)
-
-
-ACTION_GROUPINGS = ("agency", "owner")
 
 
 def action_list_for_user(

@@ -12,13 +12,12 @@ from django.utils import timezone
 from core import audit
 from core.concurrency import bump, check_version
 from core.permissions import require
-from core.roles import Role, has_role
 from core.selectors import service_settings
 from core.workflow import transition
 
 from ..choices import ALLOWED_PANEL_TRANSITIONS, PanelStatus
 from ..models import AgendaItem, PanelMeeting
-from ..permissions import CHAIR_PANEL
+from ..permissions import CHAIR_PANEL, is_panel_member
 from ..rules import MAX_SCHEDULED_AT_ONCE, day_text
 from ._common import refuse
 
@@ -27,7 +26,7 @@ def _check_people(*, chair, members: Iterable) -> dict:
     errors = {}
     if chair is not None and not chair.has_perm(CHAIR_PANEL):
         errors["chair"] = f"{chair} cannot chair the risk panel"
-    outsiders = [str(m) for m in members if not has_role(m, Role.PANEL_MEMBER)]
+    outsiders = [str(m) for m in members if not is_panel_member(m)]
     if outsiders:
         errors["members"] = f"Only panel members can be invited: {', '.join(outsiders)}"
     return errors

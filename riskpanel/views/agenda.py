@@ -16,15 +16,10 @@ from core.selectors import service_settings
 
 from .. import rules, selectors, services
 from ..forms import AgendaItemAddForm, AgendaItemOutcomeForm, AgendaItemWithdrawForm, PanelDecisionForm
-from ..permissions import item_permissions, panel_permissions
+from ..permissions import item_form_permissions, item_permissions, panel_permissions
 from ._common import act, chairs
 
 ITEM = ("pk", "item_pk")  # an item's URL names its panel and itself
-
-
-def _item_permissions(user, item):
-    """The chair's pages of an item: those of its panel."""
-    return panel_permissions(user, item.meeting)
 
 
 # A form to add an item (no papers): not written to the access log.
@@ -67,7 +62,7 @@ def item_detail(request, item, _):
             "item": item,
             "meeting": item.meeting,
             "decision": decision,
-            "decision_actions": selectors.actions_of_decision(decision),
+            "decision_actions": selectors.actions_for_decision(decision),
             "perms": item_permissions(request.user, item, decision),
             "today": timezone.localdate(),
         },
@@ -81,7 +76,7 @@ def _decided(decision) -> str:
     return text
 
 
-@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=_item_permissions, allow=chairs)
+@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=item_form_permissions, allow=chairs)
 def decision_record(request, item, perms):
     if request.method == "GET":
         log(request, item.case)
@@ -124,7 +119,7 @@ def decision_record(request, item, perms):
 
 
 @require_POST
-@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=_item_permissions, allow=chairs)
+@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=item_form_permissions, allow=chairs)
 def decision_gp_letter(request, item, perms):
     decision = selectors.decision_for_item(item)
     if decision is None:
@@ -134,7 +129,7 @@ def decision_gp_letter(request, item, perms):
     return redirect(item)
 
 
-@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=_item_permissions, allow=chairs)
+@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=item_form_permissions, allow=chairs)
 def item_outcome(request, item, perms):
     if request.method == "GET":
         log(request, item.case)
@@ -152,7 +147,7 @@ def item_outcome(request, item, perms):
     )
 
 
-@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=_item_permissions, allow=chairs)
+@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=item_form_permissions, allow=chairs)
 def item_withdraw(request, item, perms):
     if request.method == "GET":
         log(request, item.case)
@@ -171,7 +166,7 @@ def item_withdraw(request, item, perms):
 
 
 @require_POST
-@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=_item_permissions, allow=chairs)
+@record_view(get=selectors.agenda_item_get_for_user, keys=ITEM, permissions=item_form_permissions, allow=chairs)
 def item_refresh_paper(request, item, perms):
     act(request, services.agenda_item_refresh_paper, item=item, success="Paper taken from the latest risk assessment.")
     return redirect(item)

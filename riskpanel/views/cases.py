@@ -22,7 +22,7 @@ CASE = ("case_pk",)
 @require_GET
 @role_required(*CASEWORK_ROLES)
 def case_list(request):
-    page = paginate(request, selectors.riskpanel_cases_for_user(request.user))
+    page = paginate(request, selectors.case_list_for_user(request.user))
     return render(request, "riskpanel/case_list.html", {"page": page, "today": timezone.localdate()})
 
 
@@ -36,7 +36,7 @@ def case_detail(request, case, perms):
         "riskpanel/case_detail.html",
         {
             "case": case,
-            "panel_items": list(selectors.case_panel_items(user, case)),
+            "panel_items": list(selectors.agenda_items_for_case(user, case)),
             "strategy_meetings": list(selectors.strategy_meetings_for_case(user, case)),
             "plans": plans,
             "draft": next((p for p in plans if p.status == SafetyPlanStatus.DRAFT), None),

@@ -46,7 +46,7 @@ def strategy_meeting_detail(request, meeting, perms):
             "meeting": meeting,
             "case": meeting.case,
             "due_state": settings.classify(key, meeting.due_at, now=timezone.now(), met_at=meeting.held_at),
-            "actions": selectors.actions_of_strategy_meeting(meeting),
+            "actions": selectors.actions_for_strategy_meeting(meeting),
             "perms": perms,
             "today": timezone.localdate(),
         },
