@@ -101,10 +101,13 @@ def record_view(
     allow: Callable[[Any], bool] | None = None,
     log: bool = True,
     closed: Callable[[Any], str | None] | None = None,
+    keys: tuple[str, ...] = ("pk",),
 ):
     """Decorate a page of one record: `view(request, record, perms, *args)`.
 
-    - `get(user, pk)`: the record the user may see, raising Http404 otherwise;
+    - `get(user, pk)`: the record the user may see, raising Http404 otherwise; `keys` names the
+      URL arguments passed to it, in order (`("case_pk",)`, or `("pk", "item_pk")` for a record
+      within another), which the view then does not receive;
     - `permissions(user, record)`: the page's permissions object (None when not given);
     - `allow(perms)`: False refuses the page with 403 (the user may see the record, not do this);
     - `log`: each GET is written to the access log (every page of a record shows it);
@@ -115,8 +118,12 @@ def record_view(
 
     def decorator(view):
         @wraps(view)
-        def wrapped(request, pk: int, *args, **kwargs):
-            record = get(request.user, pk)
+        def wrapped(request, *args, **kwargs):
+            if all(key in kwargs for key in keys):
+                ids = [kwargs.pop(key) for key in keys]
+            else:  # called with the ids in order
+                ids, args = list(args[: len(keys)]), args[len(keys) :]
+            record = get(request.user, *ids)
             perms = permissions(request.user, record) if permissions is not None else None
             if allow is not None and not allow(perms):
                 raise PermissionDenied
@@ -145,7 +152,7 @@ def submit(
     service: Callable[..., Any],
     *,
     success: Callable[[Any], str] | str,
-    message: str,
+    message: Callable[[Any], str] | str,
     args: Callable[[dict], dict] | None = None,
     **fixed,
 ):
@@ -153,7 +160,8 @@ def submit(
 
     The service is called with keyword arguments: `actor` (the signed-in user), `expected_version`
     (when the form carries the record's version), the `fixed` ones, and `args(cleaned_data)`
-    (default: the cleaned data less the version). A refusal (ValidationError, StaleRecord) lands on
+    (default: the cleaned data less the version). `message` (or `message(result)`) is shown on
+    success. A refusal (ValidationError, StaleRecord) lands on
     the form, by field where it names one, keeping everything typed."""
     if request.method != "POST":
         return None
@@ -177,6 +185,8 @@ def submit(
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
+    if callable(message):
+        message = message(result)
     if message:
         messages.success(request, message)
     return redirect(success(result) if callable(success) else success)

@@ -13,6 +13,7 @@ from core.roles import Role
 
 from .choices import ItemKind
 from .permissions import CHAIR_PANEL
+from .rules import SAFETY_PLAN_FIELDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -357,20 +358,7 @@ class SafetyPlanForm(VersionedFormMixin, GovukForm):
         error_messages={"required": "Say whether the young person is on a child protection plan"},
     )
 
-    SECTIONS = (
-        "risks",
-        "keeping_safe",
-        "who_does_what",
-        "key_worker",
-        "key_worker_contact",
-        "out_of_hours_contacts",
-        "other_contacts",
-        "young_person_involvement",
-        "young_person_said",
-        "family_involvement",
-        "family_said",
-        "on_child_protection_plan",
-    )
+    SECTIONS = SAFETY_PLAN_FIELDS
 
     @classmethod
     def initial_from(cls, plan) -> dict:

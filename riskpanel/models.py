@@ -258,6 +258,3 @@ class Action(VersionedModel):
     @property
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else self.owner_name
-
-    def is_overdue_on(self, day) -> bool:
-        return self.status == ActionStatus.OPEN and self.due_on < day

@@ -21,7 +21,7 @@ from cate.models import Allocation, Case, RiskAssessment
 from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.selectors import hidden_children
 from core import clock
-from core.roles import Role, has_role
+from core.due import DueItem, due_items_for_cases
 
 from .choices import AGENDA_EDITABLE, ActionStatus, ItemKind, PanelStatus, SafetyPlanStatus
 from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
@@ -29,9 +29,10 @@ from .permissions import (
     VIEW_ACTION,
     VIEW_AGENDA_ITEM,
     VIEW_DECISION,
-    VIEW_PANEL,
     VIEW_SAFETY_PLAN,
     VIEW_STRATEGY_MEETING,
+    is_panel_member,
+    sees_every_panel,
 )
 
 # --- Panels and agendas ----------------------------------------------------------------------
@@ -42,9 +43,9 @@ def panels_visible_to(user) -> QuerySet[PanelMeeting]:
     panels they are invited to (before and after, nothing)."""
     if not user.is_authenticated:
         return PanelMeeting.objects.none()
-    if user.has_perm(VIEW_PANEL):
+    if sees_every_panel(user):
         return PanelMeeting.objects.all()
-    if has_role(user, Role.PANEL_MEMBER):
+    if is_panel_member(user):
         return PanelMeeting.objects.filter(status=PanelStatus.OPEN, members=user)
     return PanelMeeting.objects.none()
 
@@ -65,6 +66,11 @@ def panel_get_for_user(user, pk: int) -> PanelMeeting:
     )
 
 
+def panel_latest() -> PanelMeeting | None:
+    """The last panel on the schedule (the next ones follow it), with its chair."""
+    return PanelMeeting.objects.order_by("-meets_at").select_related("chair").first()
+
+
 def panels_upcoming(*, now: dt.datetime, limit: int = 3) -> list[PanelMeeting]:
     return list(
         PanelMeeting.objects.filter(meets_at__gte=now - dt.timedelta(hours=12))
@@ -78,7 +84,7 @@ def _items_visible_to(user) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.exclude(case__child__in=hidden_children(user).values("pk"))  # items with no case stay
 
 
-def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
+def agenda_item_list_for_user(user, meeting: PanelMeeting, *, include_withdrawn: bool = False) -> QuerySet[AgendaItem]:
     """The agenda of a panel the user may see, with the children they may know exist."""
     items = _items_visible_to(user).filter(meeting=meeting)
     if not include_withdrawn:
@@ -86,6 +92,26 @@ def agenda_items_for_user(user, meeting: PanelMeeting, *, include_withdrawn: boo
     return items.select_related(
         "meeting", "case__child", "case__allocated_worker", "presenting_agency", "decision"
     ).order_by("position", "id")
+
+
+def panel_agenda(
+    user, meeting: PanelMeeting, *, include_withdrawn: bool, now: dt.datetime, settings
+) -> list[AgendaItem]:
+    """The agenda as the panel's page shows it: each item with the state of its first-panel
+    deadline (met by the decision, if any)."""
+    items = list(agenda_item_list_for_user(user, meeting, include_withdrawn=include_withdrawn))
+    for item in items:
+        item.first_panel_state = (
+            settings.classify(
+                "first_panel",
+                item.first_panel_due_at,
+                now=now,
+                met_at=item.decision.decided_at if hasattr(item, "decision") else None,
+            )
+            if item.first_panel_due_at
+            else None
+        )
+    return items
 
 
 def agenda_item_get_for_user(user, meeting_pk: int, pk: int) -> AgendaItem:
@@ -104,6 +130,13 @@ def decision_for_item(item: AgendaItem) -> PanelDecision | None:
     return (
         PanelDecision.objects.filter(item=item).select_related("decided_by", "gp_letter").first() if item.pk else None
     )
+
+
+def actions_for_decision(decision: PanelDecision | None) -> list[Action]:
+    """The actions agreed with a panel decision (none before the decision)."""
+    if decision is None:
+        return []
+    return list(Action.objects.filter(decision=decision).select_related("owner_agency", "owner"))
 
 
 @dataclass(frozen=True)
@@ -188,7 +221,7 @@ def latest_assessments(case_ids) -> dict[int, RiskAssessment]:
 # --- Cases -----------------------------------------------------------------------------------
 
 
-def riskpanel_cases_for_user(user) -> QuerySet[Case]:
+def case_list_for_user(user) -> QuerySet[Case]:
     """Open cases the user may see, with their last panel decision (colour and next review)."""
     decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
     return (
@@ -204,7 +237,17 @@ def riskpanel_cases_for_user(user) -> QuerySet[Case]:
     )
 
 
-def case_panel_items(user, case: Case) -> QuerySet[AgendaItem]:
+def open_case_by_reference(user, reference: str) -> Case | None:
+    """An open case the user may see, by its reference (in any case of letters)."""
+    return cases_visible_to(user).exclude(status=CaseStatus.CLOSED).filter(reference__iexact=reference).first()
+
+
+def case_due_items(case: Case, *, now: dt.datetime, settings) -> list[DueItem]:
+    """What falls due on one case, from every app (core.due)."""
+    return due_items_for_cases([case.pk], now=now, settings=settings).get(case.pk, [])
+
+
+def agenda_items_for_case(user, case: Case) -> QuerySet[AgendaItem]:
     """A case's appearances at panels, newest first (decisions only for those who may read them)."""
     if not (user.has_perm(VIEW_DECISION) or user.has_perm(VIEW_AGENDA_ITEM)):
         return AgendaItem.objects.none()
@@ -249,6 +292,10 @@ def strategy_meetings_for_case(user, case: Case) -> QuerySet[StrategyMeeting]:
     )
 
 
+def actions_for_strategy_meeting(meeting: StrategyMeeting) -> list[Action]:
+    return list(meeting.actions.select_related("owner_agency", "owner"))
+
+
 # --- Safety plans ----------------------------------------------------------------------------
 
 
@@ -285,9 +332,6 @@ def actions_visible_to(user) -> QuerySet[Action]:
     if user.has_perm("cate.view_all_cases"):
         visible |= Q(case__isnull=True)
     return Action.objects.filter(visible)
-
-
-ACTION_GROUPINGS = ("agency", "owner")
 
 
 def action_list_for_user(

@@ -93,9 +93,7 @@ def test_a_manager_not_named_cannot_change_a_restricted_record(personas, world, 
     restrict(world, personas, "cate_worker")
     another = make_user(Role.GROUP_MANAGER, username="p_manager2")
     with pytest.raises(PermissionDenied):
-        services.child_restrict(
-            child=world["child"], actor=another, is_restricted=False, staff=[], reason="Curious"
-        )
+        services.child_restrict(child=world["child"], actor=another, is_restricted=False, staff=[], reason="Curious")
 
 
 # --- The page --------------------------------------------------------------------------------------

@@ -6,25 +6,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cate.choices import ChronologyKind, GpLetterTrigger, RiskLevel, RiskSource
+from cate.choices import ChronologyKind, GpLetterTrigger, RiskSource
 from cate.models import Case, GpLetter
 from core.clock import LONDON
-from core.selectors import ServiceSettings
-from core.services import setting_update
 from riskpanel import services
 from riskpanel.choices import PanelStatus, RagColour
 from riskpanel.models import StrategyMeeting
 from tests.factories import AgendaItemFactory, PanelMeetingFactory, StrategyMeetingFactory
 
-pytestmark = pytest.mark.django_db
+from .test_rules import DEFAULT_COLOURS
 
-DEFAULT_COLOURS = {
-    RiskLevel.HIGH: RagColour.RED,
-    RiskLevel.MEDIUM_HIGH: RagColour.AMBER,
-    RiskLevel.MEDIUM: RagColour.AMBER,
-    RiskLevel.LOW_MEDIUM: RagColour.GREEN,
-    RiskLevel.LOW: RagColour.GREEN,
-}
+pytestmark = pytest.mark.django_db
 
 
 def london(*args) -> dt.datetime:
@@ -35,19 +27,6 @@ def london(*args) -> dt.datetime:
 def open_item(worker_case):
     meeting = PanelMeetingFactory(meets_at=london(2030, 3, 5, 10, 0), status=PanelStatus.OPEN)
     return AgendaItemFactory(meeting=meeting, case=worker_case)
-
-
-@pytest.mark.parametrize(("level", "colour"), DEFAULT_COLOURS.items())
-def test_the_default_mapping_of_risk_levels_to_colours(level, colour):
-    assert services.rag_colour(level, ServiceSettings(overrides={})) == colour
-
-
-def test_a_council_can_map_medium_high_to_red(personas):
-    mapping = {"high": "red", "medium_high": "red", "medium": "amber", "low_medium": "green", "low": "green"}
-    setting_update(key="rag_mapping", value=mapping, actor=personas["group_manager"], reason="Local protocol")
-    settings = ServiceSettings()
-    assert services.rag_colour("medium_high", settings) == RagColour.RED
-    assert services.rag_colour("medium", settings) == RagColour.AMBER
 
 
 @pytest.mark.parametrize(
@@ -199,19 +178,3 @@ def test_decisions_can_be_recorded_after_the_panel_closes_but_not_before_it_meet
         item=open_item, actor=leader, risk_level="medium", rationale="Minutes typed up", send_gp_letter=False
     )
     assert decision.colour == RagColour.AMBER
-
-
-def test_panel_states_move_only_forward(leader):
-    from core.exceptions import TransitionNotAllowed
-
-    meeting = PanelMeetingFactory()
-    with pytest.raises(TransitionNotAllowed):
-        services.panel_close(meeting=meeting, actor=leader)
-    meeting = services.panel_open(meeting=meeting, actor=leader)
-    assert meeting.status == PanelStatus.OPEN and meeting.opened_at is not None
-    assert meeting.history.latest().history_change_reason == "Risk panel opened"
-    assert services.panel_open(meeting=meeting, actor=leader).version == meeting.version  # nothing changes
-    meeting = services.panel_close(meeting=meeting, actor=leader)
-    assert meeting.status == PanelStatus.CLOSED and meeting.closed_at is not None
-    with pytest.raises(TransitionNotAllowed):
-        services.panel_open(meeting=meeting, actor=leader)

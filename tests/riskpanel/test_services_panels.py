@@ -1,4 +1,5 @@
-"""The panel schedule: the next panels every `panel_schedule_interval` (fortnightly by default)."""
+"""The panel schedule: the next panels every `panel_schedule_interval` (fortnightly by default);
+changing, opening and closing a panel."""
 
 import datetime as dt
 
@@ -125,3 +126,19 @@ def test_moving_a_panel_flags_first_panels_against_the_new_date(leader):
         services.panel_update(
             meeting=other, actor=leader, meets_at=meeting.meets_at, location="", chair=None, agencies=[], members=[]
         )
+
+
+def test_panel_states_move_only_forward(leader):
+    from core.exceptions import TransitionNotAllowed
+
+    meeting = PanelMeetingFactory()
+    with pytest.raises(TransitionNotAllowed):
+        services.panel_close(meeting=meeting, actor=leader)
+    meeting = services.panel_open(meeting=meeting, actor=leader)
+    assert meeting.status == PanelStatus.OPEN and meeting.opened_at is not None
+    assert meeting.history.latest().history_change_reason == "Risk panel opened"
+    assert services.panel_open(meeting=meeting, actor=leader).version == meeting.version  # nothing changes
+    meeting = services.panel_close(meeting=meeting, actor=leader)
+    assert meeting.status == PanelStatus.CLOSED and meeting.closed_at is not None
+    with pytest.raises(TransitionNotAllowed):
+        services.panel_open(meeting=meeting, actor=leader)

@@ -1,0 +1,194 @@
+"""Multi-agency actions: from a panel decision, a strategy meeting or a case's safety planning,
+with an owning agency and person and a due date; changed, done or cancelled while open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cate.models import Case
+from cate.services import chronology_record
+from core import audit, clock
+from core.concurrency import check_version
+from core.permissions import require
+from core.workflow import transition
+
+from ..choices import ALLOWED_ACTION_TRANSITIONS, ActionStatus
+from ..models import Action, PanelDecision, StrategyMeeting
+from ..permissions import CHAIR_PANEL, RECORD_STRATEGY_MEETING, require_add_action, require_change_action
+from ..rules import action_chronology_kind, action_errors, date_text
+from ._common import refuse
+
+
+def action_create(
+    *,
+    actor,
+    description: str,
+    owner_agency,
+    due_on: dt.date,
+    owner=None,
+    owner_name: str = "",
+    case: Case | None = None,
+    decision: PanelDecision | None = None,
+    strategy_meeting: StrategyMeeting | None = None,
+    now: dt.datetime | None = None,
+) -> Action:
+    """An action with an owning agency and person and a due date: from a panel decision, a
+    strategy meeting, or a case's safety planning."""
+    if decision is not None:
+        require(actor, CHAIR_PANEL, "Only the chair can add actions to a panel decision.")
+        case = decision.item.case
+    elif strategy_meeting is not None:
+        require(actor, RECORD_STRATEGY_MEETING, "Only a team leader can add actions to a strategy meeting.")
+        case = strategy_meeting.case
+    require_add_action(actor, case)
+    now = now or timezone.now()
+    refuse(
+        action_errors(
+            description=description,
+            owner_agency=owner_agency,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=due_on,
+            today=clock.local_date(now),
+        )
+    )
+    with transaction.atomic():
+        action = Action(
+            case=case,
+            decision=decision,
+            strategy_meeting=strategy_meeting,
+            description=description.strip(),
+            owner_agency=owner_agency,
+            owner=owner,
+            owner_name="" if owner is not None else owner_name.strip(),
+            due_on=due_on,
+            created_by=actor,
+        )
+        audit.save(action, actor=actor, reason="Action agreed")
+        if case is not None:
+            who = f"{owner_agency} ({action.owner_label})"
+            chronology_record(
+                case=case,
+                kind=action_chronology_kind(action),
+                summary=f"Action for {who} due {date_text(due_on)}: {action.description}",
+                actor=actor,
+                occurred_at=now,
+            )
+    return action
+
+
+def action_update(
+    *,
+    action: Action,
+    actor,
+    description: str,
+    owner_agency,
+    due_on: dt.date,
+    owner=None,
+    owner_name: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Action:
+    """Change an open action: what, who or when."""
+    require_change_action(actor, action)
+    now = now or timezone.now()
+    with transaction.atomic():
+        action = Action.objects.select_for_update(of=("self",)).select_related("case").get(pk=action.pk)
+        check_version(action, expected_version)
+        if action.status != ActionStatus.OPEN:
+            raise ValidationError("Only an open action can change.")
+        errors = action_errors(
+            description=description,
+            owner_agency=owner_agency,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=due_on,
+            today=min(clock.local_date(now), action.due_on),
+        )
+        refuse(errors)
+        owner_name = "" if owner is not None else owner_name.strip()
+        new = (description.strip(), owner_agency.pk, getattr(owner, "pk", None), owner_name, due_on)
+        old = (action.description, action.owner_agency_id, action.owner_id, action.owner_name, action.due_on)
+        if new == old:
+            return action
+        previous_due = action.due_on
+        action.description, action.owner_agency, action.owner = description.strip(), owner_agency, owner
+        action.owner_name, action.due_on = owner_name, due_on
+        audit.save_change(action, actor=actor, reason="Action changed")
+        if action.case is not None and previous_due != due_on:
+            chronology_record(
+                case=action.case,
+                kind=action_chronology_kind(action),
+                summary=(
+                    f"Action due date moved from {date_text(previous_due)} to {date_text(due_on)}: {action.description}"
+                ),
+                actor=actor,
+                occurred_at=now,
+            )
+    return action
+
+
+def _action_close(
+    *, action: Action, actor, target: str, note: str, expected_version: int | None, now: dt.datetime | None
+) -> Action:
+    require_change_action(actor, action)
+    now = now or timezone.now()
+    if not note.strip():
+        if target == ActionStatus.DONE:
+            raise ValidationError({"completion_note": "Enter what was done"})
+        raise ValidationError({"reason": "Enter why the action is cancelled"})
+    with transaction.atomic():
+        action = Action.objects.select_for_update(of=("self",)).select_related("case", "owner_agency").get(pk=action.pk)
+        check_version(action, expected_version)
+        if action.status == target:
+            return action
+        transition(action.status, target, ALLOWED_ACTION_TRANSITIONS, "action")
+        action.status, action.completed_at, action.completed_by = target, now, actor
+        action.completion_note = note.strip()
+        word = "done" if target == ActionStatus.DONE else "cancelled"
+        audit.save_change(
+            action,
+            actor=actor,
+            reason=f"Action {word}",
+            fields=["status", "completed_at", "completed_by", "completion_note"],
+        )
+        if action.case is not None:
+            chronology_record(
+                case=action.case,
+                kind=action_chronology_kind(action),
+                summary=f"Action {word} ({action.owner_agency}): {action.description}",
+                detail=action.completion_note,
+                actor=actor,
+                occurred_at=now,
+            )
+    return action
+
+
+def action_complete(
+    *, action: Action, actor, completion_note: str, expected_version: int | None = None, now=None
+) -> Action:
+    """Mark an open action done, saying what was done."""
+    return _action_close(
+        action=action,
+        actor=actor,
+        target=ActionStatus.DONE,
+        note=completion_note,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def action_cancel(*, action: Action, actor, reason: str, expected_version: int | None = None, now=None) -> Action:
+    """Cancel an open action, saying why."""
+    return _action_close(
+        action=action,
+        actor=actor,
+        target=ActionStatus.CANCELLED,
+        note=reason,
+        expected_version=expected_version,
+        now=now,
+    )

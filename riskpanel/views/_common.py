@@ -1,0 +1,34 @@
+"""What the risk panel's pages share."""
+
+from __future__ import annotations
+
+from functools import wraps
+from operator import attrgetter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+# `allow` of the chair's pages: the user may see the panel, and chairs panels.
+chairs = attrgetter("can_chair")
+
+
+def creating(service):
+    """`service` creates a record from a form it shares with the record's edit page: the version
+    that form carries belongs to no record yet, so it is not passed on."""
+
+    @wraps(service)
+    def create(*, expected_version=None, **kwargs):
+        return service(**kwargs)
+
+    return create
+
+
+def act(request, service, *, success: str, **kwargs) -> None:
+    """A button that changes a record (no form): run the service as the user, then say what
+    happened, or why it was refused."""
+    try:
+        service(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
