@@ -145,7 +145,7 @@ def submit(
     service: Callable[..., Any],
     *,
     success: Callable[[Any], str] | str,
-    message: str,
+    message: Callable[[Any], str] | str,
     args: Callable[[dict], dict] | None = None,
     **fixed,
 ):
@@ -154,7 +154,8 @@ def submit(
     The service is called with keyword arguments: `actor` (the signed-in user), `expected_version`
     (when the form carries the record's version), the `fixed` ones, and `args(cleaned_data)`
     (default: the cleaned data less the version). A refusal (ValidationError, StaleRecord) lands on
-    the form, by field where it names one, keeping everything typed."""
+    the form, by field where it names one, keeping everything typed. `success` and `message` may
+    be functions of the service's result."""
     if request.method != "POST":
         return None
     refused = getattr(request, "record_closed", None)
@@ -177,6 +178,8 @@ def submit(
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
+    if callable(message):
+        message = message(result)
     if message:
         messages.success(request, message)
     return redirect(success(result) if callable(success) else success)
