@@ -130,7 +130,7 @@ def child_restrictable_or_none(user, pk: int) -> Child | None:
     return children_restrictable_by(user).filter(pk=pk).first()
 
 
-def restricted_children_for_user(user) -> QuerySet[Child]:
+def restricted_child_list_for_user(user) -> QuerySet[Child]:
     """The restricted records the user may change (those naming them)."""
     return children_restrictable_by(user).filter(is_restricted=True)
 
@@ -385,7 +385,7 @@ def screening_queue_counts(user, *, now: dt.datetime) -> dict[str, int]:
     )
 
 
-def contact_list(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
+def contact_list_for_user(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
     """Every contact the user can read, newest first, by reference or child's name."""
     contacts = contacts_visible_to(user)
     if status:
@@ -474,7 +474,7 @@ def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
     return MaceEntry.objects.none()
 
 
-def mace_list(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
+def mace_request_list_for_user(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
     """MACE requests the user can see, open ones due first; searchable by child's name or reference."""
     requests = mace_requests_visible_to(user)
     if state in ("open", "closed"):
@@ -567,7 +567,7 @@ def follow_ups_visible_to(user) -> QuerySet[EarlyHelpFollowUp]:
     return EarlyHelpFollowUp.objects.filter(contact__in=contacts_visible_to(user).values("pk"))
 
 
-def follow_up_list(user, *, now: dt.datetime, state: str = "open") -> QuerySet[EarlyHelpFollowUp]:
+def follow_up_list_for_user(user, *, now: dt.datetime, state: str = "open") -> QuerySet[EarlyHelpFollowUp]:
     """Follow-ups of early-help referrals: open (the overdue first), overdue only, or done."""
     follow_ups = follow_ups_visible_to(user)
     if state == "open":

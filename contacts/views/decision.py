@@ -72,7 +72,7 @@ def follow_up_list(request):
     now, current = timezone.now(), service_settings()
     form = forms.FollowUpFilterForm(request.GET or None)
     state = (form.cleaned_data.get("state") if form.is_valid() else "") or "open"
-    rows = selectors.follow_up_list(request.user, now=now, state=state)
+    rows = selectors.follow_up_list_for_user(request.user, now=now, state=state)
     page = pages.paginate(request, rows)
     for follow_up in page.object_list:
         follow_up.due_state = current.classify(

@@ -60,7 +60,7 @@ def mace_list(request):
     now, current = timezone.now(), service_settings()
     form = forms.MaceListFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.mace_list(request.user, text=data.get("text", ""), state=data.get("state", ""))
+    rows = selectors.mace_request_list_for_user(request.user, text=data.get("text", ""), state=data.get("state", ""))
     page = pages.paginate(request, rows)
     for mace in page.object_list:
         for recipient in mace.recipients.all():

@@ -23,7 +23,7 @@ def child_restriction_find(request):
         if child is not None:
             return redirect("contacts:child_restriction", pk=child.pk)
         form.add_error("child", "There is no record with this number that you can restrict")
-    restricted = pages.paginate(request, selectors.restricted_children_for_user(request.user))
+    restricted = pages.paginate(request, selectors.restricted_child_list_for_user(request.user))
     pages.log_many(request, restricted.object_list)
     return render(request, "contacts/child_restriction_find.html", {"form": form, "page": restricted})
 
