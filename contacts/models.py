@@ -110,6 +110,7 @@ class Child(VersionedModel):
             ("merge_child", "Can merge duplicate child records"),
             ("reverse_child_merge", "Can reverse a merge of child records"),
             ("restrict_child", "Can restrict a child's record to named staff"),
+            ("set_cate_markers", "Can set the CATE markers on a child's record"),
         ]
 
     def __str__(self) -> str:

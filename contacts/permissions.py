@@ -7,7 +7,17 @@ agency and only their agency's entries (the compartments are enforced in selecto
 permissions below say what the role may do at all). CATE team leaders and group managers read the
 front door but do not decide. Administrators reverse merges (record numbers only, no case content).
 Group managers and administrators restrict a child's record to the staff named on it.
+Those who open, change and close CATE cases set the CATE markers on a child's record.
+
+The predicates below take Django's (user, obj) shape, each with a check (`can_*`, a bool) and a
+require (`require_*`, PermissionDenied); each page reads one permissions object computed once.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 
 from core.roles import Role
 
@@ -18,6 +28,7 @@ MERGE_CHILD = "contacts.merge_child"
 REVERSE_CHILD_MERGE = "contacts.reverse_child_merge"
 VIEW_CHILD_MERGE = "contacts.view_childmerge"
 RESTRICT_CHILD = "contacts.restrict_child"
+SET_CATE_MARKERS = "contacts.set_cate_markers"
 
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
@@ -72,8 +83,224 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADVISOR: _ADVISOR,
     Role.SCREENER: _SCREENER,
     Role.PARTNER: [VIEW_MACE, VIEW_MACE_ENTRIES, ADD_MACE_ENTRY],
-    Role.TEAM_LEADER: _READ_FRONT_DOOR,
-    Role.GROUP_MANAGER: [*_READ_FRONT_DOOR, RESTRICT_CHILD],
+    # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
+    # child's CATE markers (cate/ declares which of these roles may do which).
+    Role.CATE_WORKER: [SET_CATE_MARKERS],
+    Role.TEAM_LEADER: [*_READ_FRONT_DOOR, SET_CATE_MARKERS],
+    Role.GROUP_MANAGER: [*_READ_FRONT_DOOR, RESTRICT_CHILD, SET_CATE_MARKERS],
     # Restricting a record needs no case content: the page shows the child's name and record number only.
     Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE, RESTRICT_CHILD],
 }
+# --- Predicates ----------------------------------------------------------------------------
+
+
+def is_partner(user) -> bool:
+    """A partner agency practitioner: adds their agency's information, sees no other agency's."""
+    return user.has_perm(ADD_MACE_ENTRY) and not user.has_perm(VIEW_ALL_MACE_ENTRIES)
+
+
+def can_see_child(user, child) -> bool:
+    """The user may know the child exists (a restricted child only for the staff named on it)."""
+    from .selectors import children_visible_to
+
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def require_see_child(user, child) -> None:
+    if not can_see_child(user, child):
+        raise PermissionDenied("You cannot see this child's record.")
+
+
+def can_set_cate_markers(user) -> bool:
+    """CATE casework (and the system account, for jobs and the records importer) sets the markers."""
+    return user is not None and (getattr(user, "is_system", False) or user.has_perm(SET_CATE_MARKERS))
+
+
+def require_set_cate_markers(user) -> None:
+    if not can_set_cate_markers(user):
+        raise PermissionDenied("You cannot change a child's CATE markers.")
+
+
+def can_see_mace_entries(user) -> bool:
+    return user.has_perm(VIEW_ALL_MACE_ENTRIES) or user.has_perm(VIEW_MACE_ENTRIES)
+
+
+def require_see_mace_entries(user) -> None:
+    if not can_see_mace_entries(user):
+        raise PermissionDenied
+
+
+def can_respond_to_mace(user, request) -> bool:
+    """A partner whose agency the enquiry was sent to may add their agency's information."""
+    from .selectors import mace_request_sent_to_agency
+
+    if not (user.has_perm(ADD_MACE_ENTRY) and user.agency_id):
+        return False
+    return mace_request_sent_to_agency(request, user.agency_id)
+
+
+def require_respond_to_mace(user, request) -> None:
+    if not can_respond_to_mace(user, request):
+        raise PermissionDenied
+
+
+# --- What each page lets its user do (computed once per page) ------------------------------
+
+
+@dataclass(frozen=True)
+class FrontDoorPermissions:
+    """The front door's list pages and landing page."""
+
+    can_record: bool
+    can_add_child: bool
+    can_screen: bool
+    can_see_front_door: bool
+    can_see_follow_ups: bool
+    can_complete_follow_ups: bool
+    can_see_mace: bool
+    can_see_merges: bool
+    is_partner: bool
+
+
+def front_door_permissions(user) -> FrontDoorPermissions:
+    return FrontDoorPermissions(
+        can_record=user.has_perm(ADD_CONTACT),
+        can_add_child=user.has_perm(ADD_CHILD),
+        can_screen=user.has_perm(SCREEN_CONTACT),
+        can_see_front_door=user.has_perm(VIEW_CONTACT),
+        can_see_follow_ups=user.has_perm(VIEW_FOLLOW_UP),
+        can_complete_follow_ups=user.has_perm(COMPLETE_FOLLOW_UP),
+        can_see_mace=user.has_perm(VIEW_MACE),
+        can_see_merges=user.has_perm(MERGE_CHILD),
+        is_partner=is_partner(user),
+    )
+
+
+@dataclass(frozen=True)
+class ContactPermissions:
+    """A contact's pages: what the user's role allows (`may_*`) and what the contact allows now (`can_*`)."""
+
+    is_open: bool
+    has_child: bool
+    may_change: bool
+    may_screen: bool
+    may_assess: bool
+    may_request_mace: bool
+    may_decide: bool
+    sees_all_mace_entries: bool
+
+    @property
+    def can_edit(self) -> bool:
+        return self.may_change and self.is_open
+
+    @property
+    def can_screen(self) -> bool:
+        return self.may_screen and self.is_open
+
+    @property
+    def can_assess(self) -> bool:
+        return self.may_assess and self.is_open
+
+    @property
+    def can_mace(self) -> bool:
+        return self.may_request_mace and self.is_open and self.has_child
+
+    @property
+    def can_decide(self) -> bool:
+        return self.may_decide and self.is_open
+
+
+def contact_permissions(user, contact) -> ContactPermissions:
+    return ContactPermissions(
+        is_open=contact.is_open,
+        has_child=contact.child_id is not None,
+        may_change=user.has_perm(CHANGE_CONTACT),
+        may_screen=user.has_perm(SCREEN_CONTACT),
+        may_assess=user.has_perm(ASSESS_THRESHOLD),
+        may_request_mace=user.has_perm(REQUEST_MACE),
+        may_decide=user.has_perm(DECIDE_CONTACT),
+        sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
+    )
+
+
+@dataclass(frozen=True)
+class ChildPermissions:
+    """A child's pages: what the user's role allows (`may_*`) and what an active record allows (`can_*`)."""
+
+    is_active: bool
+    may_change: bool
+    may_merge: bool
+    may_restrict: bool
+    may_record: bool
+    sees_all_mace_entries: bool
+
+    @property
+    def can_edit(self) -> bool:
+        return self.may_change and self.is_active
+
+    @property
+    def can_merge(self) -> bool:
+        return self.may_merge and self.is_active
+
+    @property
+    def can_restrict(self) -> bool:
+        return self.may_restrict and self.is_active
+
+    @property
+    def can_record(self) -> bool:
+        return self.may_record and self.is_active
+
+
+def child_permissions(user, child) -> ChildPermissions:
+    from .choices import RecordStatus
+
+    return ChildPermissions(
+        is_active=child.status == RecordStatus.ACTIVE,
+        may_change=user.has_perm(CHANGE_CHILD),
+        may_merge=user.has_perm(MERGE_CHILD),
+        may_restrict=user.has_perm(RESTRICT_CHILD),
+        may_record=user.has_perm(ADD_CONTACT),
+        sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
+    )
+
+
+@dataclass(frozen=True)
+class MacePermissions:
+    """An enquiry's pages."""
+
+    is_partner: bool
+    may_respond: bool
+    can_respond: bool
+    may_close: bool
+    can_close: bool
+    can_see_contact: bool
+    sees_entries: bool
+    sees_all_entries: bool
+
+
+def mace_permissions(user, mace) -> MacePermissions:
+    from .choices import MaceStatus
+
+    is_open = mace.status == MaceStatus.OPEN
+    may_respond = can_respond_to_mace(user, mace)
+    return MacePermissions(
+        is_partner=is_partner(user),
+        may_respond=may_respond,
+        can_respond=is_open and may_respond,
+        may_close=user.has_perm(CLOSE_MACE),
+        can_close=user.has_perm(CLOSE_MACE) and is_open,
+        can_see_contact=user.has_perm(VIEW_CONTACT),
+        sees_entries=can_see_mace_entries(user),
+        sees_all_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
+    )
+
+
+@dataclass(frozen=True)
+class MergePermissions:
+    """A merge's page."""
+
+    can_reverse: bool
+
+
+def merge_permissions(user, merge) -> MergePermissions:
+    return MergePermissions(can_reverse=user.has_perm(REVERSE_CHILD_MERGE) and merge.reversed_at is None)

@@ -11,20 +11,37 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings as django_settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    ForeignObjectRel,
+    IntegerField,
+    ManyToManyRel,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from simple_history.models import HistoricalChanges
 
 from core import clock
+from core import selectors as core_selectors
 from core.clock import Duration, Unit
+from core.roles import Role
 from core.selectors import ServiceSettings
 from core.timescales import REGISTRY
 
 from . import search
-from .choices import ContactStatus, RecordStatus
+from .choices import ContactStatus, MaceStatus, RecordStatus
 from .models import (
     AnonymousFormAttempt,
     Child,
@@ -34,9 +51,9 @@ from .models import (
     MaceEntry,
     MaceRecipient,
     MaceRequest,
+    ThresholdAssessment,
 )
 from .permissions import (
-    ADD_MACE_ENTRY,
     RESTRICT_CHILD,
     VIEW_ALL_MACE_ENTRIES,
     VIEW_CHILD,
@@ -45,6 +62,7 @@ from .permissions import (
     VIEW_FOLLOW_UP,
     VIEW_MACE,
     VIEW_MACE_ENTRIES,
+    is_partner,
 )
 
 OPEN_CONTACT_STATUSES = (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
@@ -84,10 +102,6 @@ def children_hidden_from(user, numbers) -> set[int]:
     return set(hidden.values_list("pk", flat=True))
 
 
-def active_children_visible_to(user) -> QuerySet[Child]:
-    return children_visible_to(user).filter(status=RecordStatus.ACTIVE)
-
-
 def child_list_for_user(user) -> QuerySet[Child]:
     """The child index as this user may read it (front-door staff only)."""
     if not user.is_authenticated or not user.has_perm(VIEW_CHILD):
@@ -109,6 +123,26 @@ def children_restrictable_by(user) -> QuerySet[Child]:
 
 def child_get_for_restriction(user, pk: int) -> Child:
     return get_object_or_404(children_restrictable_by(user).prefetch_related("restricted_to"), pk=pk)
+
+
+def child_restrictable_or_none(user, pk: int) -> Child | None:
+    """The child of this number whose restriction the user may change, or None."""
+    return children_restrictable_by(user).filter(pk=pk).first()
+
+
+def restricted_child_list_for_user(user) -> QuerySet[Child]:
+    """The restricted records the user may change (those naming them)."""
+    return children_restrictable_by(user).filter(is_restricted=True)
+
+
+def restriction_staff_choices():
+    """Active staff who may be named on a restricted record, by name."""
+    return core_selectors.staff_list().filter(is_active=True).order_by("first_name", "last_name", "pk")
+
+
+def history_of(record, *, limit: int | None = None) -> list:
+    """A record's history, the latest change first, with who made each change."""
+    return list(record.history.select_related("history_user").order_by("-history_date")[:limit])
 
 
 def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:
@@ -165,6 +199,49 @@ def likely_duplicates(
     return ranked[:limit]
 
 
+def child_link_fields() -> list[tuple[type, Any]]:
+    """Every (model, foreign key) that points at a child, in any app, found by walking Child's
+    reverse relations (hidden ones included): contacts here, and the referrals, cases, statutory
+    and missing episodes of cate/ and whatever other apps add, without importing them.
+    History tables, the record of merges and the child's own links are left alone."""
+    links = []
+    for rel in Child._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, ForeignObjectRel) or isinstance(rel, ManyToManyRel):
+            continue
+        model = rel.related_model
+        if issubclass(model, HistoricalChanges) or model in (Child, ChildMerge):
+            continue
+        if model._meta.auto_created is Child:  # the through table of Child.restricted_to
+            continue
+        links.append((model, rel.field))
+    return sorted(links, key=lambda link: (link[0]._meta.label_lower, link[1].name))
+
+
+def child_linked_counts(child: Child) -> list[tuple[str, int]]:
+    """How many records of each kind point at the child (shown before a merge)."""
+    counts = []
+    for model, link in child_link_fields():
+        n = model._default_manager.filter(**{link.name: child}).count()
+        if n:
+            counts.append((str(model._meta.verbose_name_plural).capitalize(), n))
+    return counts
+
+
+def child_nhs_number_taken(nhs_number: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether an active child other than `exclude_pk` has this NHS number."""
+    if not nhs_number:
+        return False
+    others = Child.objects.filter(nhs_number=nhs_number, status=RecordStatus.ACTIVE)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
+
+
+def child_named_staff_ids(child: Child) -> set[int]:
+    """The staff a restricted child's record names."""
+    return set(child.restricted_to.values_list("pk", flat=True))
+
+
 def merges_of_child(child: Child) -> QuerySet[ChildMerge]:
     return ChildMerge.objects.filter(Q(source=child) | Q(target=child)).select_related("merged_by", "reversed_by")
 
@@ -203,6 +280,20 @@ def contact_get_for_user(user, pk: int) -> Contact:
         ),
         pk=pk,
     )
+
+
+def contact_reference_taken(reference: str) -> bool:
+    return Contact.objects.filter(reference=reference).exists()
+
+
+def contact_has_threshold_assessment(contact: Contact) -> bool:
+    return ThresholdAssessment.objects.filter(contact=contact).exists()
+
+
+def contacts_of_child(user, child: Child, *, limit: int) -> list[Contact]:
+    """The child's contacts the user may read, newest first."""
+    rows = contacts_visible_to(user).filter(child=child).select_related("decided_by", "assigned_to")
+    return list(rows.order_by("-received_at", "-id")[:limit])
 
 
 def window_start(now: dt.datetime, duration: Duration) -> dt.datetime:
@@ -294,7 +385,7 @@ def screening_queue_counts(user, *, now: dt.datetime) -> dict[str, int]:
     )
 
 
-def contact_list(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
+def contact_list_for_user(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
     """Every contact the user can read, newest first, by reference or child's name."""
     contacts = contacts_visible_to(user)
     if status:
@@ -335,10 +426,6 @@ def recent_contact_count(child: Child, *, now: dt.datetime, settings: ServiceSet
 # --- MACE ----------------------------------------------------------------------------------
 
 
-def _is_partner(user) -> bool:
-    return user.has_perm(ADD_MACE_ENTRY) and not user.has_perm(VIEW_ALL_MACE_ENTRIES)
-
-
 def mace_requests_visible_to(user) -> QuerySet[MaceRequest]:
     """Front-door staff see every MACE about a child they can see; a partner only the requests
     sent to their agency."""
@@ -347,9 +434,31 @@ def mace_requests_visible_to(user) -> QuerySet[MaceRequest]:
     requests = MaceRequest.objects.filter(contact__child__in=children_visible_to(user).values("pk"))
     if user.has_perm(VIEW_ALL_MACE_ENTRIES) or user.has_perm(VIEW_CONTACT):
         return requests
-    if _is_partner(user) and user.agency_id:
+    if is_partner(user) and user.agency_id:
         return requests.filter(recipients__agency_id=user.agency_id)
     return MaceRequest.objects.none()
+
+
+def mace_requests_for_contact(user, contact: Contact) -> list[MaceRequest]:
+    """The contact's enquiries the user may see, oldest first, with the agencies asked."""
+    return list(
+        mace_requests_visible_to(user)
+        .filter(contact=contact)
+        .select_related("requested_by")
+        .prefetch_related("recipients__agency")
+        .order_by("requested_at", "id")
+    )
+
+
+def mace_open_count_for_user(user) -> int:
+    """Open enquiries: for front-door staff all they can see; for a partner those their agency
+    has not yet answered."""
+    open_requests = mace_requests_visible_to(user).filter(status=MaceStatus.OPEN)
+    if not user.has_perm(VIEW_CONTACT) and user.agency_id:
+        open_requests = open_requests.filter(
+            recipients__agency_id=user.agency_id, recipients__responded_at__isnull=True
+        )
+    return open_requests.count()
 
 
 def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
@@ -365,7 +474,7 @@ def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
     return MaceEntry.objects.none()
 
 
-def mace_list(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
+def mace_request_list_for_user(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
     """MACE requests the user can see, open ones due first; searchable by child's name or reference."""
     requests = mace_requests_visible_to(user)
     if state in ("open", "closed"):
@@ -374,7 +483,7 @@ def mace_list(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]
     if text:
         matching_children = search.filter_by_name(children_visible_to(user), text).values("pk")
         requests = requests.filter(Q(contact__reference=text.upper()) | Q(contact__child__in=matching_children))
-    agency_id = user.agency_id if _is_partner(user) else None
+    agency_id = user.agency_id if is_partner(user) else None
     recipients = MaceRecipient.objects.select_related("agency").order_by("agency__name")
     if agency_id:
         recipients = recipients.filter(agency_id=agency_id)
@@ -395,7 +504,7 @@ def mace_request_get_for_user(user, pk: int) -> MaceRequest:
 def mace_recipients_for_user(user, request: MaceRequest) -> QuerySet[MaceRecipient]:
     """Which agencies were asked: a partner sees only their own agency's line."""
     recipients = request.recipients.select_related("agency").order_by("agency__name")
-    if _is_partner(user):
+    if is_partner(user):
         return recipients.filter(agency_id=user.agency_id)
     return recipients
 
@@ -429,12 +538,24 @@ def mace_entries_for_child(user, child: Child) -> QuerySet[MaceEntry]:
     )
 
 
-def user_may_respond_to_mace(user, request: MaceRequest) -> bool:
-    return bool(
-        user.has_perm(ADD_MACE_ENTRY)
-        and user.agency_id
-        and request.recipients.filter(agency_id=user.agency_id).exists()
+def mace_request_sent_to_agency(request: MaceRequest, agency_id: int | None) -> bool:
+    """Whether the enquiry was sent to this agency."""
+    return bool(agency_id) and request.recipients.filter(agency_id=agency_id).exists()
+
+
+def partner_ids_of_agencies(agency_ids: Iterable[int]) -> list[int]:
+    """The active partner practitioners of these agencies (told of an enquiry sent to them)."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            agency_id__in=list(agency_ids), groups__name=Role.PARTNER.label, is_active=True, is_system=False
+        )
+        .values_list("pk", flat=True)
     )
+
+
+def users_by_ids(ids: Iterable[int]) -> QuerySet:
+    return get_user_model().objects.filter(pk__in=list(ids))
 
 
 # --- Early-help follow-ups -----------------------------------------------------------------
@@ -446,7 +567,7 @@ def follow_ups_visible_to(user) -> QuerySet[EarlyHelpFollowUp]:
     return EarlyHelpFollowUp.objects.filter(contact__in=contacts_visible_to(user).values("pk"))
 
 
-def follow_up_list(user, *, now: dt.datetime, state: str = "open") -> QuerySet[EarlyHelpFollowUp]:
+def follow_up_list_for_user(user, *, now: dt.datetime, state: str = "open") -> QuerySet[EarlyHelpFollowUp]:
     """Follow-ups of early-help referrals: open (the overdue first), overdue only, or done."""
     follow_ups = follow_ups_visible_to(user)
     if state == "open":
@@ -482,3 +603,8 @@ def address_key(address: str | None) -> str:
 
 def anonymous_form_attempts_since(address_hash: str, since: dt.datetime) -> QuerySet[AnonymousFormAttempt]:
     return AnonymousFormAttempt.objects.filter(address_hash=address_hash, at__gte=since)
+
+
+def anonymous_form_attempt_times(address_hash: str, *, since: dt.datetime, limit: int) -> list[dt.datetime]:
+    """When the address sent since `since`, the latest first, at most `limit` of them."""
+    return list(anonymous_form_attempts_since(address_hash, since).order_by("-at").values_list("at", flat=True)[:limit])

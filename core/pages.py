@@ -160,9 +160,9 @@ def submit(
 
     The service is called with keyword arguments: `actor` (the signed-in user), `expected_version`
     (when the form carries the record's version), the `fixed` ones, and `args(cleaned_data)`
-    (default: the cleaned data less the version). `message` (or `message(result)`) is shown on
-    success. A refusal (ValidationError, StaleRecord) lands on
-    the form, by field where it names one, keeping everything typed."""
+    (default: the cleaned data less the version). A refusal (ValidationError, StaleRecord) lands on
+    the form, by field where it names one, keeping everything typed. `success` and `message` may
+    be functions of the service's result."""
     if request.method != "POST":
         return None
     refused = getattr(request, "record_closed", None)

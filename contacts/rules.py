@@ -1,0 +1,254 @@
+"""Rules of the front door that need no database: how typed details are tidied and checked,
+what a merge fills in on the kept record, how a threshold assessment reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from . import search
+from .choices import ExploitationFactor, FactorLevel, Source, highest_threshold_of
+from .models import Child, Contact
+
+# --- The child index -----------------------------------------------------------------------
+
+CHILD_FIELDS = (
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "estimated_age",
+    "gender",
+    "ethnicity",
+    "address",
+    "postcode",
+    "school",
+    "gp_practice",
+    "nhs_number",
+    "send_status",
+    "receiving_education",
+    "attendance_percent",
+    "attendance_recorded_on",
+    "in_care",
+    "placing_authority",
+)
+
+
+def tidy_child_data(data: dict[str, Any]) -> dict[str, Any]:
+    tidy = {key: data[key] for key in CHILD_FIELDS if key in data}
+    for key in ("first_name", "last_name", "known_as", "school", "gp_practice", "placing_authority", "address"):
+        if key in tidy and tidy[key] is not None:
+            tidy[key] = tidy[key].strip()
+    if "postcode" in tidy:
+        tidy["postcode"] = search.normalise_postcode(tidy["postcode"] or "")
+    if "nhs_number" in tidy:
+        tidy["nhs_number"] = search.normalise_nhs_number(tidy["nhs_number"] or "")
+    return tidy
+
+
+# --- Merging duplicate children ------------------------------------------------------------
+
+# Details of the kept record that are filled from the other record when the kept one has none.
+FILLABLE = {
+    "date_of_birth": (None,),
+    "ethnicity": ("", "NOBT"),
+    "school": ("",),
+    "gp_practice": ("",),
+    "nhs_number": ("",),
+    "send_status": ("not_known",),
+    "receiving_education": (None,),
+}
+FILLED_TOGETHER = (("address", "postcode"), ("attendance_percent", "attendance_recorded_on"))
+
+
+def as_json(value):
+    """A field value as it is kept in the merge record (dates and decimals as text)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def fill_from(target: Child, source: Child) -> dict[str, dict[str, Any]]:
+    filled: dict[str, dict[str, Any]] = {}
+
+    def fill(name):
+        filled[name] = {"before": as_json(getattr(target, name)), "after": as_json(getattr(source, name))}
+        setattr(target, name, getattr(source, name))
+
+    for name, empty in FILLABLE.items():
+        if getattr(target, name) in empty and getattr(source, name) not in empty:
+            fill(name)
+    if target.date_of_birth is None and target.estimated_age is None and source.estimated_age is not None:
+        fill("estimated_age")
+    for group in FILLED_TOGETHER:
+        if all(getattr(target, n) in ("", None) for n in group) and any(
+            getattr(source, n) not in ("", None) for n in group
+        ):
+            for name in group:
+                fill(name)
+    names = [n.strip() for n in target.known_as.split(",") if n.strip()]
+    known = {n.lower() for n in [*names, target.full_name]}
+    for extra in [source.full_name, *(n.strip() for n in source.known_as.split(","))]:
+        if extra and extra.lower() not in known and extra != "Name not known":
+            names.append(extra)
+            known.add(extra.lower())
+    new_known_as = ", ".join(names)[:200]
+    if new_known_as != target.known_as:
+        filled["known_as"] = {"before": target.known_as, "after": new_known_as}
+        target.known_as = new_known_as
+    return filled
+
+
+# --- Contacts ------------------------------------------------------------------------------
+
+CONTACT_FIELDS = (
+    "received_at",
+    "channel",
+    "source",
+    "is_anonymous",
+    "referrer_organisation",
+    "referrer_name",
+    "referrer_role",
+    "referrer_contact_details",
+    "reported_child_name",
+    "reported_child_age",
+    "reported_locations",
+    "reported_school",
+    "concern",
+    "cse_concern",
+    "cce_concern",
+    "other_exploitation_concern",
+    "referrer_view_of_level",
+    "enquiry_on_open_case",
+)
+
+
+def validate_contact_data(data: dict[str, Any], *, has_child: bool) -> dict[str, Any]:
+    data = {key: data.get(key, Contact._meta.get_field(key).get_default()) for key in CONTACT_FIELDS}
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = value.strip()
+    errors = {}
+    if data["received_at"] and data["received_at"] > timezone.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = "The time the contact was received must be in the past"
+    if data["source"] == Source.ANONYMOUS:
+        data["is_anonymous"] = True
+    if not data["is_anonymous"] and not (data["referrer_name"] or data["referrer_organisation"]):
+        errors["referrer_name"] = "Enter the referrer's name or organisation, or say that the contact is anonymous"
+    described = any(
+        data[k] for k in ("reported_child_name", "reported_child_age", "reported_locations", "reported_school")
+    )
+    if not has_child and not described:
+        errors["reported_child_name"] = "Choose the child, or record what the referrer knows of them"
+    if not data["concern"]:
+        errors["concern"] = "Enter the concern, in the referrer's words"
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+# --- Threshold assessment ------------------------------------------------------------------
+
+MAX_EVIDENCE = 2000
+
+
+def clean_factors(factors: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    errors, clean = {}, {}
+    for factor in ExploitationFactor:
+        given = factors.get(factor.value) or {}
+        level = given.get("level") or ""
+        evidence = (given.get("evidence") or "").strip()
+        if level not in FactorLevel.values:
+            errors[f"{factor.value}_level"] = f"Choose a level for {factor.label.lower()}"
+            continue
+        if level != FactorLevel.NOT_PRESENT and not evidence:
+            errors[f"{factor.value}_evidence"] = f"Enter the evidence for {factor.label.lower()}"
+        if len(evidence) > MAX_EVIDENCE:
+            errors[f"{factor.value}_evidence"] = f"Evidence must be {MAX_EVIDENCE} characters or fewer"
+        clean[factor.value] = {"level": level, "evidence": evidence}
+    unknown = set(factors) - set(ExploitationFactor.values)
+    if unknown:
+        errors["__all__"] = f"Unknown factors: {', '.join(sorted(unknown))}"
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def highest_level_typed(data) -> str | None:
+    """The highest factor level typed on a threshold form, once every factor has a level."""
+    levels = [data.get(f"{factor.value}_level") for factor in ExploitationFactor]
+    if all(level in FactorLevel.values for level in levels):
+        return highest_threshold_of(levels)
+    return None
+
+
+def factor_rows(assessment) -> list[dict[str, Any]]:
+    """The ten factors of an assessment as the contact's page lists them."""
+    if assessment is None:
+        return []
+    rows = []
+    for factor in ExploitationFactor:
+        value = assessment.factors.get(factor.value, {})
+        level = value.get("level") or ""
+        rows.append(
+            {
+                "factor": factor,
+                "level": FactorLevel(level).label if level in FactorLevel.values else "Not recorded",
+                "level_code": level,
+                "evidence": value.get("evidence", ""),
+            }
+        )
+    return rows
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+def csv_safe(value: str) -> str:
+    """Stop a spreadsheet treating text as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Merging: the side-by-side comparison --------------------------------------------------
+
+COMPARED = (
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "gender",
+    "address",
+    "postcode",
+    "school",
+    "nhs_number",
+)
+
+
+def shown_value(child: Child, name: str) -> str:
+    value = getattr(child, f"get_{name}_display", lambda: getattr(child, name))()
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return "" if value is None else str(value)
+
+
+def comparison_rows(child: Child, other: Child, linked: dict[int, list[tuple[str, int]]]) -> list[tuple[str, str, str]]:
+    """Two records side by side, field by field, with how many records link to each."""
+    rows = [
+        (str(Child._meta.get_field(name).verbose_name).capitalize(), shown_value(child, name), shown_value(other, name))
+        for name in COMPARED
+    ]
+    counts = {c.pk: "\n".join(f"{label}: {n}" for label, n in linked[c.pk]) for c in (child, other)}
+    rows.append(("Linked records", counts[child.pk], counts[other.pk]))
+    return rows
+
+
+# --- The anonymous online form -------------------------------------------------------------
+
+
+def minutes_until(moment: dt.datetime, *, now: dt.datetime | None = None) -> int:
+    """Whole minutes (at least one) until `moment`, rounded up."""
+    seconds = (moment - (now or timezone.now())).total_seconds()
+    return max(1, int(-(-seconds // 60)))

@@ -1,0 +1,131 @@
+"""The child index: adding and correcting children, their CATE markers and who may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core import audit
+from core.concurrency import check_version
+from core.exceptions import TransitionNotAllowed
+from core.permissions import require
+
+from .. import rules, selectors
+from ..choices import RecordStatus
+from ..models import Child
+from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
+from ..rules import CHILD_FIELDS
+from ..signals import child_restriction_changed
+
+__all__ = [
+    "CHILD_FIELDS",
+    "PossibleDuplicates",
+    "child_create",
+    "child_restrict",
+    "child_set_cate_markers",
+    "child_update",
+]
+
+
+class PossibleDuplicates(ValidationError):
+    """Creating the child would probably duplicate children already in the index."""
+
+    def __init__(self, matches: list[selectors.DuplicateMatch]):
+        self.matches = matches
+        super().__init__(
+            "This child may already be in the index. Check the records below before adding a new one.",
+            code="possible_duplicates",
+        )
+
+
+def child_create(
+    *, actor, data: dict[str, Any], confirmed_not_duplicate: bool = False, reason: str = "Child added to the index"
+) -> Child:
+    """Add a child to the index. Likely duplicates are refused (PossibleDuplicates) until the user
+    has seen them and confirmed that none of them is this child; the same NHS number never passes."""
+    require(actor, ADD_CHILD, "You cannot add children to the index.")
+    data = rules.tidy_child_data(data)
+    if not (data.get("first_name") or data.get("last_name") or data.get("known_as")):
+        raise ValidationError({"first_name": "Enter the child's name, or a name they are known by"})
+    with transaction.atomic():
+        if selectors.child_nhs_number_taken(data.get("nhs_number", "")):
+            raise ValidationError({"nhs_number": "A child with this NHS number is already in the index"})
+        matches = selectors.likely_duplicates(
+            actor,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            known_as=data.get("known_as", ""),
+            date_of_birth=data.get("date_of_birth"),
+            postcode=data.get("postcode", ""),
+        )
+        if matches and not confirmed_not_duplicate:
+            raise PossibleDuplicates(matches)
+        child = Child(created_by=actor, **data)
+        audit.save(child, actor=actor, reason=reason)
+    return child
+
+
+def child_update(*, child: Child, actor, data: dict[str, Any], reason: str, expected_version: int | None) -> Child:
+    """Change a child's details (not the CATE markers, which cate/ sets, nor merge state)."""
+    require(actor, CHANGE_CHILD, "You cannot change children's records.")
+    require_see_child(actor, child)
+    data = rules.tidy_child_data(data)
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        check_version(child, expected_version)
+        if child.status != RecordStatus.ACTIVE:
+            raise TransitionNotAllowed("This record has been merged or marked entered in error: it cannot change.")
+        changed = [key for key, value in data.items() if getattr(child, key) != value]
+        if not changed:
+            return child
+        if "nhs_number" in changed and selectors.child_nhs_number_taken(data["nhs_number"], exclude_pk=child.pk):
+            raise ValidationError({"nhs_number": "A child with this NHS number is already in the index"})
+        for key in changed:
+            setattr(child, key, data[key])
+        audit.save_change(child, actor=actor, reason=reason, fields=changed)
+    return child
+
+
+def child_set_cate_markers(*, child: Child, open_to_cate: bool, previously_known: bool, actor, reason: str) -> Child:
+    """Set the CATE markers shown on a child's record (called by cate/ when cases open, close, reopen,
+    and by the records importer). Only those who open CATE cases, and the system account, may."""
+    require_set_cate_markers(actor)
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        if (child.open_to_cate, child.previously_known_to_cate) == (open_to_cate, previously_known):
+            return child
+        child.open_to_cate, child.previously_known_to_cate = open_to_cate, previously_known
+        audit.save_change(child, actor=actor, reason=reason, fields=["open_to_cate", "previously_known_to_cate"])
+    return child
+
+
+def child_restrict(
+    *, child: Child, actor, is_restricted: bool, staff: Iterable, reason: str, expected_version: int | None = None
+) -> Child:
+    """Restrict a child's record to the staff named on it (or lift the restriction), with a reason.
+
+    The acting user stays named on a restricted record, so that somebody can always change it. Every
+    other member of staff, managers included, then answers 404 on the child and everything about it.
+    Sends `child_restriction_changed` inside the transaction (cate/ writes it to the chronology).
+    """
+    require(actor, RESTRICT_CHILD, "You cannot restrict children's records.")
+    require_see_child(actor, child)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason for the change"})
+    named = ({user.pk for user in staff} | {actor.pk}) if is_restricted else set()
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        check_version(child, expected_version)
+        before = (child.is_restricted, selectors.child_named_staff_ids(child))
+        if before == (is_restricted, named):
+            return child
+        audit.attribute(child, actor=actor, reason=reason)
+        child.restricted_to.set(named)
+        child.is_restricted = is_restricted
+        audit.save_change(child, actor=actor, reason=reason, fields=["is_restricted"])
+        child_restriction_changed.send(sender=Child, child=child, actor=actor, reason=reason)
+    return child

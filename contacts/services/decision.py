@@ -1,0 +1,124 @@
+"""The screener's decision on a contact, and the follow-up of an early-help referral."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from core.concurrency import check_version
+from core.exceptions import TransitionNotAllowed
+from core.models import Agency
+from core.permissions import require
+from core.selectors import service_settings
+
+from .. import selectors
+from ..choices import ContactStatus, Outcome
+from ..models import Contact, EarlyHelpFollowUp
+from ..permissions import COMPLETE_FOLLOW_UP, DECIDE_CONTACT
+from ..signals import contact_referred_to_cate
+from ._common import set_contact_status
+
+__all__ = ["MAX_DETAIL", "contact_decide", "follow_up_complete"]
+
+
+MAX_DETAIL = 5000
+
+
+def contact_decide(
+    *,
+    contact: Contact,
+    actor,
+    outcome: str,
+    outcome_detail: str = "",
+    early_help_agency: Agency | None = None,
+    early_help_service: str = "",
+    refer_to_cate: bool = False,
+    refer_to_statutory: bool = False,
+    late_decision_reason: str = "",
+    expected_version: int | None = None,
+) -> Contact:
+    """The screener's decision on a contact: information and advice; early help from another
+    agency (followed up after the `early_help_follow_up` timescale); or a referral to CATE and/or
+    statutory safeguarding, which tells cate/ at once through `contact_referred_to_cate`."""
+    require(actor, DECIDE_CONTACT, "Only a screener can decide the outcome of a contact.")
+    outcome_detail, early_help_service = (outcome_detail or "").strip(), (early_help_service or "").strip()
+    late_decision_reason = (late_decision_reason or "").strip()
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome"
+    elif outcome == Outcome.INFORMATION_ADVICE:
+        if not outcome_detail:
+            errors["outcome_detail"] = "Enter the information, advice or support given"
+    elif outcome == Outcome.EARLY_HELP:
+        if early_help_agency is None:
+            errors["early_help_agency"] = "Choose the agency the family is referred to"
+        if not early_help_service:
+            errors["early_help_service"] = "Enter the service the family is referred to"
+    elif not (refer_to_cate or refer_to_statutory):
+        errors["refer_to"] = "Choose CATE, statutory safeguarding or both"
+    if len(outcome_detail) > MAX_DETAIL:
+        errors["outcome_detail"] = f"Enter {MAX_DETAIL} characters or fewer"
+    now = timezone.now()
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        check_version(contact, expected_version)
+        if contact.status == ContactStatus.DECIDED:
+            raise TransitionNotAllowed("This contact has already been decided.")
+        if now > contact.decision_due_at and not late_decision_reason:
+            errors["late_decision_reason"] = "The decision is late: enter the reason"
+        if outcome in (Outcome.EARLY_HELP, Outcome.CATE_OR_STATUTORY) and contact.child_id is None:
+            errors["__all__"] = "Link the contact to a child before referring them on."
+        if not selectors.contact_has_threshold_assessment(contact):
+            errors.setdefault("__all__", "Record the threshold assessment before deciding.")
+        if errors:
+            raise ValidationError(errors)
+        set_contact_status(contact, ContactStatus.DECIDED)
+        contact.outcome, contact.outcome_detail = outcome, outcome_detail
+        is_early_help, is_referral = outcome == Outcome.EARLY_HELP, outcome == Outcome.CATE_OR_STATUTORY
+        contact.early_help_agency = early_help_agency if is_early_help else None
+        contact.early_help_service = early_help_service if is_early_help else ""
+        contact.refer_to_cate = bool(refer_to_cate) if is_referral else False
+        contact.refer_to_statutory = bool(refer_to_statutory) if is_referral else False
+        contact.decided_at, contact.decided_by = now, actor
+        contact.late_decision_reason = late_decision_reason if now > contact.decision_due_at else ""
+        if contact.assigned_to_id is None:
+            contact.assigned_to, contact.assigned_at = actor, now
+        audit.save_change(contact, actor=actor, reason=f"Decided: {Outcome(outcome).label}")
+        if is_early_help:
+            follow_up = EarlyHelpFollowUp(contact=contact, due_at=service_settings().due("early_help_follow_up", now))
+            audit.save(follow_up, actor=actor, reason="Follow-up of the early-help referral due")
+        if is_referral:
+            contact_referred_to_cate.send(sender=Contact, contact=contact, actor=actor)
+    return contact
+
+
+def follow_up_complete(
+    *, follow_up: EarlyHelpFollowUp, actor, action_taken: bool | None, notes: str, expected_version: int | None = None
+) -> EarlyHelpFollowUp:
+    """Close the loop on an early-help referral: did the agency take action? (scrutiny Rec 23)"""
+    require(actor, COMPLETE_FOLLOW_UP, "Only a screener can complete a follow-up.")
+    notes = (notes or "").strip()
+    errors = {}
+    if action_taken is None:
+        errors["action_taken"] = "Say whether the agency took action"
+    if action_taken is False and not notes:
+        errors["notes"] = "Enter what happens next, as the agency took no action"
+    if len(notes) > MAX_DETAIL:
+        errors["notes"] = f"Enter {MAX_DETAIL} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        follow_up = EarlyHelpFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        check_version(follow_up, expected_version)
+        if follow_up.completed_at is not None:
+            raise TransitionNotAllowed("This follow-up has already been recorded.")
+        follow_up.completed_at, follow_up.completed_by = timezone.now(), actor
+        follow_up.action_taken, follow_up.notes = action_taken, notes
+        audit.save_change(
+            follow_up,
+            actor=actor,
+            reason="Follow-up recorded: " + ("the agency took action" if action_taken else "no action by the agency"),
+        )
+    return follow_up
