@@ -1,4 +1,4 @@
-"""The import of records from a council's previous system (reporting.services.records_import)."""
+"""The import of records from a council's previous system (imports.services.records_import)."""
 
 import copy
 import datetime as dt
@@ -25,7 +25,7 @@ from contacts.models import Child, Contact, EarlyHelpFollowUp
 from core import audit
 from core.models import User
 from core.roles import Role, user_roles
-from reporting.services import REASON_CREATED, REASON_UPDATED, ImportRejected, records_import
+from imports.services import REASON_CREATED, REASON_UPDATED, ImportRejected, records_import
 
 pytestmark = pytest.mark.django_db
 
