@@ -5,8 +5,9 @@ from django.db.models.signals import post_migrate
 def _sync_roles(sender, **kwargs):
     from django.apps import apps
 
-    # Permissions are created app by app; the roles are synced once the last app has its own.
-    if sender is not list(apps.get_app_configs())[-1]:
+    # Permissions are created app by app; the roles are synced once the last app has its own
+    # (the last with models: migrate signals no app without them).
+    if sender is not [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
         return
     from .roles import sync_roles
 

@@ -76,6 +76,11 @@ def notifications_for_user(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
+def notifications_unread_for_user(user, *, limit: int) -> list[Notification]:
+    """The newest unread notifications of `user` (the home page shows a few)."""
+    return list(notifications_for_user(user).filter(read_at__isnull=True)[:limit])
+
+
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
@@ -117,6 +122,12 @@ def access_log_list(
     return rows.order_by("-at", "-id")
 
 
+def access_log_object_types() -> list[tuple[str, str]]:
+    """The kinds of record the access log holds, as (content type id, name) choices."""
+    types = ContentType.objects.filter(pk__in=AccessLog.objects.values("content_type").distinct()).order_by("model")
+    return [(str(t.pk), t.name.capitalize()) for t in types]
+
+
 def staff_list() -> QuerySet:
     return get_user_model().objects.filter(is_system=False).select_related("agency", "team")
 
@@ -152,3 +163,18 @@ def locked_accounts() -> list[LockedAccount]:
         )
         for row in rows
     ]
+
+
+# --- Two-factor authentication ---------------------------------------------------------------
+
+
+def otp_app_confirmed(user) -> bool:
+    """Whether `user` has set up an authenticator app (a confirmed TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def otp_recovery_codes_left(device) -> int:
+    """How many unused recovery codes a recovery-code device still holds."""
+    return device.token_set.count()

@@ -172,3 +172,45 @@ def account_unlock(*, username: str, actor, reason: str) -> int:
     if account is not None and cleared:
         audit.save(account, actor=actor, reason=f"Sign-in lockout lifted: {reason}", update_fields=["is_active"])
     return cleared
+
+
+# --- Two-factor authentication -------------------------------------------------------------
+
+OTP_APP_NAME = "Authenticator app"
+RECOVERY_CODES_NAME = "Recovery codes"
+
+
+def otp_app_start(*, actor):
+    """The authenticator app `actor` is setting up: the one begun before and not yet confirmed,
+    or a new one (its secret is shown as a QR code until a code from the app confirms it)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name=OTP_APP_NAME, confirmed=False)
+    return device
+
+
+def otp_app_confirm(*, device, token: str, actor) -> list[str]:
+    """Confirm `actor`'s authenticator app with a code it shows, and issue new recovery codes
+    (returned, to be shown once). The account's history records the set-up.
+
+    A wrong code raises ValidationError; the device's throttling of wrong codes is kept (checked
+    outside the transaction, so a refusal is not rolled back)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    if device.user_id != actor.pk:
+        raise PermissionDenied
+    if not device.verify_token(token):
+        raise ValidationError({"token": "The security code is not right. Check the time on your phone and try again"})
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        static, _ = StaticDevice.objects.get_or_create(user=actor, name=RECOVERY_CODES_NAME)
+        static.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODE_COUNT)]
+        for code in codes:
+            static.token_set.create(token=code)
+        reason = "Authenticator app set up; recovery codes issued"
+        audit.save(actor, actor=actor, reason=reason, update_fields=["is_active"])
+    return codes

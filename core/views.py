@@ -10,11 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -23,8 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import selectors, services
 from .audit import hidden_child_numbers
@@ -41,24 +38,12 @@ from .forms import (
     add_service_errors,
 )
 from .middleware import OTP_STATE, otp_exempt, otp_state_for
-from .models import AccessLog
 from .navigation import nav_items_for
+from .pages import paginate, query_without_page, safe_next
 from .permissions import CHANGE_SETTINGS, VIEW_ACCESS_LOG, VIEW_SETTINGS
 from .timescales import GROUPS, RISK_LEVELS, Frequency, Kind
 
 logger = logging.getLogger(__name__)
-PAGE_SIZE = 25
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    ):
-        return target
-    return default
 
 
 # --- Home ----------------------------------------------------------------------------------
@@ -66,7 +51,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_GET
 def home(request):
-    notifications = list(selectors.notifications_for_user(request.user).filter(read_at__isnull=True)[:5])
+    notifications = selectors.notifications_unread_for_user(request.user, limit=5)
     links = [item for item in nav_items_for(request.user, request.path) if item["href"] != reverse("core:home")]
     return render(request, "core/home.html", {"notifications": notifications, "links": links})
 
@@ -108,7 +93,7 @@ class SignOutView(auth_views.LogoutView):
 def otp_verify(request):
     """The second sign-in step: a code from the authenticator app or a recovery code."""
     if request.user.is_verified():
-        return redirect(_safe_next(request, reverse("core:home")))
+        return redirect(safe_next(request, reverse("core:home")))
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -118,10 +103,10 @@ def otp_verify(request):
             otp_login(request, device)
             request.session[OTP_STATE] = "verified"
             if isinstance(device, StaticDevice):
-                remaining = device.token_set.count()
+                remaining = selectors.otp_recovery_codes_left(device)
                 messages.warning(request, f"You used a recovery code. You have {remaining} left.")
-            return redirect(_safe_next(request, reverse("core:home")))
-    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+            return redirect(safe_next(request, reverse("core:home")))
+    return render(request, "core/otp_verify.html", {"form": form, "next": safe_next(request, "")})
 
 
 def _qr_svg(uri: str) -> str:
@@ -133,28 +118,21 @@ def _qr_svg(uri: str) -> str:
 @never_cache
 def otp_setup(request):
     """Set up an authenticator app (TOTP), then show recovery codes once."""
-    user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if selectors.otp_app_confirmed(request.user):
         return redirect("core:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = services.otp_app_start(actor=request.user)
     form = OtpTokenForm(request.POST or None)
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows for this service."
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        try:
+            codes = services.otp_app_confirm(device=device, token=form.cleaned_data["token"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
             otp_login(request, device)
             request.session[OTP_STATE] = "verified"
-            static, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-            static.token_set.all().delete()
-            codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODE_COUNT)]
-            for code in codes:
-                static.token_set.create(token=code)
             request.session["recovery_codes"] = codes
             return redirect("core:otp_recovery_codes")
-        form.add_error("token", "The security code is not right. Check the time on your phone and try again")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -180,7 +158,7 @@ def otp_recovery_codes(request):
 
 @require_GET
 def notification_list(request):
-    page = Paginator(selectors.notifications_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.notifications_for_user(request.user))
     return render(request, "core/notification_list.html", {"page": page})
 
 
@@ -316,13 +294,10 @@ def locked_accounts(request):
 @require_GET
 @permission_required(VIEW_ACCESS_LOG, raise_exception=True)
 def audit(request):
-    types = ContentType.objects.filter(pk__in=AccessLog.objects.values("content_type").distinct()).order_by("model")
     form = AccessLogFilterForm(
-        request.GET or None,
-        users=selectors.staff_list(),
-        object_types=[(str(t.pk), t.name.capitalize()) for t in types],
+        request.GET or None, users=selectors.staff_list(), object_types=selectors.access_log_object_types()
     )
-    rows = AccessLog.objects.none()
+    rows = []
     if form.is_valid():
         data = form.cleaned_data
         rows = selectors.access_log_list(
@@ -335,13 +310,11 @@ def audit(request):
         )
     elif not request.GET:
         rows = selectors.access_log_list()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     hidden = hidden_child_numbers(request.user, (row.child_number for row in page.object_list))
     for row in page.object_list:
         row.is_hidden = row.child_number in hidden
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/audit.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/audit.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 # --- Health and errors ---------------------------------------------------------------------

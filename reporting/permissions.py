@@ -1,11 +1,11 @@
 """Who may use reporting: team leaders see the caseload dashboard; group managers also the annual
-report. Importing records from a previous system is done from the command line as the system user."""
+report. (The permission to import records, declared on reporting's model, is the importer's:
+imports.permissions.)"""
 
 from core.roles import Role
 
 VIEW_CASELOAD_DASHBOARD = "reporting.view_caseload_dashboard"
 VIEW_ANNUAL_REPORT = "reporting.view_annual_report"
-IMPORT_RECORDS = "reporting.import_records"
 
 # The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.TEAM_LEADER, Role.GROUP_MANAGER})

@@ -14,11 +14,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cate.choices import RISK_ORDER, ClosureStatus, OpenTo
 from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode
+from cate.selectors import cases_visible_to
 from contacts.choices import ContactStatus
 from contacts.models import Child, Contact
 from core import clock
@@ -390,6 +391,11 @@ def decisions_by_month(*, today: date) -> list[DecisionMonth]:
         DecisionMonth(month, found.get(month, {}).get("decided", 0), found.get(month, {}).get("late", 0))
         for month in months
     ]
+
+
+def open_cases_visible_to(user) -> QuerySet[Case]:
+    """The open CATE cases `user` may see, with their child and worker (the computed drill-downs)."""
+    return cases_visible_to(user).filter(closed_at__isnull=True).select_related("child", "allocated_worker")
 
 
 def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None) -> CaseloadDashboard:

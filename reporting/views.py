@@ -6,7 +6,6 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cate.selectors import cases_visible_to
-from core import audit, clock
+from core import clock
 from core.choices import AccessAction
 from core.clock import DueState
+from core.pages import log, paginate
 from core.selectors import service_settings
 from core.timescales import REGISTRY
 
@@ -26,9 +25,6 @@ from .choices import ReportKind
 from .forms import AnnualReportDownloadForm, AnnualReportPeriodForm
 from .overdue import COMPUTED_LABELS, KIND_BY_CODE, Row, computed_label, computed_overdue, record_url, timescale_text
 from .permissions import VIEW_ANNUAL_REPORT, VIEW_CASELOAD_DASHBOARD
-
-PAGE_SIZE = 25
-
 
 # --- The caseload dashboard ------------------------------------------------------------------
 
@@ -75,12 +71,7 @@ def index(request):
 
 def _computed_rows(request, code: str, now) -> list[Row]:
     """A computed kind of overdue item, for the open cases the user may see."""
-    cases = {
-        case.pk: case
-        for case in cases_visible_to(request.user)
-        .filter(closed_at__isnull=True)
-        .select_related("child", "allocated_worker")
-    }
+    cases = {case.pk: case for case in selectors.open_cases_visible_to(request.user)}
     items = computed_overdue(now=now, settings=service_settings(), case_ids=list(cases)).get(code, [])
     if not items and code not in COMPUTED_LABELS:
         raise Http404
@@ -108,13 +99,13 @@ def item_list(request, kind: str):
     spec = KIND_BY_CODE.get(kind)
     if spec is not None:
         records = spec.rows_for(request.user, now=now, today=clock.local_date(now))
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, records)
         rows = [_with_state(spec, spec.row(obj), now) for obj in page.object_list]
         label, overdue = spec.label, spec.overdue
         timescale = timescale_text(spec.timescale, service_settings())
     else:
         items = _computed_rows(request, kind, now)
-        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, items)
         rows = [replace(row, state=DueState.OVERDUE) for row in page.object_list]
         label, overdue, timescale = computed_label(kind, items), True, ""
     return render(
@@ -206,7 +197,7 @@ def annual_report_download(request):
             file_format=data["file_format"],
             actor=request.user,
         )
-        audit.log_access(request, export, action=AccessAction.EXPORT)
+        log(request, export, action=AccessAction.EXPORT)
     response = HttpResponse(content, content_type=presentation.CONTENT_TYPES[data["file_format"]])
     filename = f"annual-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.{data['file_format']}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "cate",
     "riskpanel",
     "reporting",
+    "imports",
+    "devdata",
 ]
 
 MIDDLEWARE = [

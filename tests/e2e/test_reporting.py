@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core import audit
-from reporting.services import records_import
-from tests.reporting.test_services_import import document
+from imports.services import records_import
+from tests.imports.test_services import document
 
 from .conftest import axe_check, sign_in
 

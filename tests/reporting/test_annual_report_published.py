@@ -11,10 +11,10 @@ import pytest
 
 from contacts.models import Child
 from core import audit
-from reporting.demo_records import PUBLISHED, build
+from devdata.demo_records import PUBLISHED, build
+from imports.services import records_import
 from reporting.figures import Period, financial_year
 from reporting.selectors import annual_report
-from reporting.services import records_import
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,10 @@
-"""The import of records from a council's previous system (reporting.services.records_import)."""
+"""The import of records from a council's previous system (imports.services.records_import)."""
 
-import copy
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import CommandError, call_command
 
 from cate.choices import CaseStatus, ChronologyKind, RhiStatus
 from cate.models import (
@@ -25,7 +22,7 @@ from contacts.models import Child, Contact, EarlyHelpFollowUp
 from core import audit
 from core.models import User
 from core.roles import Role, user_roles
-from reporting.services import REASON_CREATED, REASON_UPDATED, ImportRejected, records_import
+from imports.services import REASON_CREATED, REASON_UPDATED, ImportRejected, records_import
 
 pytestmark = pytest.mark.django_db
 
@@ -376,23 +373,3 @@ def test_only_the_system_account_or_an_importer_may_import(personas):
         with pytest.raises(PermissionDenied):
             records_import(document=document(), actor=personas[persona], now=NOW)
     assert not Child.objects.exists()
-
-
-def test_the_command_reports_problems_and_imports(tmp_path):
-    bad = copy.deepcopy(document())
-    bad["cases"][0]["open_to"] = "nowhere"
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(bad))
-    with pytest.raises(CommandError, match="Nothing was imported: 1 problem in the import"):  # one, not cascades
-        call_command("import_records", str(path))
-    assert not Case.objects.exists()
-
-    (tmp_path / "broken.json").write_text("{not json")
-    with pytest.raises(CommandError, match="is not a JSON document"):
-        call_command("import_records", str(tmp_path / "broken.json"))
-
-    path.write_text(json.dumps(document()))
-    call_command("import_records", str(path), "--dry-run")
-    assert not Case.objects.exists()
-    call_command("import_records", str(path))
-    assert Case.objects.count() == 2

@@ -4,7 +4,7 @@ import pytest
 
 from cate.models import Case
 from contacts.models import Child
-from reporting.demo import seed_demo
+from devdata.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """The import document of records from a council's previous system: its format and the checks
-that need no database. reporting.services.records_import resolves references and writes.
+that need no database. imports.services.records_import resolves references and has each record
+written by the import services of the app that owns it.
 
 One JSON object; every list optional. `key` fields are the previous system's identifiers: a
 re-import updates the record with that key instead of adding another. `*_at` fields are

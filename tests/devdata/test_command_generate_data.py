@@ -20,7 +20,7 @@ from cate.models import (
     Visit,
 )
 from contacts.models import Child, Contact
-from reporting.generator import SCALES
+from devdata.generator import SCALES
 from riskpanel.models import AgendaItem, PanelDecision
 
 pytestmark = pytest.mark.django_db

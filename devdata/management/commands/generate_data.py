@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from reporting.generator import SCALES, DatabaseNotEmpty, generate
+from devdata.generator import SCALES, DatabaseNotEmpty, generate
 
 
 def _date(value: str) -> dt.date:

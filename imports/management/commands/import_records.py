@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import system_user
-from reporting.services import ImportRejected, records_import
+from imports.services import ImportRejected, records_import
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@
 imported as a council would import its own (idempotent: a second run changes nothing)."""
 
 from core.audit import system_user
+from imports.services import records_import
 
 from .demo_records import build
-from .services import records_import
 
 
 def seed_demo(stdout) -> None:
