@@ -53,12 +53,12 @@ RECORD_PANEL_OUTCOME = "cate.record_panel_outcome"
 # Object permissions a worker holds on each case allocated to them (codenames).
 CASE_WORKER_OBJECT_PERMISSIONS = ("view_case", "change_case")
 
-# The roles that use this part of the service.
 # Who may hold CATE cases: CATE workers and team leaders (and anyone marked as a case holder).
 CASE_HOLDING_ROLES = (Role.CATE_WORKER, Role.TEAM_LEADER)
 # Who may refer a contact to CATE: the front door's screeners, who decide contacts.
 REFER_TO_CATE = "contacts.decide_contact"
 REFERRING_ROLES = (Role.SCREENER,)
+# The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
 
 _CASEWORK = [
