@@ -130,6 +130,7 @@ class Case(VersionedModel):
             ("allocate_case", "Can allocate and reallocate cases"),
             ("close_case", "Can approve the closure of cases"),
             ("view_all_cases", "Can see every CATE case (not only those allocated)"),
+            ("record_panel_outcome", "Can set the risk level and write the GP letter of a case a risk panel decides"),
         ]
 
     def __str__(self) -> str:

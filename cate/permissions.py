@@ -4,9 +4,20 @@ A CATE worker sees the cases allocated to them: allocation grants the object per
 CASE_WORKER_OBJECT_PERMISSIONS on that case (django-guardian) and reallocation removes them.
 Team leaders and group managers hold VIEW_ALL_CASES. Restricted children are filtered on top
 (contacts.selectors.children_visible_to).
+
+The `(user, obj)` predicates come in pairs: `can_*` answers, `require_*` refuses (PermissionDenied).
+A page computes its CasePermissions once; templates read it and never call has_perm per row.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
 from core.roles import Role
+
+from .choices import ReferralStatus
 
 VIEW_CASE = "cate.view_case"
 CHANGE_CASE = "cate.change_case"
@@ -35,10 +46,18 @@ ADD_STATUTORY_EPISODE = "cate.add_statutoryepisode"
 CHANGE_STATUTORY_EPISODE = "cate.change_statutoryepisode"
 ADD_CHRONOLOGY_EVENT = "cate.add_chronologyevent"
 PROPOSE_CLOSURE = "cate.add_caseclosure"
+# Set a case's risk level and write its GP letter without working on the case: what a risk panel's
+# chair does when the panel decides (granted by the app that holds the panels).
+RECORD_PANEL_OUTCOME = "cate.record_panel_outcome"
 
 # Object permissions a worker holds on each case allocated to them (codenames).
 CASE_WORKER_OBJECT_PERMISSIONS = ("view_case", "change_case")
 
+# Who may hold CATE cases: CATE workers and team leaders (and anyone marked as a case holder).
+CASE_HOLDING_ROLES = (Role.CATE_WORKER, Role.TEAM_LEADER)
+# Who may refer a contact to CATE: the front door's screeners, who decide contacts.
+REFER_TO_CATE = "contacts.decide_contact"
+REFERRING_ROLES = (Role.SCREENER,)
 # The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
 
@@ -88,3 +107,101 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.TEAM_LEADER: _CASEWORK + _MANAGEMENT,
     Role.GROUP_MANAGER: _CASEWORK + _MANAGEMENT,
 }
+
+
+# --- Predicates ----------------------------------------------------------------------------
+
+
+def can_work_on_case(user, case) -> bool:
+    """The case is allocated to the user, or they see every case (team leaders, group managers)."""
+    return user.has_perm(VIEW_ALL_CASES) or user.has_perm(CHANGE_CASE, case)
+
+
+def require_work_on_case(user, case, perm: str | None = None) -> None:
+    """Refuse a user who does not work on the case, or who lacks `perm` for this piece of casework."""
+    if not can_work_on_case(user, case) or (perm is not None and not user.has_perm(perm)):
+        raise PermissionDenied("You cannot work on this case.")
+
+
+def can_set_risk_level(user, case) -> bool:
+    """Whoever works on the case, or a risk panel's chair recording the panel's decision."""
+    return can_work_on_case(user, case) or user.has_perm(RECORD_PANEL_OUTCOME)
+
+
+def require_set_risk_level(user, case) -> None:
+    if not can_set_risk_level(user, case):
+        raise PermissionDenied("You cannot change this case.")
+
+
+def can_write_gp_letter(user, case) -> bool:
+    """Whoever works on the case, or a risk panel's chair after the panel discussed it."""
+    return can_work_on_case(user, case) or user.has_perm(RECORD_PANEL_OUTCOME)
+
+
+def require_write_gp_letter(user, case) -> None:
+    if not can_write_gp_letter(user, case):
+        raise PermissionDenied("You cannot write to this case.")
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    """The author of a detailed assessment changes it, and so does a team leader."""
+    return user.has_perm(CHANGE_ASSESSMENT) and (assessment.author_id == user.pk or user.has_perm(ASSIGN_ASSESSMENT))
+
+
+def require_edit_assessment(user, assessment) -> None:
+    if not can_edit_assessment(user, assessment):
+        raise PermissionDenied("Only the author or a team leader can change this assessment.")
+
+
+@dataclass(frozen=True)
+class CasePermissions:
+    """What the user may do on one case's pages, computed once per page."""
+
+    can_work: bool
+    can_allocate: bool
+    can_close: bool
+    can_classify: bool
+
+
+def case_permissions(user, case) -> CasePermissions:
+    can_work = can_work_on_case(user, case)
+    return CasePermissions(
+        can_work=can_work,
+        can_allocate=user.has_perm(ALLOCATE_CASE),
+        can_close=can_work and user.has_perm(CLOSE_CASE),
+        can_classify=user.has_perm(VIEW_ALL_CASES),
+    )
+
+
+@dataclass(frozen=True)
+class ReferralPermissions:
+    """What the user may do on a referral's pages, computed once per page."""
+
+    can_assign: bool  # start the detailed assessment and choose its author
+    can_edit_assessment: bool
+    can_record_outcome: bool
+    awaiting: bool
+    in_progress: bool
+
+    @property
+    def can_start(self) -> bool:
+        return self.can_assign and self.awaiting
+
+    @property
+    def can_edit(self) -> bool:
+        return self.can_edit_assessment and self.in_progress
+
+    @property
+    def can_decide(self) -> bool:
+        return self.can_record_outcome and self.in_progress
+
+
+def referral_permissions(user, referral) -> ReferralPermissions:
+    assessment = getattr(referral, "assessment", None)
+    return ReferralPermissions(
+        can_assign=user.has_perm(ASSIGN_ASSESSMENT),
+        can_edit_assessment=assessment is not None and can_edit_assessment(user, assessment),
+        can_record_outcome=user.has_perm(OPEN_CASE),
+        awaiting=referral.status == ReferralStatus.AWAITING_ASSESSMENT,
+        in_progress=referral.status == ReferralStatus.ASSESSMENT_IN_PROGRESS,
+    )

@@ -1,5 +1,6 @@
 """Rules of CATE casework that need no database: due dates derived from the clock and settings,
-the consistency of an assessment's outcome, and back-to-back missing episodes."""
+the consistency of an assessment's outcome and of a case's opening, the factors of a risk
+assessment, and overlapping and back-to-back missing episodes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
 
+from contacts.choices import ExploitationFactor, FactorLevel
 from core import clock
 from core.timescales import Frequency
 
@@ -15,6 +17,7 @@ from .choices import (
     CHILD_AND_FAMILY_OUTCOMES,
     CSE_NOT_A_FACTOR_OUTCOMES,
     AssessmentType,
+    Classification,
     RiskLevel,
 )
 
@@ -58,6 +61,57 @@ def assessment_outcome_errors(*, assessment_type: str, cse_is_factor: bool | Non
     if outcome in CHILD_AND_FAMILY_OUTCOMES and assessment_type != AssessmentType.CHILD_AND_FAMILY:
         errors["outcome"] = "This outcome follows a Child & Family assessment only"
     return errors
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    """What a case records when an assessment opens it."""
+
+    cse: bool
+    cce: bool
+    other_exploitation: bool
+    classification: str
+
+
+def opening_errors(opening: CaseOpening | None) -> dict[str, str]:
+    """What an opening outcome still needs: the types of exploitation and the classification."""
+    if opening is None:
+        return {"exploitation_types": "Select the types of exploitation", "classification": "Select a classification"}
+    errors = {}
+    if not (opening.cse or opening.cce or opening.other_exploitation):
+        errors["exploitation_types"] = "Select the types of exploitation"
+    if opening.classification not in Classification.values:
+        errors["classification"] = "Select whether the child is a victim or at risk"
+    return errors
+
+
+def factor_errors(factors: dict) -> dict[str, str]:
+    """Each of the ten factors needs a level, and evidence unless it is not present."""
+    errors = {}
+    for factor in ExploitationFactor:
+        entry = factors.get(factor.value) or {}
+        level = entry.get("level", "")
+        if level not in FactorLevel.values:
+            errors[f"{factor.value}_level"] = f"Select a level for {factor.label.lower()}"
+        elif level != FactorLevel.NOT_PRESENT and not str(entry.get("evidence", "")).strip():
+            errors[f"{factor.value}_evidence"] = f"Enter the evidence for {factor.label.lower()}"
+    unknown = set(factors) - set(ExploitationFactor.values)
+    if unknown:
+        errors["factors"] = f"Unknown factors: {', '.join(sorted(unknown))}"
+    return errors
+
+
+def clean_factors(factors: dict) -> dict:
+    """The ten factors as stored: a level and trimmed evidence each (after factor_errors passed)."""
+    return {
+        code: {"level": factors[code]["level"], "evidence": str(factors[code].get("evidence", "")).strip()}
+        for code in ExploitationFactor.values
+    }
+
+
+def episodes_overlap(a_start: datetime, a_end: datetime | None, b_start: datetime, b_end: datetime | None) -> bool:
+    """Whether two missing episodes share a moment (one still missing runs on)."""
+    return (b_end is None or a_start < b_end) and (a_end is None or b_start < a_end)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +16,7 @@ from core import clock
 from core.clock import DueState
 from core.due import DueItem, due_items_for_cases
 
-from .choices import LIVE_CASE_STATUSES, CaseStatus, ReferralStatus, SupportService
+from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, ReferralStatus, SupportService
 from .models import (
     Allocation,
     Case,
@@ -33,7 +34,7 @@ from .models import (
     TransitionMeeting,
     Visit,
 )
-from .permissions import VIEW_ALL_CASES, VIEW_REFERRAL
+from .permissions import CASE_HOLDING_ROLES, VIEW_ALL_CASES, VIEW_REFERRAL
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -165,6 +166,48 @@ def caseload_of(viewer, worker) -> QuerySet[Case]:
     return cases_visible_to(viewer).filter(allocated_worker=worker, status__in=LIVE_CASE_STATUSES)
 
 
+def manager_summary(user, *, now: datetime) -> dict[str, int]:
+    """What the landing page tells a manager: unallocated cases (and how many are overdue), closures
+    to decide, and young people past the post-17 transition date without a meeting."""
+    cases = cases_visible_to(user)
+    unallocated = list(
+        cases.filter(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True).values_list(
+            "allocation_due_at", flat=True
+        )
+    )
+    return {
+        "unallocated_count": len(unallocated),
+        "unallocated_overdue": sum(1 for due in unallocated if due and due < now),
+        "closures_count": cases.filter(status=CaseStatus.CLOSURE_PROPOSED).count(),
+        "transitions_overdue": case_list_for_user(user, "transition_overdue").count(),
+    }
+
+
+def case_holders():
+    """Staff who may hold CATE cases: active CATE workers and team leaders, and case holders."""
+    labels = [role.label for role in CASE_HOLDING_ROLES]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_system=False)
+        .filter(Q(groups__name__in=labels) | Q(case_holder=True))
+        .distinct()
+    )
+
+
+def case_holders_by_name():
+    return case_holders().order_by("first_name", "last_name", "username")
+
+
+def case_holder_get(pk: int):
+    """One case holder, or 404."""
+    return get_object_or_404(case_holders(), pk=pk)
+
+
+def live_caseload(worker) -> int:
+    """How many live cases are allocated to the worker."""
+    return Case.objects.filter(allocated_worker=worker, status__in=LIVE_CASE_STATUSES).count()
+
+
 def caseload_counts(worker_ids) -> dict[int, int]:
     rows = (
         Case.objects.filter(allocated_worker_id__in=list(worker_ids), status__in=LIVE_CASE_STATUSES)
@@ -176,9 +219,7 @@ def caseload_counts(worker_ids) -> dict[int, int]:
 
 def case_holders_with_caseloads() -> list[tuple]:
     """Every case holder with the number of live cases they hold."""
-    from .services import case_holders
-
-    holders = list(case_holders().order_by("first_name", "last_name", "username"))
+    holders = list(case_holders_by_name())
     counts = caseload_counts(h.pk for h in holders)
     return [(holder, counts.get(holder.pk, 0)) for holder in holders]
 
@@ -327,10 +368,52 @@ def visits_of(case: Case) -> QuerySet[Visit]:
     return case.visits.select_related("recorded_by")
 
 
-def risk_assessments_of(case: Case) -> QuerySet[RiskAssessment]:
-    return case.risk_assessments.select_related("author")
-
-
 def risk_assessment_revisions(assessment: RiskAssessment):
     """Every saved state of an assessment, newest first, with who saved it and why."""
     return assessment.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+# --- Records of one case (the case already read through case_get_for_user) ----------------
+
+
+def visit_get_on_case(case: Case, pk: int) -> Visit:
+    return get_object_or_404(case.visits, pk=pk)
+
+
+def risk_assessment_get_on_case(case: Case, pk: int) -> RiskAssessment:
+    return get_object_or_404(case.risk_assessments.select_related("author"), pk=pk)
+
+
+def risk_assessment_latest(case: Case) -> RiskAssessment | None:
+    """The assessment a review starts from: the latest one."""
+    return case.risk_assessments.order_by("-assessed_at", "-id").first()
+
+
+def missing_episode_get_on_case(case: Case, pk: int) -> MissingEpisode:
+    return get_object_or_404(missing_episodes_of(case).select_related("recorded_by"), pk=pk)
+
+
+def nrm_referral_get_on_case(case: Case, pk: int) -> NrmReferral:
+    return get_object_or_404(case.nrm_referrals, pk=pk)
+
+
+def gp_letter_get_on_case(case: Case, pk: int) -> GpLetter:
+    return get_object_or_404(case.gp_letters.select_related("generated_by", "sent_by"), pk=pk)
+
+
+def support_referral_get_on_case(case: Case, pk: int) -> SupportReferral:
+    return get_object_or_404(case.support_referrals, pk=pk)
+
+
+def statutory_episode_get_on_case(case: Case, pk: int) -> StatutoryEpisode:
+    """A statutory episode of the case's child (episodes belong to the child, not the case)."""
+    return get_object_or_404(StatutoryEpisode, pk=pk, child_id=case.child_id)
+
+
+def closure_proposed(case: Case) -> CaseClosure | None:
+    """The closure of the case waiting for a decision, if there is one."""
+    return case.closures.filter(status=ClosureStatus.PROPOSED).select_related("proposed_by").first()
+
+
+def closure_latest(case: Case) -> CaseClosure | None:
+    return case.closures.select_related("proposed_by").order_by("-id").first()

@@ -113,7 +113,8 @@ def record_view(
     - `log`: each GET is written to the access log (every page of a record shows it);
     - `closed(record)`: a message when the record can no longer be changed. A GET then goes back
       to the record with the message; a POST (the form was opened before it closed) is refused on
-      the form by `submit`, keeping what was typed.
+      the form by `submit`, keeping what was typed. It may give a pair instead: the message of the
+      GET, and the one of the POST.
     """
 
     def decorator(view):
@@ -130,10 +131,11 @@ def record_view(
             if closed is not None:
                 message = closed(record)
                 if message:
+                    on_get, on_post = message if isinstance(message, tuple) else (message, message)
                     if request.method != "POST":
-                        messages.info(request, message)
+                        messages.info(request, on_get)
                         return redirect(record)
-                    request.record_closed = message
+                    request.record_closed = on_post
             if log and request.method == "GET":
                 audit.log_access(request, record)
             return view(request, record, perms, *args, **kwargs)

@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.TEAM_LEADER: [
         *_READ,
         CHAIR_PANEL,
+        "cate.record_panel_outcome",  # the panel's risk level and GP letter on the case (cate checks it)
         "riskpanel.add_panelmeeting",
         "riskpanel.change_panelmeeting",
         "riskpanel.add_agendaitem",

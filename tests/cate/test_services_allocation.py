@@ -7,6 +7,7 @@ from django.http import Http404
 from cate import selectors, services
 from cate.choices import ChronologyKind, GpLetterTrigger
 from cate.models import Allocation, GpLetter
+from cate.permissions import can_work_on_case
 from core import services as core_services
 from core.roles import Role
 from core.selectors import service_settings
@@ -48,7 +49,7 @@ def test_reallocation_keeps_history_and_moves_access(personas):
     with pytest.raises(Http404):
         selectors.case_get_for_user(first, case.pk)
     assert selectors.case_get_for_user(second, case.pk) == case
-    assert not services.user_can_work_on_case(first, case)
+    assert not can_work_on_case(first, case)
     assert case.chronology.filter(summary=f"Reallocated from {first} to {second}").exists()
     assert GpLetter.objects.filter(case=case).count() == 1  # only the first allocation writes to the GP
     with pytest.raises(ValidationError):
@@ -91,3 +92,22 @@ def test_caseload_counts_only_live_cases(personas):
     rows = dict(selectors.case_holders_with_caseloads())
     assert rows[worker] == 3 and rows[personas["other_worker"]] == 0
     assert personas["screener"] not in rows
+
+
+def test_each_change_of_who_may_see_the_case_is_recorded_with_who_and_why(personas):
+    leader, first, second = personas["team_leader"], personas["cate_worker"], personas["other_worker"]
+    case = open_case(leader)
+    services.case_allocate(case=case, worker=first, actor=leader, reason="Capacity this week")
+    given = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{first} given access to the case")
+    assert (given.recorded_by, given.detail) == (leader, "Capacity this week")
+    assert_history(given, leader, f"{first} given access to the case")
+
+    services.case_allocate(case=case, worker=second, actor=leader, reason="Worker on leave")
+    removed = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{first}'s access to the case removed")
+    assert (removed.recorded_by, removed.detail) == (leader, f"Reallocated to {second}: Worker on leave")
+    assert_history(removed, leader, f"{first}'s access to the case removed")
+    given = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{second} given access to the case")
+    assert (given.recorded_by, given.detail) == (leader, "Worker on leave")
+    assert_history(given, leader, f"{second} given access to the case")
+    # The allocation itself stays the latest event of the change.
+    assert case.chronology.first().summary == f"Reallocated from {first} to {second}"

@@ -1,4 +1,4 @@
-"""Case details, statutory episodes, chronology, visits and risk assessments."""
+"""Case details, statutory episodes, visits, the risk level and risk assessments."""
 
 import datetime as dt
 
@@ -12,8 +12,9 @@ from cate.models import Case, NrmReferral
 from contacts.choices import ExploitationFactor, FactorLevel
 from core import clock
 from core.exceptions import StaleRecord
+from core.roles import Role
 from core.selectors import service_settings
-from tests.factories import open_case
+from tests.factories import CaseFactory, open_case
 
 from .helpers import assert_history
 
@@ -102,26 +103,6 @@ def test_statutory_episodes_with_dates_and_no_overlap(case, worker):
     with pytest.raises(ValidationError):
         services.statutory_episode_update(
             episode=episode, case=case, start=start, end=start - dt.timedelta(days=1), actor=worker
-        )
-
-
-def test_a_worker_adds_a_significant_event(case, worker, personas):
-    event = services.chronology_add_significant_event(
-        case=case,
-        occurred_at=timezone.now() - dt.timedelta(hours=2),
-        summary="Seen in a car with an adult of concern",
-        detail="Reported by school",
-        actor=worker,
-    )
-    assert event.significant and event.kind == ChronologyKind.SIGNIFICANT_EVENT
-    assert_history(event, worker, "Seen in a car with an adult of concern")
-    with pytest.raises(PermissionDenied):
-        services.chronology_add_significant_event(
-            case=case, occurred_at=timezone.now(), summary="x", detail="", actor=personas["other_worker"]
-        )
-    with pytest.raises(ValidationError):
-        services.chronology_add_significant_event(
-            case=case, occurred_at=timezone.now() + dt.timedelta(days=1), summary="x", detail="", actor=worker
         )
 
 
@@ -306,3 +287,33 @@ def test_the_next_visit_clock_starts_at_allocation_not_before(leader, worker):
     assert case.next_visit_due_at == clock.add_clock_hours(
         case.allocations.get().started_at, interval.total_seconds() / 3600
     )
+
+
+def test_the_panel_decision_outranks_the_workers_assessment(personas):
+    case = CaseFactory()
+    leader = personas["team_leader"]
+    services.case_set_risk_level(case=case, level="medium", source=RiskSource.ASSESSMENT, actor=leader, reason="RA")
+    services.case_set_risk_level(case=case, level="high", source=RiskSource.PANEL, actor=leader, reason="Panel")
+    services.case_set_risk_level(case=case, level="low", source=RiskSource.ASSESSMENT, actor=leader, reason="RA 2")
+    case = Case.objects.get(pk=case.pk)
+    assert (case.current_risk_level, case.risk_level_source) == ("high", RiskSource.PANEL)
+    latest = case.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (leader, "Panel")
+    events = list(case.chronology.filter(kind=ChronologyKind.RISK_LEVEL).values_list("summary", flat=True))
+    assert events == [
+        "Risk level Medium → High (risk panel decision)",
+        "Risk level none → Medium (worker's risk assessment)",
+    ]
+
+
+def test_a_worker_without_the_case_cannot_set_its_risk(personas):
+    from django.core.exceptions import PermissionDenied
+
+    case = CaseFactory()
+    with pytest.raises(PermissionDenied):
+        services.case_set_risk_level(
+            case=case, level="high", source=RiskSource.ASSESSMENT, actor=personas["cate_worker"], reason="x"
+        )
+    assert personas["cate_worker"].has_perm("cate.add_visit")
+    assert not personas["cate_worker"].has_perm("cate.view_all_cases")
+    assert personas["screener"].groups.get().name == Role.SCREENER.label

@@ -105,3 +105,13 @@ def test_a_closed_case_is_reopened_with_history(case, worker, leader):
     assert case.gp_letters.count() == 2  # the first allocation of the new opening writes again
     with pytest.raises(TransitionNotAllowed):
         services.case_reopen(case=case, reason="again", actor=leader)
+
+
+def test_closing_the_case_records_that_the_worker_lost_access(case, worker, leader):
+    propose(case, worker)
+    services.case_closure_approve(case=case, actor=leader, note="Agreed")
+    removed = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{worker}'s access to the case removed")
+    assert (removed.recorded_by, removed.detail) == (leader, "Case closed")
+    assert_history(removed, leader, f"{worker}'s access to the case removed")
+    with pytest.raises(Http404):
+        selectors.case_get_for_user(worker, case.pk)

@@ -19,6 +19,7 @@ from cate.choices import (
     StepDownDestination,
 )
 from core.exceptions import TransitionNotAllowed
+from core.workflow import transition
 
 EXPECTED = {
     "case": (
@@ -66,10 +67,10 @@ def test_every_pair_of_states(what, current, new):
     _, table, allowed = EXPECTED[what]
     assert set(table) == set(EXPECTED[what][0])
     if (current, new) in allowed:
-        services._transition(current, new, table, what)
+        transition(current, new, table, what)
     else:
         with pytest.raises(TransitionNotAllowed):
-            services._transition(current, new, table, what)
+            transition(current, new, table, what)
 
 
 def _propose(case, actor):

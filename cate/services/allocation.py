@@ -1,0 +1,142 @@
+"""Allocation of cases to workers, and the access to a case that goes with it.
+
+Who may see a case is a change of the record like any other: each grant or removal of a worker's
+object permissions writes a chronology event on the case, saved with history naming the acting
+user (see `_give_access`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from contacts.selectors import children_visible_to
+from core import audit
+from core.concurrency import check_version
+from core.permissions import require
+from core.selectors import service_settings
+
+from .. import selectors
+from ..choices import ChronologyKind, GpLetterTrigger
+from ..models import Allocation, Case
+from ..permissions import ALLOCATE_CASE, CASE_WORKER_OBJECT_PERMISSIONS
+from ._common import lock_case, next_visit_due, require_live
+from .chronology import case_change, chronology_record
+from .letters import gp_letter_create
+
+
+def _give_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
+    """The worker may now see and work on the case (its object permissions). The change is in the
+    case's chronology: an event recorded by `actor`, whose history row names them, with `reason`
+    as its detail."""
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        assign_perm(codename, worker, case)
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.ALLOCATION,
+        actor=actor,
+        occurred_at=at,
+        summary=f"{worker} given access to the case",
+        detail=reason,
+    )
+
+
+def _take_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
+    """The worker may no longer see the case; recorded as `_give_access` records a grant."""
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        remove_perm(codename, worker, case)
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.ALLOCATION,
+        actor=actor,
+        occurred_at=at,
+        summary=f"{worker}'s access to the case removed",
+        detail=reason,
+    )
+
+
+def case_allocate(
+    *, case: Case, worker, actor, reason: str = "", over_limit_reason: str = "", expected_version: int | None = None
+) -> Allocation:
+    """Allocate (or reallocate) a case to a worker. Past the caseload limit a reason is needed.
+    The new worker gets the case's object permissions and the previous worker loses them; the
+    first allocation of an opening generates the letter to the child's GP practice."""
+    require(actor, ALLOCATE_CASE, "Only a team leader can allocate cases.")
+    with transaction.atomic():
+        case = lock_case(case)
+        check_version(case, expected_version)
+        require_live(case)
+        if not selectors.case_holders().filter(pk=worker.pk).exists():
+            raise ValidationError({"worker": "Choose a member of the CATE team who holds cases"})
+        if not children_visible_to(worker).filter(pk=case.child_id).exists():
+            # A restricted child's case goes only to staff named on the child (they could not open it).
+            raise ValidationError({"worker": "This child's record is restricted: choose someone named on it"})
+        if case.allocated_worker_id == worker.pk:
+            raise ValidationError({"worker": f"This case is already allocated to {worker}"})
+        # One allocation at a time per worker, so two team leaders cannot both take the last place.
+        get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
+        settings = service_settings()
+        limit = settings["caseload_limit"]
+        holding = selectors.live_caseload(worker)
+        over_limit = holding >= limit
+        if over_limit and not over_limit_reason.strip():
+            raise ValidationError(
+                {
+                    "over_limit_reason": f"{worker} already holds {holding} cases and the limit is {limit}. "
+                    "Enter the reason for allocating past the limit"
+                }
+            )
+        now = timezone.now()
+        previous = Allocation.objects.select_for_update().filter(case=case, ended_at__isnull=True).first()
+        if previous is not None:
+            previous.ended_at = now
+            ended = f"Reallocated to {worker}: {reason}".rstrip(": ")
+            audit.save(previous, actor=actor, reason=ended)
+            _take_access(case, previous.worker, actor=actor, reason=ended, at=now)
+        allocation = Allocation(
+            case=case,
+            worker=worker,
+            started_at=now,
+            allocated_by=actor,
+            reason=reason,
+            over_limit_reason=over_limit_reason.strip() if over_limit else "",
+        )
+        audit.save(allocation, actor=actor, reason=reason or "Allocated")
+        _give_access(case, worker, actor=actor, reason=reason or "Allocated", at=now)
+        case.allocated_worker = worker
+        case.worker_likely_witness = case.disclosures.filter(made_to_worker=True, worker=worker).exists()
+        case.next_visit_due_at = next_visit_due(case, settings)
+        summary = (
+            f"Reallocated from {previous.worker} to {worker}" if previous is not None else f"Allocated to {worker}"
+        )
+        if over_limit:
+            summary += f" (past the caseload limit: {holding} of {limit})"
+        case_change(
+            case,
+            actor=actor,
+            reason=summary,
+            fields=["allocated_worker", "worker_likely_witness", "next_visit_due_at"],
+            kind=ChronologyKind.ALLOCATION,
+            occurred_at=now,
+            detail="\n".join(x for x in (reason, over_limit_reason.strip() if over_limit else "") if x),
+        )
+        if previous is None:  # the first allocation of this opening
+            gp_letter_create(case=case, trigger=GpLetterTrigger.ALLOCATION, actor=actor)
+    return allocation
+
+
+# Kept for the records importer (reporting.services), which sets who holds an imported case
+# itself and keeps its own history; casework changes access only through case_allocate and
+# case_closure_approve. These record nothing: remove them once the importer calls a service.
+def case_grant_worker_access(*, case: Case, worker) -> None:
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        assign_perm(codename, worker, case)
+
+
+def case_revoke_worker_access(*, case: Case, worker) -> None:
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        remove_perm(codename, worker, case)

@@ -1,0 +1,74 @@
+"""Letters to the child's GP practice: generated on allocation and after a risk panel, and
+recorded as sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core import audit, clock
+from core.concurrency import check_version
+from core.selectors import service_settings
+
+from ..choices import ChronologyKind, GpLetterTrigger
+from ..models import Case, GpLetter
+from ..permissions import CHANGE_GP_LETTER, require_work_on_case, require_write_gp_letter
+from ._common import day_start, lock_case, not_in_future
+from .chronology import chronology_record
+
+
+def gp_letter_create(*, case: Case, trigger: str, actor) -> GpLetter:
+    """Generate the letter to the child's GP practice (on allocation; on discussion at panel)."""
+    require_write_gp_letter(actor, case)
+    trigger = GpLetterTrigger(trigger)
+    now = timezone.now()
+    with transaction.atomic():
+        letter = GpLetter(
+            case=case,
+            trigger=trigger,
+            practice=case.child.gp_practice,
+            generated_at=now,
+            generated_by=actor,
+            due_at=service_settings().due("gp_letter", now),
+            body=render_to_string("cate/gp_letter_body.txt", {"case": case, "child": case.child, "trigger": trigger}),
+        )
+        audit.save(letter, actor=actor, reason=f"GP letter generated ({trigger.label.lower()})")
+        chronology_record(
+            case=case,
+            kind=ChronologyKind.GP_LETTER,
+            actor=actor,
+            occurred_at=now,
+            summary=f"GP letter generated ({trigger.label.lower()})",
+        )
+    return letter
+
+
+def gp_letter_mark_sent(*, letter: GpLetter, sent_on: dt.date, actor, expected_version: int | None = None) -> GpLetter:
+    """Record that the letter went to the GP practice, and when (002:L314)."""
+    case = letter.case
+    require_work_on_case(actor, case, CHANGE_GP_LETTER)
+    if sent_on is None:
+        raise ValidationError({"sent_on": "Enter the date the letter was sent"})
+    not_in_future(sent_on, "The date sent", "sent_on")
+    with transaction.atomic():
+        case = lock_case(case)
+        letter = GpLetter.objects.select_for_update().get(pk=letter.pk)
+        check_version(letter, expected_version)
+        if sent_on < clock.local_date(letter.generated_at):
+            raise ValidationError({"sent_on": "The letter cannot be sent before it was written"})
+        if letter.sent_on == sent_on:
+            return letter
+        letter.sent_on, letter.sent_by = sent_on, actor
+        audit.save_change(letter, actor=actor, reason="GP letter sent", fields=["sent_on", "sent_by"])
+        chronology_record(
+            case=case,
+            kind=ChronologyKind.GP_LETTER,
+            actor=actor,
+            occurred_at=day_start(sent_on),
+            summary=f"GP letter sent to {letter.practice or 'the GP practice'}",
+        )
+    return letter

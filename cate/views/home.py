@@ -1,0 +1,85 @@
+"""The landing page, caseloads and the list of cases."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.pages import paginate, require_perm
+from core.permissions import role_required
+from core.selectors import service_settings
+
+from .. import selectors
+from ..choices import CaseStatus
+from ..permissions import ALLOCATE_CASE, LANDING_ROLES, VIEW_ALL_CASES
+
+
+@require_GET
+@role_required(*LANDING_ROLES)
+def index(request):
+    user, now, settings = request.user, timezone.now(), service_settings()
+    context = {"is_manager": user.has_perm(VIEW_ALL_CASES)}
+    mine = selectors.caseload_rows(selectors.caseload_of(user, user), now=now, settings=settings)
+    context["my_caseload_count"] = len(mine)
+    context["my_overdue"] = sum(row.overdue_count for row in mine)
+    referrals = list(selectors.referral_queue(user))
+    context["referral_count"] = len(referrals)
+    context["referrals_overdue"] = sum(1 for r in referrals if r.assessment_due_at < now)
+    if context["is_manager"]:
+        context.update(selectors.manager_summary(user, now=now))
+    return render(request, "cate/index.html", context)
+
+
+def _caseload_page(request, worker, *, title: str, template: str = "cate/caseload_detail.html"):
+    now, settings = timezone.now(), service_settings()
+    rows = selectors.caseload_rows(selectors.caseload_of(request.user, worker), now=now, settings=settings)
+    limit = settings["caseload_limit"]
+    return render(
+        request,
+        template,
+        {"page": paginate(request, rows), "worker": worker, "title": title, "limit": limit, "count": len(rows)},
+    )
+
+
+@require_GET
+@role_required(*LANDING_ROLES)
+def my_caseload(request):
+    return _caseload_page(request, request.user, title="My caseload")
+
+
+@require_GET
+def caseload_list(request):
+    require_perm(request, ALLOCATE_CASE)
+    limit = service_settings()["caseload_limit"]
+    rows = selectors.case_holders_with_caseloads()
+    return render(request, "cate/caseload_list.html", {"page": paginate(request, rows), "limit": limit})
+
+
+@require_GET
+def caseload_detail(request, user_pk: int):
+    require_perm(request, ALLOCATE_CASE)
+    worker = selectors.case_holder_get(user_pk)
+    return _caseload_page(request, worker, title=f"Caseload of {worker}")
+
+
+@require_GET
+@role_required(*LANDING_ROLES)
+def case_list(request):
+    view = request.GET.get("view", "open")
+    if view not in selectors.CASE_LIST_VIEWS:
+        view = "open"
+    now, settings = timezone.now(), service_settings()
+    page = paginate(request, selectors.case_list_for_user(request.user, view))
+    rows = []
+    for case in page.object_list:  # the due state of an unallocated case's allocation
+        state = None
+        if case.allocated_worker_id is None and case.status != CaseStatus.CLOSED and case.allocation_due_at:
+            state = settings.classify("allocation", case.allocation_due_at, now=now)
+        rows.append((case, state))
+    tabs = [(key, label) for key, (label, _) in selectors.CASE_LIST_VIEWS.items()]
+    return render(
+        request,
+        "cate/case_list.html",
+        {"page": page, "rows": rows, "view": view, "tabs": tabs, "query": f"view={view}"},
+    )
