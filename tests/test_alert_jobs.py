@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.services import PrivateRedis
-from cate import services
 from cate.choices import RhiStatus
 from cate.models import ReturnHomeInterview
 from config.celery import app
 from core.models import Notification
 from core.roles import Role
-from tests.factories import CaseFactory, MissingEpisodeFactory
+from tests.factories import CaseFactory, MissingEpisodeFactory, grant_case_access
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +57,7 @@ def run_twice_at_once(celery_app):
 def episode_due_in(worker, hours: float):
     """A returned child whose interview falls due `hours` from now (negative: overdue)."""
     case = CaseFactory(allocated_worker=worker)
-    services.case_grant_worker_access(case=case, worker=worker)
+    grant_case_access(case, worker)
     returned = timezone.now() - dt.timedelta(hours=72 - hours)
     return MissingEpisodeFactory(
         case=case,

@@ -3,7 +3,7 @@ history with a reason and keeps the case chronology. One module per part of the 
 package re-exports the services the rest of the code calls."""
 
 from ..rules import CaseOpening
-from .allocation import case_allocate, case_grant_worker_access, case_revoke_worker_access
+from .allocation import case_allocate
 from .assessment import assessment_record_outcome, assessment_start, assessment_update
 from .casework import (
     case_set_risk_level,
@@ -34,9 +34,7 @@ __all__ = [
     "case_closure_approve",
     "case_closure_propose",
     "case_closure_return",
-    "case_grant_worker_access",
     "case_reopen",
-    "case_revoke_worker_access",
     "case_set_risk_level",
     "case_update",
     "chronology_add_significant_event",

@@ -127,16 +127,3 @@ def case_allocate(
         if previous is None:  # the first allocation of this opening
             gp_letter_create(case=case, trigger=GpLetterTrigger.ALLOCATION, actor=actor)
     return allocation
-
-
-# Kept for the records importer (reporting.services), which sets who holds an imported case
-# itself and keeps its own history; casework changes access only through case_allocate and
-# case_closure_approve. These record nothing: remove them once the importer calls a service.
-def case_grant_worker_access(*, case: Case, worker) -> None:
-    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
-        assign_perm(codename, worker, case)
-
-
-def case_revoke_worker_access(*, case: Case, worker) -> None:
-    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
-        remove_perm(codename, worker, case)

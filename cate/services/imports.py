@@ -17,11 +17,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cate.services import (
-    case_grant_worker_access,  # TODO merge: private in cate.services after the split
-    case_revoke_worker_access,  # TODO merge: private in cate.services after the split
-    chronology_record,
-)
 from core import audit, clock
 from core.imports import (
     REASON_CREATED,
@@ -37,6 +32,8 @@ from core.selectors import ServiceSettings, service_settings
 
 from ..choices import CaseStatus, ChronologyKind, RhiStatus
 from ..models import Allocation, Case, MissingEpisode, NrmReferral, ReturnHomeInterview, StatutoryEpisode
+from .allocation import _give_access, _take_access
+from .chronology import chronology_record
 
 CASE_REFERENCE_PREFIX = "CATE-IMP-"
 
@@ -154,23 +151,24 @@ def allocation_import(
 
 def cases_allocated_worker_import(*, cases: Iterable[Case], actor) -> None:
     """Each case's allocated worker is the worker of its current allocation (none once closed), who
-    alone of the workers has access to it (as cate's allocation gives)."""
+    alone of the workers has access to it (as cate's allocation gives). A change of who may see the
+    case is recorded as allocation records it: in the chronology, by `actor`."""
     cases = list(cases)
     current = {
-        a.case_id: a.worker
-        for a in Allocation.objects.filter(case__in=cases, ended_at__isnull=True).select_related("worker")
+        a.case_id: a for a in Allocation.objects.filter(case__in=cases, ended_at__isnull=True).select_related("worker")
     }
     for case in cases:
-        worker = current.get(case.pk) if case.closed_at is None else None
+        allocation = current.get(case.pk) if case.closed_at is None else None
+        worker = allocation.worker if allocation is not None else None
         previous = case.allocated_worker
         if previous != worker:
             case.allocated_worker = worker
             reason = f"Allocated to {worker} ({REASON_CREATED.lower()})" if worker else REASON_UPDATED
             audit.save_change(case, actor=actor, reason=reason, fields=["allocated_worker"])
             if previous is not None:
-                case_revoke_worker_access(case=case, worker=previous)
-        if worker is not None:
-            case_grant_worker_access(case=case, worker=worker)
+                _take_access(case, previous, actor=actor, reason=REASON_UPDATED, at=case.closed_at)
+            if worker is not None:
+                _give_access(case, worker, actor=actor, reason=REASON_CREATED, at=allocation.started_at)
 
 
 # --- Statutory episodes, missing episodes, NRM referrals ------------------------------------------

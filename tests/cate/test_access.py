@@ -1,16 +1,16 @@
 import pytest
 from django.http import Http404
 
-from cate import selectors, services
-from tests.factories import CaseFactory
+from cate import selectors
+from tests.factories import CaseFactory, grant_case_access, revoke_case_access
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_worker_sees_only_the_cases_allocated_to_them(personas):
     mine, theirs = CaseFactory(), CaseFactory()
-    services.case_grant_worker_access(case=mine, worker=personas["cate_worker"])
-    services.case_grant_worker_access(case=theirs, worker=personas["other_worker"])
+    grant_case_access(mine, personas["cate_worker"])
+    grant_case_access(theirs, personas["other_worker"])
     assert list(selectors.cases_visible_to(personas["cate_worker"])) == [mine]
     assert selectors.case_get_for_user(personas["cate_worker"], mine.pk) == mine
     with pytest.raises(Http404):
@@ -19,7 +19,7 @@ def test_a_worker_sees_only_the_cases_allocated_to_them(personas):
         assert set(selectors.cases_visible_to(personas[manager])) == {mine, theirs}
     for outsider in ("screener", "police", "panel_member", "auditor", "administrator"):
         assert not selectors.cases_visible_to(personas[outsider]).exists(), outsider
-    services.case_revoke_worker_access(case=mine, worker=personas["cate_worker"])
+    revoke_case_access(mine, personas["cate_worker"])
     assert not selectors.cases_visible_to(personas["cate_worker"]).exists()
 
 

@@ -8,7 +8,7 @@ from cate import permissions, services
 from cate.choices import GpLetterTrigger, RiskSource
 from cate.models import GpLetter
 from core.roles import Role, collect_role_permissions
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, grant_case_access
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_a_panel_outcome_on_a_case_the_user_does_not_work_on(make_user):
 
 def test_the_case_page_permissions(personas):
     case = CaseFactory()
-    services.case_grant_worker_access(case=case, worker=personas["cate_worker"])
+    grant_case_access(case, personas["cate_worker"])
     expected = {  # can work, allocate, close, classify
         "cate_worker": (True, False, False, False),
         "other_worker": (False, False, False, False),

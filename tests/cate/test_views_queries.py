@@ -13,7 +13,7 @@ from cate.choices import ChronologyKind, RhiStatus, VisitKind
 from cate.models import ChronologyEvent, GpLetter, MissingEpisode, NrmReferral, ReturnHomeInterview, Visit
 from core.due import due_items_for_cases
 from core.selectors import service_settings
-from tests.factories import AllocationFactory, CaseFactory, ReferralFactory
+from tests.factories import AllocationFactory, CaseFactory, ReferralFactory, grant_case_access
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def make_cases(n, worker, leader):
             transition_due_on=timezone.localdate() + dt.timedelta(days=400),
         )
         AllocationFactory(case=case, worker=worker, allocated_by=leader)
-        services.case_grant_worker_access(case=case, worker=worker)
+        grant_case_access(case, worker)
         NrmReferral.objects.create(case=case, due_at=now + dt.timedelta(days=2))
         GpLetter.objects.create(
             case=case, trigger="allocation", body="x", generated_at=now, generated_by=leader, due_at=now

@@ -10,8 +10,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cate.services import case_grant_worker_access
-from tests.factories import AllocationFactory, CaseFactory, PanelMeetingFactory, RiskAssessmentFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    PanelMeetingFactory,
+    RiskAssessmentFactory,
+    grant_case_access,
+)
 
 from .conftest import axe_check, sign_in
 
@@ -33,7 +38,7 @@ def journey(demo_users):
     )
     case.allocated_worker = users["cateworker1"]
     case.save(update_fields=["allocated_worker"])
-    case_grant_worker_access(case=case, worker=users["cateworker1"])
+    grant_case_access(case, users["cateworker1"])
     RiskAssessmentFactory(case=case, author=users["cateworker1"], summary="Seen getting into cars after school.")
     meeting = PanelMeetingFactory(
         meets_at=timezone.now() + dt.timedelta(days=2), chair=users["teamleader"], members=[users["panelmember"]]

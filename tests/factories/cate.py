@@ -45,8 +45,10 @@ __all__ = [
     "StatutoryEpisodeFactory",
     "VisitFactory",
     "allocated_case",
+    "grant_case_access",
     "open_case",
     "referral_from_contact",
+    "revoke_case_access",
 ]
 
 
@@ -185,3 +187,23 @@ def allocated_case(leader, worker, **kwargs):
     services.case_allocate(case=case, worker=worker, actor=leader, reason="New case")
     case.refresh_from_db()
     return case
+
+
+def grant_case_access(case, worker) -> None:
+    """Test set-up: the worker holds the case's object permissions (as allocation gives them),
+    without the allocation's chronology."""
+    from guardian.shortcuts import assign_perm
+
+    from cate.permissions import CASE_WORKER_OBJECT_PERMISSIONS
+
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        assign_perm(codename, worker, case)
+
+
+def revoke_case_access(case, worker) -> None:
+    from guardian.shortcuts import remove_perm
+
+    from cate.permissions import CASE_WORKER_OBJECT_PERMISSIONS
+
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        remove_perm(codename, worker, case)

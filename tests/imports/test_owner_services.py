@@ -105,7 +105,10 @@ def test_an_imported_case_has_its_chronology_and_the_workers_object_permission(m
         (ChronologyKind.ALLOCATION, opened, system.pk),
         (ChronologyKind.NRM, dt.datetime(2023, 4, 17, 23, 0, tzinfo=dt.UTC), system.pk),
         (ChronologyKind.ALLOCATION, handed_over, system.pk),
+        (ChronologyKind.ALLOCATION, handed_over, system.pk),  # the worker given access to the case
     ]
+    access = case.chronology.filter(kind=ChronologyKind.ALLOCATION).order_by("id").last()
+    assert access.summary == f"{worker} given access to the case"
     latest = case.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (
         system,

@@ -220,6 +220,7 @@ def test_an_import_writes_ordinary_records_with_history_as_the_system_user():
         ChronologyKind.ALLOCATION,
         ChronologyKind.NRM,
         ChronologyKind.ALLOCATION,
+        ChronologyKind.ALLOCATION,  # the current worker given access to the case
         ChronologyKind.MISSING,
         ChronologyKind.MISSING,
     ]

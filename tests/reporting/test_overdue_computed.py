@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cate.services import case_grant_worker_access
 from core import audit, due
 from core.clock import DueState
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, grant_case_access
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def test_computed_overdue_items_are_counted_and_listed(visit_provider, personas,
     hidden.child.is_restricted = True
     audit.save(hidden.child, actor=audit.system_user(), reason="Restricted", update_fields=["is_restricted"])
     CaseFactory(closed_at=timezone.now())  # closed: no due items asked for
-    case_grant_worker_access(case=mine, worker=personas["cate_worker"])
+    grant_case_access(mine, personas["cate_worker"])
     leader = client_for(personas["team_leader"])
     board = leader.get(reverse("reporting:index")).context["board"]
     counts = {row.code: (row.label, row.count) for row in board.overdue}

@@ -1,7 +1,6 @@
 import pytest
 
-from cate.services import case_grant_worker_access
-from tests.factories import AllocationFactory, CaseFactory
+from tests.factories import AllocationFactory, CaseFactory, grant_case_access
 
 
 @pytest.fixture
@@ -16,5 +15,5 @@ def worker_case(personas):
     AllocationFactory(case=case, worker=personas["cate_worker"], allocated_by=personas["team_leader"])
     case.allocated_worker = personas["cate_worker"]
     case.save(update_fields=["allocated_worker"])
-    case_grant_worker_access(case=case, worker=personas["cate_worker"])
+    grant_case_access(case, personas["cate_worker"])
     return case
