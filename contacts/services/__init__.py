@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
-from core import audit
+from core import audit, contract
 from core.concurrency import bump, check_version
 from core.exceptions import TransitionNotAllowed
 from core.models import Agency
@@ -65,7 +65,6 @@ from ..permissions import (
     REVERSE_CHILD_MERGE,
     SCREEN_CONTACT,
 )
-from ..signals import child_restriction_changed, contact_referred_to_cate
 
 # --- Helpers -------------------------------------------------------------------------------
 
@@ -245,7 +244,7 @@ def child_restrict(
         child.is_restricted = is_restricted
         bump(child)
         audit.save(child, actor=actor, reason=reason, update_fields=["is_restricted"])
-        child_restriction_changed.send(sender=Child, child=child, actor=actor, reason=reason)
+        contract.call("child_restriction_handlers", child=child, actor=actor, reason=reason)
     return child
 
 
@@ -972,7 +971,7 @@ def contact_decide(
             follow_up = EarlyHelpFollowUp(contact=contact, due_at=service_settings().due("early_help_follow_up", now))
             audit.save(follow_up, actor=actor, reason="Follow-up of the early-help referral due")
         if is_referral:
-            contact_referred_to_cate.send(sender=Contact, contact=contact, actor=actor)
+            contract.call("contact_referred_handlers", contact=contact, actor=actor)
     return contact
 
 

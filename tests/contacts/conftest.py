@@ -1,6 +1,6 @@
 import pytest
 
-from contacts import hooks
+from core import contract
 
 
 @pytest.fixture
@@ -14,12 +14,13 @@ def advisor(personas):
 
 
 @pytest.fixture
-def involvement_provider(monkeypatch):
-    """Register a provider of open cases for the test only (cate/ registers the real one)."""
-    monkeypatch.setattr(hooks, "_providers", [])
+def involvement_provider():
+    """Declare a provider of open cases for the test only (cate/ declares the real one)."""
+    providers = []
 
     def register(fn):
-        hooks.child_involvement_provider(fn)
+        providers.append(fn)
         return fn
 
-    return register
+    with contract.override("child_involvement_providers", providers):
+        yield register
