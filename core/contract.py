@@ -242,3 +242,14 @@ def override(hook: str, entries: list | tuple, *, add: bool = False) -> Iterator
 
 def clear_cache() -> None:
     _cache.clear()
+
+
+def person_records_of(child_id: int) -> list:
+    """[(PersonRecord, queryset)]: every declared kind of record about a child, for subject access and
+    retention. Not filtered by permission: the caller (a DPO's task) checks its own."""
+    from django.apps import apps as registry
+
+    return [
+        (record, registry.get_model(record.model)._default_manager.filter(**{record.child_path: child_id}))
+        for record in contributions("person_records")
+    ]
