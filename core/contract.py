@@ -1,16 +1,16 @@
 """The app contract: what each app contributes to the others, declared on its AppConfig.
 
-Dependencies point one way (core ← contacts ← cate ← riskpanel ← reporting): a lower app never
-imports a higher one. A higher app still shows on the lower app's pages and takes part in its work
-(a case's due items, a child's open cases, the referral a screener's decision makes), so each app
-declares its contributions as class attributes of its AppConfig, a subclass of `AppContract`:
+Dependencies point one way (DESIGN.md §3): a lower app never imports a higher one. A higher app
+still shows on the lower app's pages and takes part in its work (a case's due items, a child's open
+cases, the referral a screener's decision makes), so each app declares its contributions as class
+attributes of its AppConfig, a subclass of `AppContract`:
 
-    class CateConfig(AppContract, AppConfig):
-        name = "cate"
-        role_permissions = "cate.permissions.ROLE_PERMISSIONS"
-        case_due_providers = ("cate.due.case_clocks", "cate.due.case_records")
-        contact_referred_handlers = ("cate.handlers.referral_from_contact",)
-        person_records = (PersonRecord("cate.Case", "child", "CATE cases"), ...)
+    class CasesConfig(AppContract, AppConfig):
+        name = "cases"
+        role_permissions = "cases.permissions.ROLE_PERMISSIONS"
+        case_due_providers = ("cases.due.case_clocks", "cases.due.case_records")
+        contact_referred_handlers = ("cases.handlers.referral_from_contact",)
+        person_records = (PersonRecord("cases.Case", "child", "Cases"), ...)
 
 This module is the only reader. `contributions(hook)` gathers a hook's declarations from every app,
 in INSTALLED_APPS order, imports the dotted paths on first use and keeps the result for the life of
@@ -102,12 +102,12 @@ HOOKS: dict[str, Hook] = {
         Hook("child_model", "'app_label.ModelName' of the child record (core.audit).", many=False, paths=False),
         Hook(
             "child_involvement_providers",
-            "provider(child_ids, *, user) -> {child_id: [contacts.hooks.Involvement]}: what the app knows "
+            "provider(child_ids, *, user) -> {child_id: [Involvement]} (the front door's hooks): what the app knows "
             "of children, shown to those who may see it.",
         ),
         Hook(
             "child_holders_providers",
-            "provider(child_ids) -> {child_id: [contacts.hooks.Holder]}: who holds children's records.",
+            "provider(child_ids) -> {child_id: [Holder]} (the front door's hooks): who holds children's records.",
         ),
         Hook(
             "hidden_children_providers",

@@ -1,6 +1,6 @@
 """Pages of other apps about the same case, for the case page's "See also" links.
 
-cate/ shows a case but must not import the apps built on it; those apps declare their case pages in
+The app showing a case must not import the apps built on it; those apps declare their case pages in
 their AppConfig (`case_links`, the app contract of core.contract) and the case page lists them."""
 
 from __future__ import annotations

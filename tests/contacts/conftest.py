@@ -1,3 +1,5 @@
+from contextlib import ExitStack
+
 import pytest
 
 from core import contract
@@ -17,10 +19,12 @@ def advisor(personas):
 def involvement_provider():
     """Declare a provider of open cases for the test only (cate/ declares the real one)."""
     providers = []
+    with ExitStack() as overrides:
+        overrides.enter_context(contract.override("child_involvement_providers", providers))
 
-    def register(fn):
-        providers.append(fn)
-        return fn
+        def register(fn):
+            providers.append(fn)
+            overrides.enter_context(contract.override("child_involvement_providers", providers))
+            return fn
 
-    with contract.override("child_involvement_providers", providers):
         yield register
