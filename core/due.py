@@ -2,7 +2,7 @@
 
 Apps contribute due items for cases through the providers they declare in their AppConfig
 (`case_due_providers`, the app contract of core.contract), so a page listing cases can show each
-case's next due item without core or cate importing the apps that depend on them. Providers work on
+case's next due item without core or the casework app importing the apps that depend on them. Providers work on
 many cases at once, with a fixed number of queries.
 """
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from . import contract
+
 
 class Role(models.TextChoices):
     ADVISOR = "advisor", "Family Connect advisor"
@@ -50,8 +52,6 @@ def has_role(user, *roles: Role) -> bool:
 
 
 def collect_role_permissions() -> dict[Role, set[str]]:
-    from . import contract
-
     collected: dict[Role, set[str]] = {role: set() for role in Role}
     for declared in contract.contributions("role_permissions"):
         for role, perms in declared.items():
