@@ -36,5 +36,11 @@ class CoreConfig(AppContract, AppConfig):
         )
 
     def ready(self):
+        from django.core import checks
+
+        from .contract import check_declarations
+
+        # Every app's contract declarations import (manage.py check).
+        checks.register(check_declarations)
         # Every migrate ends by bringing the role groups in line with the permissions in code.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")

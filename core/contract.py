@@ -80,6 +80,7 @@ class Hook:
     doc: str
     many: bool = True  # a tuple of entries per app, or one value per app
     paths: bool = True  # strings are dotted paths to import (False: strings are the data itself)
+    one_app: bool = False  # declared by one app at most
 
 
 HOOKS: dict[str, Hook] = {
@@ -93,13 +94,25 @@ HOOKS: dict[str, Hook] = {
         ),
         Hook("demo_seed", "seed(stdout): the app's demo records for `manage.py seed_demo` (idempotent).", many=False),
         Hook("alert_rules", "core.alerts.AlertRule: the app's timescale alerts, run by core.tasks."),
-        Hook("digest_url", "URL name the group managers' daily digest links to.", many=False, paths=False),
+        Hook(
+            "digest_url",
+            "URL name the group managers' daily digest links to.",
+            many=False,
+            paths=False,
+            one_app=True,
+        ),
         Hook(
             "case_due_providers",
             "provider(case_ids, *, now, settings) -> {case_id: [core.due.DueItem]}: what falls due on cases.",
         ),
         Hook("case_links", "CaseLink: the app's pages about a case, under 'See also' on the case page.", paths=False),
-        Hook("child_model", "'app_label.ModelName' of the child record (core.audit).", many=False, paths=False),
+        Hook(
+            "child_model",
+            "'app_label.ModelName' of the child record (core.audit).",
+            many=False,
+            paths=False,
+            one_app=True,
+        ),
         Hook(
             "child_involvement_providers",
             "provider(child_ids, *, user) -> {child_id: [Involvement]} (the front door's hooks): what the app knows "
@@ -253,3 +266,24 @@ def person_records_of(child_id: int) -> list:
         (record, registry.get_model(record.model)._default_manager.filter(**{record.child_path: child_id}))
         for record in contributions("person_records")
     ]
+
+
+def check_declarations(app_configs=None, **kwargs) -> list:
+    """System check (`manage.py check`, run before migrate and runserver): every declaration imports,
+    and a hook that takes one value has it from one app at most. tests/core/test_contract.py checks
+    the rest (shapes, URL names, roles, permissions)."""
+    from django.core import checks
+
+    errors = []
+    for config in project_apps():
+        for hook in HOOKS:
+            try:
+                declared(config, hook)
+            except ImportError as exc:
+                errors.append(checks.Error(str(exc), obj=config.name, id="core.E101"))
+    for hook in (hook for hook, spec in HOOKS.items() if spec.one_app):
+        declaring = [config.name for config in project_apps() if getattr(config, hook, None) is not None]
+        if len(declaring) > 1:
+            message = f"{hook} is declared by {', '.join(declaring)}: one app at most"
+            errors.append(checks.Error(message, id="core.E102"))
+    return errors

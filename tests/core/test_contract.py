@@ -165,7 +165,7 @@ def test_every_declaration_imports_and_has_the_shape_of_its_hook(hook):
                 CHECKS[hook](entry, config)
             except Exception as exc:
                 raise AssertionError(f"{config.name} declares for {hook}: {entry!r}: {exc!r}") from exc
-    if not HOOKS[hook].many and hook not in ("role_permissions", "demo_seed"):
+    if HOOKS[hook].one_app:
         assert len(contract.contributions(hook)) <= 1, f"More than one app declares {hook}"
 
 
@@ -439,3 +439,14 @@ def test_a_childs_records_are_found_through_the_declarations():
     assert found[("contacts.Child", "pk")] == {case.child_id}
     assert found[("cate.Case", "child")] == {case.pk}
     assert other.pk not in found[("cate.Case", "child")]
+
+
+def test_the_system_check_finds_the_declarations_sound():
+    assert contract.check_declarations() == []
+
+
+def test_the_system_check_names_a_declaration_that_does_not_import(monkeypatch):
+    [cate] = [config for config in contract.project_apps() if config.name == "cate"]
+    monkeypatch.setattr(type(cate), "demo_seed", "cate.no_such_module.seed_demo")
+    [error] = contract.check_declarations()
+    assert error.id == "core.E101" and "cate.no_such_module.seed_demo" in error.msg
