@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from core import clock
-from core.alerts import Candidate, Stage, alert_rule
+from core.alerts import AlertRule, Candidate, Stage
 from core.clock import DueState
 from core.selectors import ServiceSettings
 from core.timescales import REGISTRY
@@ -34,7 +34,6 @@ def _owner(worker_id: int | None) -> tuple[int, ...]:
     return (worker_id,) if worker_id else ()  # nobody holds it: the team leaders are told
 
 
-@alert_rule("rhi", "Return home interviews")
 def return_home_interviews(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["return_home_interview"].soon
     episodes = (
@@ -58,7 +57,6 @@ def return_home_interviews(now: datetime, settings: ServiceSettings):
         )
 
 
-@alert_rule("detailed_assessment", "Detailed assessments of CATE referrals")
 def detailed_assessments(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["detailed_assessment"].soon
     referrals = (
@@ -80,7 +78,6 @@ def detailed_assessments(now: datetime, settings: ServiceSettings):
         )
 
 
-@alert_rule("allocation", "Allocation of opened cases")
 def allocations(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["allocation"].soon
     cases = Case.objects.filter(
@@ -119,7 +116,6 @@ def _case_records(model, *, key: str, label: str, url_name: str, filters: dict, 
         )
 
 
-@alert_rule("nrm_referral", "NRM referrals")
 def nrm_referrals(now: datetime, settings: ServiceSettings):
     return _case_records(
         NrmReferral,
@@ -132,7 +128,6 @@ def nrm_referrals(now: datetime, settings: ServiceSettings):
     )
 
 
-@alert_rule("gp_letter", "GP letters not sent")
 def gp_letters(now: datetime, settings: ServiceSettings):
     return _case_records(
         GpLetter,
@@ -145,7 +140,6 @@ def gp_letters(now: datetime, settings: ServiceSettings):
     )
 
 
-@alert_rule("visits", "Visits past their expected frequency")
 def visits(now: datetime, settings: ServiceSettings):
     cases = Case.objects.filter(
         status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=False, next_visit_due_at__lte=now + timedelta(hours=24)
@@ -164,7 +158,6 @@ def visits(now: datetime, settings: ServiceSettings):
         )
 
 
-@alert_rule("transition", "Post-17 transition meetings")
 def transitions(now: datetime, settings: ServiceSettings):
     """Coming up from four weeks before the 17th birthday (or at once for a young person already
     older when the case opened); overdue after the day the meeting is due by."""
@@ -192,3 +185,15 @@ def transitions(now: datetime, settings: ServiceSettings):
             url=reverse("cate:transition_meeting_add", args=[pk]),
             owner_ids=_owner(worker),
         )
+
+
+# Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
+RULES = (
+    AlertRule("rhi", "Return home interviews", return_home_interviews),
+    AlertRule("detailed_assessment", "Detailed assessments of CATE referrals", detailed_assessments),
+    AlertRule("allocation", "Allocation of opened cases", allocations),
+    AlertRule("nrm_referral", "NRM referrals", nrm_referrals),
+    AlertRule("gp_letter", "GP letters not sent", gp_letters),
+    AlertRule("visits", "Visits past their expected frequency", visits),
+    AlertRule("transition", "Post-17 transition meetings", transitions),
+)

@@ -1,9 +1,45 @@
 from django.apps import AppConfig
 
+from core.contract import AppContract, PersonRecord
 
-class CateConfig(AppConfig):
+
+def _case_record(model: str, label: str) -> PersonRecord:
+    return PersonRecord(f"cate.{model}", "case__child", label)
+
+
+class CateConfig(AppContract, AppConfig):
     name = "cate"
     verbose_name = "CATE casework"
+
+    # What CATE contributes (core.contract).
+    role_permissions = "cate.permissions.ROLE_PERMISSIONS"
+    demo_seed = "cate.demo.seed_demo"
+    alert_rules = "cate.alert_rules.RULES"
+    case_due_providers = ("cate.due.case_clocks", "cate.due.case_records")
+    child_involvement_providers = ("cate.involvement.open_cases_of_children",)
+    child_holders_providers = ("cate.involvement.holders_of_children",)
+    contact_referred_handlers = ("cate.handlers.referral_from_contact",)
+    child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
+    person_records = (
+        PersonRecord("cate.Referral", "child", "CATE referrals"),
+        PersonRecord("cate.DetailedAssessment", "referral__child", "Detailed assessments"),
+        PersonRecord("cate.Case", "child", "CATE cases"),
+        PersonRecord("cate.StatutoryEpisode", "child", "Statutory safeguarding episodes"),
+        PersonRecord("cate.MissingEpisode", "child", "Missing episodes"),
+        PersonRecord("cate.ReturnHomeInterview", "episode__child", "Return home interviews"),
+        _case_record("Allocation", "Allocations of the case"),
+        _case_record("ChronologyEvent", "Chronology"),
+        _case_record("Visit", "Visits"),
+        _case_record("RiskAssessment", "Risk assessments"),
+        _case_record("NrmReferral", "NRM referrals"),
+        _case_record("GpLetter", "GP letters"),
+        _case_record("SupportReferral", "Support referrals"),
+        _case_record("Disclosure", "Disclosures"),
+        _case_record("TransitionMeeting", "Post-17 transition meetings"),
+        _case_record("CaseClosure", "Case closures"),
+        PersonRecord("cate.CaseUserObjectPermission", "content_object__child", "Staff given access to the case"),
+        PersonRecord("cate.CaseGroupObjectPermission", "content_object__child", "Roles given access to the case"),
+    )
 
     @property
     def nav_items(self):
@@ -12,22 +48,3 @@ class CateConfig(AppConfig):
         from .permissions import LANDING_ROLES
 
         return (NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),)
-
-    def ready(self):
-        from contacts.signals import child_restriction_changed, contact_referred_to_cate
-
-        from . import due  # noqa: F401  (registers the providers of due items for cases)
-        from .receivers import on_child_restriction_changed, on_contact_referred_to_cate
-
-        contact_referred_to_cate.connect(on_contact_referred_to_cate, dispatch_uid="cate.referral_from_contact")
-        child_restriction_changed.connect(on_child_restriction_changed, dispatch_uid="cate.restriction_chronology")
-        try:
-            from contacts.hooks import child_involvement_provider
-        except ImportError:  # the front door's hook for other apps' cases (contacts.hooks) is not here yet
-            return
-        from contacts.hooks import child_holders_provider
-
-        from .involvement import holders_of_children, open_cases_of_children
-
-        child_involvement_provider(open_cases_of_children)
-        child_holders_provider(holders_of_children)

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse_lazy
 
 from core import clock
-from core.due import DueItem, case_due_provider
+from core.due import DueItem
 
 from .choices import LIVE_CASE_STATUSES, RhiStatus, SupportStatus
 from .models import Case, GpLetter, MissingEpisode, NrmReferral, SupportReferral, TransitionMeeting
@@ -22,7 +22,6 @@ def _case_url(case_id: int, name: str = "cate:case_detail", *args) -> str:
     return reverse_lazy(name, args=[case_id, *args])
 
 
-@case_due_provider
 def case_clocks(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
     """Allocation of an unallocated case, the next visit, and the post-17 transition meeting."""
     rows = (
@@ -105,7 +104,6 @@ NO_DATETIME = Cast(Value(None), output_field=DateTimeField())
 NO_DATE = Cast(Value(None), output_field=DateField())
 
 
-@case_due_provider
 def case_records(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
     """The NRM referral not yet made, GP letters not yet sent, return home interviews not yet held
     or declined, and support referrals to follow up."""

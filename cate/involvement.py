@@ -36,7 +36,7 @@ def open_cases_of_children(child_ids, *, user) -> dict:
 
 
 def holders_of_children(child_ids) -> dict:
-    """The workers allocated each child's live cases (contacts.hooks.child_holders_provider)."""
+    """The workers allocated each child's live cases (`child_holders_providers` in CateConfig)."""
     from contacts.hooks import Holder
 
     result: dict[int, list] = {}

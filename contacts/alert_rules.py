@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 
-from core.alerts import Candidate, Stage, alert_rule
+from core.alerts import AlertRule, Candidate, Stage
 from core.clock import DueState
 from core.roles import Role
 from core.selectors import ServiceSettings
@@ -29,7 +29,6 @@ def _screeners() -> tuple[int, ...]:
     return tuple(users.values_list("pk", flat=True))
 
 
-@alert_rule("contact_decision", "Contact decisions")
 def contact_decisions(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["contact_decision"].soon
     contacts = Contact.objects.filter(status__in=OPEN_CONTACT, decision_due_at__lte=horizon).only(
@@ -56,7 +55,6 @@ def contact_decisions(now: datetime, settings: ServiceSettings):
         )
 
 
-@alert_rule("mace_response", "Multi-agency child enquiries awaiting an answer")
 def mace_responses(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["mace_response"].soon
     waiting = MaceRecipient.objects.filter(
@@ -87,7 +85,6 @@ def mace_responses(now: datetime, settings: ServiceSettings):
         )
 
 
-@alert_rule("early_help_follow_up", "Early-help follow-ups")
 def early_help_follow_ups(now: datetime, settings: ServiceSettings):
     horizon = now + REGISTRY["early_help_follow_up"].soon
     follow_ups = EarlyHelpFollowUp.objects.filter(completed_at__isnull=True, due_at__lte=horizon).select_related(
@@ -113,3 +110,11 @@ def early_help_follow_ups(now: datetime, settings: ServiceSettings):
             url=follow_up.contact.get_absolute_url(),
             owner_ids=owners,
         )
+
+
+# Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
+RULES = (
+    AlertRule("contact_decision", "Contact decisions", contact_decisions),
+    AlertRule("mace_response", "Multi-agency child enquiries awaiting an answer", mace_responses),
+    AlertRule("early_help_follow_up", "Early-help follow-ups", early_help_follow_ups),
+)

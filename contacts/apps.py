@@ -1,9 +1,29 @@
 from django.apps import AppConfig
 
+from core.contract import AppContract, PersonRecord
 
-class ContactsConfig(AppConfig):
+
+class ContactsConfig(AppContract, AppConfig):
     name = "contacts"
     verbose_name = "Family Connect front door"
+
+    # What the front door contributes (core.contract).
+    role_permissions = "contacts.permissions.ROLE_PERMISSIONS"
+    demo_seed = "contacts.demo.seed_demo"
+    alert_rules = "contacts.alert_rules.RULES"
+    child_model = "contacts.Child"
+    hidden_children_providers = ("contacts.selectors.children_hidden_from",)
+    person_records = (
+        PersonRecord("contacts.Child", "pk", "Child record"),
+        PersonRecord("contacts.Contact", "child", "Contacts"),
+        PersonRecord("contacts.ThresholdAssessment", "contact__child", "Threshold assessments"),
+        PersonRecord("contacts.MaceRequest", "contact__child", "Multi-agency child enquiries"),
+        PersonRecord("contacts.MaceRecipient", "request__contact__child", "Agencies asked in an enquiry"),
+        PersonRecord("contacts.MaceEntry", "request__contact__child", "Agencies' answers to an enquiry"),
+        PersonRecord("contacts.EarlyHelpFollowUp", "contact__child", "Early-help follow-ups"),
+        PersonRecord("contacts.ChildMerge", "source", "Merges of the record into another"),
+        PersonRecord("contacts.ChildMerge", "target", "Merges of other records into this one"),
+    )
 
     @property
     def nav_items(self):
@@ -26,10 +46,6 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from core.audit import register_hidden_children
-
         from .search import set_name_similarity_threshold
-        from .selectors import children_hidden_from
 
         connection_created.connect(set_name_similarity_threshold, dispatch_uid="contacts_name_similarity_threshold")
-        register_hidden_children(children_hidden_from)

@@ -1,8 +1,9 @@
 """Timescale alerts: rules find items due soon or overdue; the runner tells each owner once.
 
-Each app declares its rules in `<app>/alert_rules.py` with @alert_rule (imported by the app's
-AppConfig.ready()). A rule only reads the records and yields Candidates; `run_rule` decides who is
-told and sends in-app notifications and e-mails through core.services.notification_send.
+Each app lists its rules (AlertRule) in `<app>/alert_rules.py` and declares them in its AppConfig
+(`alert_rules`, the app contract of core.contract). A rule only reads the records and yields
+Candidates; `run_rule` decides who is told and sends in-app notifications and e-mails through
+core.services.notification_send.
 
 Exactly once: every alert has a key (rule, record, due time, stage) and a notification is unique per
 (recipient, key) in the database, so running a job twice, or on two workers at once, sends nothing
@@ -17,17 +18,17 @@ import enum
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from . import clock
+from . import clock, contract
 from .models import Notification
 from .roles import Role
 from .selectors import ServiceSettings, service_settings
@@ -63,17 +64,28 @@ class AlertRule:
     find: Callable[[datetime, ServiceSettings], Iterable[Candidate]]
 
 
-REGISTRY: dict[str, AlertRule] = {}
+class _Rules(Mapping):
+    """Every app's alert rules by name, as the apps declare them (read through core.contract)."""
+
+    def _by_name(self) -> dict[str, AlertRule]:
+        by_name: dict[str, AlertRule] = {}
+        for rule in contract.contributions("alert_rules"):
+            if rule.name in by_name:
+                raise ImproperlyConfigured(f"Two alert rules are named {rule.name!r}")
+            by_name[rule.name] = rule
+        return by_name
+
+    def __getitem__(self, name: str) -> AlertRule:
+        return self._by_name()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name())
+
+    def __len__(self) -> int:
+        return len(self._by_name())
 
 
-def alert_rule(name: str, label: str):
-    """Register a rule: a function (now, settings) -> iterable of Candidate."""
-
-    def register(fn):
-        REGISTRY[name] = AlertRule(name=name, label=label, find=fn)
-        return fn
-
-    return register
+REGISTRY: Mapping[str, AlertRule] = _Rules()
 
 
 @dataclass
@@ -216,9 +228,10 @@ def send_digest(*, now: datetime | None = None) -> int:
             lines.append(f"{rule.label}: {overdue} overdue")
     body = "\n".join(lines) if lines else "Nothing is overdue."
     key = f"digest:{clock.local_date(now):%Y-%m-%d}"
+    digest_url = contract.first("digest_url")  # the reports page, where an app declares one
     sent = 0
     for manager in _active_users_with_role(Role.GROUP_MANAGER):
-        url = reverse("reporting:index") if "reporting" in django_settings.INSTALLED_APPS else ""
+        url = reverse(digest_url) if digest_url else ""
         if (
             notification_send(
                 recipient=manager,

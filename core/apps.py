@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .contract import AppContract, PersonRecord
+
 
 def _sync_roles(sender, **kwargs):
     from django.apps import apps
@@ -14,9 +16,13 @@ def _sync_roles(sender, **kwargs):
     sync_roles(verbosity=kwargs.get("verbosity", 0))
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(AppContract, AppConfig):
     name = "core"
     verbose_name = "Organisation and audit"
+
+    # What core contributes (core.contract): the other apps declare the same way.
+    role_permissions = "core.permissions.ROLE_PERMISSIONS"
+    person_records = (PersonRecord("core.AccessLog", "child_number", "Who viewed the child's records"),)
 
     @property
     def nav_items(self):
@@ -31,9 +37,11 @@ class CoreConfig(AppConfig):
         )
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
+        from django.core import checks
 
-        # Each app's timescale alert rules (core.alerts) register themselves on import.
-        autodiscover_modules("alert_rules")
+        from .contract import check_declarations
+
+        # Every app's contract declarations import (manage.py check).
+        checks.register(check_declarations)
         # Every migrate ends by bringing the role groups in line with the permissions in code.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")

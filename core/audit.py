@@ -6,7 +6,7 @@ Access: every view or export of a child, contact or case is written to the appen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from axes.helpers import get_client_ip_address
@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import contract
 from .choices import AccessAction
 from .models import AccessLog
 
@@ -104,8 +105,9 @@ def client_ip(request) -> str | None:
 
 def child_number_of(obj: models.Model) -> int | None:
     """The child a record is about, read from already-loaded fields where it can be: a child itself,
-    a record with a `child` (contact, case, referral), or one reached through its `case` or `contact`."""
-    if obj._meta.label_lower == "contacts.child":
+    a record with a `child` (contact, case, referral), or one reached through its `case` or `contact`.
+    The app holding children declares which model they are (`child_model`, core.contract)."""
+    if obj._meta.label_lower == _child_model_label():
         return obj.pk
     if getattr(obj, "child_id", None) is not None:
         return obj.child_id
@@ -113,6 +115,11 @@ def child_number_of(obj: models.Model) -> int | None:
         if getattr(obj, f"{via}_id", None) is not None:
             return child_number_of(getattr(obj, via))
     return None
+
+
+def _child_model_label() -> str:
+    label = contract.first("child_model", "")
+    return label.lower()
 
 
 def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -> AccessLog:
@@ -148,24 +155,14 @@ def log_access_many(request, objs: Iterable[models.Model], *, action: str = Acce
     return AccessLog.objects.bulk_create(rows) if rows else []
 
 
-# Providers of the children a user may not know exist (contacts/ registers one at start-up: core/
-# does not import the apps that hold children). provider(user, numbers) -> the numbers to hide.
-_hidden_children_providers: list[Callable] = []
-
-
-def register_hidden_children(provider: Callable) -> Callable:
-    if provider not in _hidden_children_providers:
-        _hidden_children_providers.append(provider)
-    return provider
-
-
 def hidden_child_numbers(user, numbers: Iterable[int]) -> set[int]:
     """Of these child numbers, the ones `user` may not know exist (restricted, not named on them):
-    the auditor still sees who saw them, but not whom they are about."""
+    the auditor still sees who saw them, but not whom they are about. The apps holding children
+    declare who may not know of which (`hidden_children_providers`, core.contract)."""
     numbers = {n for n in numbers if n}
     hidden: set[int] = set()
     if numbers:
-        for provider in _hidden_children_providers:
+        for provider in contract.contributions("hidden_children_providers"):
             hidden |= set(provider(user, numbers))
     return hidden
 

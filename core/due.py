@@ -1,8 +1,9 @@
 """Due items: anything on a clock (an interview, a visit, a review), as pages show them.
 
-Apps contribute due items for cases through providers registered at start-up (AppConfig.ready),
-so a page listing cases can show each case's next due item without core or cate importing the
-apps that depend on them. Providers work on many cases at once, with a fixed number of queries.
+Apps contribute due items for cases through the providers they declare in their AppConfig
+(`case_due_providers`, the app contract of core.contract), so a page listing cases can show each
+case's next due item without core or the casework app importing the apps that depend on them. Providers work on
+many cases at once, with a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from . import contract
 from .clock import DueState
 
 
@@ -34,14 +36,6 @@ class DueItem:
 
 # provider(case_ids, *, now, settings) -> {case_id: [DueItem, ...]}
 CaseDueProvider = Callable[..., dict[int, list[DueItem]]]
-_case_providers: list[CaseDueProvider] = []
-
-
-def case_due_provider(fn: CaseDueProvider) -> CaseDueProvider:
-    """Register a provider of due items for cases (use as a decorator in an app's due.py)."""
-    if fn not in _case_providers:
-        _case_providers.append(fn)
-    return fn
 
 
 def due_items_for_cases(case_ids: Iterable[int], *, now: datetime, settings) -> dict[int, list[DueItem]]:
@@ -52,7 +46,7 @@ def due_items_for_cases(case_ids: Iterable[int], *, now: datetime, settings) -> 
     result: dict[int, list[DueItem]] = defaultdict(list)
     if isinstance(ids, list) and not ids:
         return result
-    for provider in _case_providers:
+    for provider in contract.contributions("case_due_providers"):
         for case_id, items in provider(ids, now=now, settings=settings).items():
             result[case_id].extend(item for item in items if item.is_open)
     for items in result.values():

@@ -1,12 +1,13 @@
-"""Navigation by role: each app's AppConfig lists its items; core shows those the user may use."""
+"""Navigation by role: each app's AppConfig declares its items (`nav_items`, the app contract of
+core.contract); core shows those the user may use."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.urls import reverse
 
+from . import contract
 from .roles import Role, user_roles
 
 
@@ -20,10 +21,7 @@ class NavItem:
 
 def nav_items_for(user, current_path: str) -> list[dict]:
     roles = user_roles(user)
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        items.extend(item for item in getattr(config, "nav_items", ()) if item.roles & roles)
-    items.sort(key=lambda i: i.order)
+    items = sorted((item for item in contract.contributions("nav_items") if item.roles & roles), key=lambda i: i.order)
     result = []
     for item in items:
         href = reverse(item.url_name)

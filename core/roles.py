@@ -1,15 +1,15 @@
 """The roles of DESIGN.md §1 as Django groups, and the model permissions each holds.
 
-Each app may declare ROLE_PERMISSIONS in its permissions.py: {Role: ["app_label.codename", ...]}.
+Each app declares its roles' permissions in its AppConfig (`role_permissions`, the app contract of
+core.contract), usually ROLE_PERMISSIONS in its permissions.py: {Role: ["app_label.codename", ...]}.
 sync_roles() gathers them; it runs after every migrate and from `manage.py sync_roles`.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.db import models
+
+from . import contract
 
 
 class Role(models.TextChoices):
@@ -53,14 +53,8 @@ def has_role(user, *roles: Role) -> bool:
 
 def collect_role_permissions() -> dict[Role, set[str]]:
     collected: dict[Role, set[str]] = {role: set() for role in Role}
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.permissions":
-                raise
-            continue
-        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+    for declared in contract.contributions("role_permissions"):
+        for role, perms in declared.items():
             collected[Role(role)].update(perms)
     return collected
 

@@ -1,9 +1,16 @@
 from django.apps import AppConfig
 
+from core.contract import AppContract
 
-class ReportingConfig(AppConfig):
+
+class ReportingConfig(AppContract, AppConfig):
     name = "reporting"
     verbose_name = "Reporting"
+
+    # What reporting contributes (core.contract).
+    role_permissions = "reporting.permissions.ROLE_PERMISSIONS"
+    demo_seed = "reporting.demo.seed_demo"
+    digest_url = "reporting:index"
 
     @property
     def nav_items(self):

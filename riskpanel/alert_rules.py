@@ -12,7 +12,7 @@ from datetime import datetime
 from cate.choices import CaseStatus
 from cate.models import Case
 from core import clock
-from core.alerts import Candidate, Stage, alert_rule
+from core.alerts import AlertRule, Candidate, Stage
 from core.clock import DueState
 from core.selectors import ServiceSettings
 
@@ -52,27 +52,22 @@ def _case_candidates(kinds: set[str], now: datetime, settings: ServiceSettings) 
             )
 
 
-@alert_rule("first_panel", "First risk panels")
 def first_panels(now: datetime, settings: ServiceSettings):
     return _case_candidates({"first_panel"}, now, settings)
 
 
-@alert_rule("panel_review", "Risk panel reviews")
 def panel_reviews(now: datetime, settings: ServiceSettings):
     return _case_candidates({"panel_review"}, now, settings)
 
 
-@alert_rule("strategy_meeting", "Strategy meetings and reviews")
 def strategy_meetings(now: datetime, settings: ServiceSettings):
     return _case_candidates({"strategy_meeting", "strategy_meeting_review"}, now, settings)
 
 
-@alert_rule("safety_plan_review", "Safety plan reviews")
 def safety_plan_reviews(now: datetime, settings: ServiceSettings):
     return _case_candidates({"safety_plan_review"}, now, settings)
 
 
-@alert_rule("actions", "Multi-agency actions")
 def actions(now: datetime, settings: ServiceSettings):
     """Open actions past their due date: the person who owns it (when they have an account here)
     and the case's worker."""
@@ -91,3 +86,13 @@ def actions(now: datetime, settings: ServiceSettings):
             url=action.get_absolute_url(),
             owner_ids=tuple(sorted(owners)),
         )
+
+
+# Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
+RULES = (
+    AlertRule("first_panel", "First risk panels", first_panels),
+    AlertRule("panel_review", "Risk panel reviews", panel_reviews),
+    AlertRule("strategy_meeting", "Strategy meetings and reviews", strategy_meetings),
+    AlertRule("safety_plan_review", "Safety plan reviews", safety_plan_reviews),
+    AlertRule("actions", "Multi-agency actions", actions),
+)

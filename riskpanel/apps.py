@@ -1,9 +1,25 @@
 from django.apps import AppConfig
 
+from core.contract import AppContract, CaseLink, PersonRecord
 
-class RiskPanelConfig(AppConfig):
+
+class RiskPanelConfig(AppContract, AppConfig):
     name = "riskpanel"
     verbose_name = "Risk panels"
+
+    # What the risk panel contributes (core.contract).
+    role_permissions = "riskpanel.permissions.ROLE_PERMISSIONS"
+    demo_seed = "riskpanel.demo.seed_demo"
+    alert_rules = "riskpanel.alert_rules.RULES"
+    case_due_providers = ("riskpanel.due.riskpanel_due_items",)
+    case_links = (CaseLink("Risk panels, strategy meetings, safety plans and actions", "riskpanel:case_detail"),)
+    person_records = (
+        PersonRecord("riskpanel.AgendaItem", "case__child", "Risk panel papers"),
+        PersonRecord("riskpanel.PanelDecision", "item__case__child", "Risk panel decisions"),
+        PersonRecord("riskpanel.StrategyMeeting", "case__child", "Strategy meetings"),
+        PersonRecord("riskpanel.SafetyPlan", "case__child", "Safety plans"),
+        PersonRecord("riskpanel.Action", "case__child", "Multi-agency actions"),
+    )
 
     @property
     def nav_items(self):
@@ -12,10 +28,3 @@ class RiskPanelConfig(AppConfig):
         from .permissions import LANDING_ROLES
 
         return (NavItem("Risk panel", "riskpanel:index", LANDING_ROLES, order=30),)
-
-    def ready(self):
-        from core.links import register_case_link
-
-        from . import due  # noqa: F401  (registers the due items of cases with core.due)
-
-        register_case_link("Risk panels, strategy meetings, safety plans and actions", "riskpanel:case_detail")

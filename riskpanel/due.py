@@ -1,7 +1,7 @@
 """What falls due on a case in the multi-agency part of the pathway, for pages listing cases
 (the CATE caseload): first panel, panel review, strategy meeting, safety plan review, open actions.
 
-Registered with core.due at start-up (RiskPanelConfig.ready). A fixed number of queries for any
+Declared in RiskPanelConfig (`case_due_providers`, the app contract of core.contract). A fixed number of queries for any
 number of cases.
 """
 
@@ -16,13 +16,12 @@ from django.urls import reverse_lazy
 from cate.choices import CaseStatus
 from cate.models import Allocation, Case
 from core import clock
-from core.due import DueItem, case_due_provider
+from core.due import DueItem
 
 from .choices import AGENDA_EDITABLE, ActionStatus, SafetyPlanStatus
 from .models import Action, AgendaItem, PanelDecision, SafetyPlan, StrategyMeeting
 
 
-@case_due_provider
 def riskpanel_due_items(case_ids, *, now: dt.datetime, settings) -> dict[int, list[DueItem]]:
     # The SQL below filters on this subquery (no list of thousands of ids in each query); `ids` is for Python.
     cases = case_ids if isinstance(case_ids, QuerySet) else list(case_ids)

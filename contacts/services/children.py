@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core import audit
+from core import audit, contract
 from core.concurrency import check_version
 from core.exceptions import TransitionNotAllowed
 from core.permissions import require
@@ -18,7 +18,6 @@ from ..choices import RecordStatus
 from ..models import Child
 from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
 from ..rules import CHILD_FIELDS
-from ..signals import child_restriction_changed
 
 __all__ = [
     "CHILD_FIELDS",
@@ -109,7 +108,8 @@ def child_restrict(
 
     The acting user stays named on a restricted record, so that somebody can always change it. Every
     other member of staff, managers included, then answers 404 on the child and everything about it.
-    Sends `child_restriction_changed` inside the transaction (cate/ writes it to the chronology).
+    The apps holding the child's records are told inside the transaction, through the app contract
+    (`child_restriction_handlers`: cate/ writes it to each case's chronology).
     """
     require(actor, RESTRICT_CHILD, "You cannot restrict children's records.")
     require_see_child(actor, child)
@@ -127,5 +127,5 @@ def child_restrict(
         child.restricted_to.set(named)
         child.is_restricted = is_restricted
         audit.save_change(child, actor=actor, reason=reason, fields=["is_restricted"])
-        child_restriction_changed.send(sender=Child, child=child, actor=actor, reason=reason)
+        contract.call("child_restriction_handlers", child=child, actor=actor, reason=reason)
     return child

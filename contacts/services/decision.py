@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import audit
+from core import audit, contract
 from core.concurrency import check_version
 from core.exceptions import TransitionNotAllowed
 from core.models import Agency
@@ -17,7 +17,6 @@ from .. import selectors
 from ..choices import ContactStatus, Outcome
 from ..models import Contact, EarlyHelpFollowUp
 from ..permissions import COMPLETE_FOLLOW_UP, DECIDE_CONTACT
-from ..signals import contact_referred_to_cate
 from ._common import set_contact_status
 
 __all__ = ["MAX_DETAIL", "contact_decide", "follow_up_complete"]
@@ -41,7 +40,8 @@ def contact_decide(
 ) -> Contact:
     """The screener's decision on a contact: information and advice; early help from another
     agency (followed up after the `early_help_follow_up` timescale); or a referral to CATE and/or
-    statutory safeguarding, which tells cate/ at once through `contact_referred_to_cate`."""
+    statutory safeguarding, which the apps that take referrals (cate/) are told of at once, inside this
+    transaction, through the app contract (`contact_referred_handlers`)."""
     require(actor, DECIDE_CONTACT, "Only a screener can decide the outcome of a contact.")
     outcome_detail, early_help_service = (outcome_detail or "").strip(), (early_help_service or "").strip()
     late_decision_reason = (late_decision_reason or "").strip()
@@ -90,7 +90,7 @@ def contact_decide(
             follow_up = EarlyHelpFollowUp(contact=contact, due_at=service_settings().due("early_help_follow_up", now))
             audit.save(follow_up, actor=actor, reason="Follow-up of the early-help referral due")
         if is_referral:
-            contact_referred_to_cate.send(sender=Contact, contact=contact, actor=actor)
+            contract.call("contact_referred_handlers", contact=contact, actor=actor)
     return contact
 
 

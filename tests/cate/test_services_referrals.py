@@ -12,7 +12,7 @@ from cate.choices import (
     ReferralStatus,
 )
 from cate.models import Referral
-from contacts.signals import contact_referred_to_cate
+from core import contract
 from core.selectors import service_settings
 from tests.factories import ContactFactory, open_case
 
@@ -26,7 +26,7 @@ OPENING = services.CaseOpening(cse=True, cce=True, other_exploitation=False, cla
 def test_the_screeners_referral_signal_puts_the_child_in_the_queue(personas):
     screener = personas["screener"]
     contact = ContactFactory(decided_at=timezone.now())
-    contact_referred_to_cate.send(sender=type(contact), contact=contact, actor=screener)
+    contract.call("contact_referred_handlers", contact=contact, actor=screener)
     referral = Referral.objects.get(contact=contact)
     assert referral.child == contact.child
     assert referral.referred_by == screener
@@ -34,7 +34,7 @@ def test_the_screeners_referral_signal_puts_the_child_in_the_queue(personas):
     assert referral.assessment_due_at == service_settings().due("detailed_assessment", contact.decided_at)
     assert_history(referral, screener, f"Referred to CATE by Family Connect ({contact.reference})")
     # Sent twice (a retried decision), the child is still referred once.
-    contact_referred_to_cate.send(sender=type(contact), contact=contact, actor=screener)
+    contract.call("contact_referred_handlers", contact=contact, actor=screener)
     assert Referral.objects.filter(contact=contact).count() == 1
 
 

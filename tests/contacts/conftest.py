@@ -1,6 +1,8 @@
+from contextlib import ExitStack
+
 import pytest
 
-from contacts import hooks
+from core import contract
 
 
 @pytest.fixture
@@ -14,12 +16,15 @@ def advisor(personas):
 
 
 @pytest.fixture
-def involvement_provider(monkeypatch):
-    """Register a provider of open cases for the test only (cate/ registers the real one)."""
-    monkeypatch.setattr(hooks, "_providers", [])
+def involvement_provider():
+    """Declare a provider of open cases for the test only (cate/ declares the real one)."""
+    providers = []
+    with ExitStack() as overrides:
+        overrides.enter_context(contract.override("child_involvement_providers", providers))
 
-    def register(fn):
-        hooks.child_involvement_provider(fn)
-        return fn
+        def register(fn):
+            providers.append(fn)
+            overrides.enter_context(contract.override("child_involvement_providers", providers))
+            return fn
 
-    return register
+        yield register

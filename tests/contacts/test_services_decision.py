@@ -11,7 +11,7 @@ from django.utils import timezone
 from contacts import services
 from contacts.choices import ContactStatus, Outcome
 from contacts.models import Contact, EarlyHelpFollowUp
-from contacts.signals import contact_referred_to_cate
+from core import contract
 from core.exceptions import TransitionNotAllowed
 from core.models import Agency
 from tests.factories import ContactFactory, ThresholdAssessmentFactory
@@ -106,17 +106,14 @@ def test_a_referral_to_cate_is_announced_inside_the_decision_transaction(screene
     contact = assessed_contact()
     heard = []
 
-    def receiver(sender, contact, actor, **kwargs):
-        heard.append((sender, contact.pk, contact.status, actor, transaction.get_connection().in_atomic_block))
+    def receiver(*, contact, actor):
+        heard.append((type(contact), contact.pk, contact.status, actor, transaction.get_connection().in_atomic_block))
 
-    contact_referred_to_cate.connect(receiver)
-    try:
+    with contract.override("contact_referred_handlers", [receiver], add=True):
         with pytest.raises(ValidationError) as caught:
             services.contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY)
         assert "refer_to" in caught.value.message_dict
         services.contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_cate=True)
-    finally:
-        contact_referred_to_cate.disconnect(receiver)
     assert heard == [(Contact, contact.pk, ContactStatus.DECIDED, screener, True)]
     contact.refresh_from_db()
     assert (contact.refer_to_cate, contact.refer_to_statutory) == (True, False)
@@ -125,17 +122,13 @@ def test_a_referral_to_cate_is_announced_inside_the_decision_transaction(screene
 def test_a_failing_subscriber_undoes_the_decision(screener):
     contact = assessed_contact()
 
-    def broken(sender, **kwargs):
+    def broken(**kwargs):
         raise RuntimeError("CATE referral could not be created")
 
-    contact_referred_to_cate.connect(broken)
-    try:
-        with pytest.raises(RuntimeError):
-            services.contact_decide(
-                contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_statutory=True
-            )
-    finally:
-        contact_referred_to_cate.disconnect(broken)
+    with contract.override("contact_referred_handlers", [broken], add=True), pytest.raises(RuntimeError):
+        services.contact_decide(
+            contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_statutory=True
+        )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.AWAITING_SCREENING
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contacts.choices import ContactStatus, ExploitationFactor, Outcome, RecordStatus
 from contacts.models import Child, ChildMerge, Contact, EarlyHelpFollowUp, MaceEntry, MaceRequest, ThresholdAssessment
-from contacts.signals import contact_referred_to_cate
+from core import contract
 from core.models import AccessLog, Agency
 from tests.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
 
@@ -237,11 +237,9 @@ def test_deciding_through_the_page(screener, client_for):
     html = client.post(url, {"outcome": "cate_or_statutory", "version": 1}).content.decode()
     assert "Choose CATE, statutory safeguarding or both" in html
     heard = []
-    contact_referred_to_cate.connect(receiver := lambda sender, contact, actor, **kw: heard.append(contact.pk))
-    try:
+    receiver = lambda *, contact, actor: heard.append(contact.pk)  # noqa: E731
+    with contract.override("contact_referred_handlers", [receiver], add=True):
         response = client.post(url, {"outcome": "cate_or_statutory", "refer_to": ["cate", "statutory"], "version": 1})
-    finally:
-        contact_referred_to_cate.disconnect(receiver)
     assert response.status_code == 302 and heard == [contact.pk]
     contact.refresh_from_db()
     assert (contact.status, contact.refer_to_cate, contact.refer_to_statutory) == (ContactStatus.DECIDED, True, True)

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from core import alerts
-from core.alerts import Candidate, Stage
+from core import alerts, contract
+from core.alerts import AlertRule, Candidate, Stage
 from core.models import Notification
 from core.roles import Role
 
@@ -16,12 +16,11 @@ NOW = datetime(2024, 6, 12, 10, 0, tzinfo=UTC)  # a Wednesday
 
 
 @pytest.fixture
-def rule(monkeypatch):
+def rule():
     """A rule whose candidates the test controls."""
     items: list[Candidate] = []
-    monkeypatch.setattr(alerts, "REGISTRY", {})
-    alerts.alert_rule("test_rule", "Test items")(lambda now, settings: list(items))
-    return items
+    with contract.override("alert_rules", [AlertRule("test_rule", "Test items", lambda now, settings: list(items))]):
+        yield items
 
 
 @pytest.fixture

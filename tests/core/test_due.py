@@ -1,22 +1,18 @@
 from datetime import UTC, datetime, timedelta
 
-from core import due
+from core import contract, due
 from core.clock import DueState
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def test_providers_contribute_open_items_earliest_first(monkeypatch):
-    monkeypatch.setattr(due, "_case_providers", [])
-
-    @due.case_due_provider
+def test_providers_contribute_open_items_earliest_first():
     def visits(case_ids, *, now, settings):
         return {
             cid: [due.DueItem("visit", "Visit", now + timedelta(days=3), DueState.NOT_YET_DUE, case_id=cid)]
             for cid in case_ids
         }
 
-    @due.case_due_provider
     def interviews(case_ids, *, now, settings):
         return {
             1: [
@@ -25,7 +21,8 @@ def test_providers_contribute_open_items_earliest_first(monkeypatch):
             ]
         }
 
-    items = due.due_items_for_cases([1, 2], now=NOW, settings=None)
-    assert [i.kind for i in items[1]] == ["rhi", "visit"]
-    assert [i.kind for i in items[2]] == ["visit"]
-    assert due.due_items_for_cases([], now=NOW, settings=None) == {}
+    with contract.override("case_due_providers", [visits, interviews]):
+        items = due.due_items_for_cases([1, 2], now=NOW, settings=None)
+        assert [i.kind for i in items[1]] == ["rhi", "visit"]
+        assert [i.kind for i in items[2]] == ["visit"]
+        assert due.due_items_for_cases([], now=NOW, settings=None) == {}

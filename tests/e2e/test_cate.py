@@ -29,7 +29,7 @@ def sign_out(page) -> None:
 
 
 def test_cate_journey_from_referral_to_closure(page, demo_users):
-    from contacts.signals import contact_referred_to_cate
+    from core import contract
     from core.models import User
     from tests.factories import ChildFactory, ContactFactory
 
@@ -41,7 +41,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
         date_of_birth=today.replace(year=today.year - 16) - dt.timedelta(days=30),
     )
     contact = ContactFactory(child=child, decided_at=timezone.now())
-    contact_referred_to_cate.send(sender=type(contact), contact=contact, actor=User.objects.get(username="screener"))
+    contract.call("contact_referred_handlers", contact=contact, actor=User.objects.get(username="screener"))
 
     # The team leader starts the assessment, records the outcome, and allocates the case.
     sign_in(page, "teamleader", password)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, due
+from core import audit, contract, due
 from core.clock import DueState
 from tests.factories import CaseFactory, grant_case_access
 
@@ -15,10 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def visit_provider(monkeypatch):
-    monkeypatch.setattr(due, "_case_providers", [])
-
-    @due.case_due_provider
+def visit_provider():
     def visits(case_ids, *, now, settings):
         items = {}
         for case_id in case_ids:
@@ -31,6 +28,9 @@ def visit_provider(monkeypatch):
                             case_id=case_id),
             ]  # fmt: skip
         return items
+
+    with contract.override("case_due_providers", [visits]):
+        yield
 
 
 def test_computed_overdue_items_are_counted_and_listed(visit_provider, personas, client_for):
