@@ -435,9 +435,3 @@ class ClosureDecisionForm(VersionedFormMixin, GovukForm):
 
 class ReopenForm(VersionedFormMixin, GovukForm):
     reason = text("Why the case is reopened", required=True, rows=4, message="Enter why the case is reopened")
-
-
-def for_a_new_record(form):
-    """A form of a record not yet made carries no version: there is nothing to check it against."""
-    form.fields.pop("version", None)
-    return form

@@ -40,6 +40,14 @@ class VersionedFormMixin(forms.Form):
             )
 
 
+def for_a_new_record(form: forms.Form) -> forms.Form:
+    """A form shared by a record's edit and create pages, on the create page: a record not yet made
+    has no version to check against, so the form carries none (and `core.pages.submit` passes
+    none to the creating service)."""
+    form.fields.pop("version", None)
+    return form
+
+
 class GovukDateWidget(forms.MultiWidget):
     parts = ("day", "month", "year")
 

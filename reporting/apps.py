@@ -9,7 +9,6 @@ class ReportingConfig(AppContract, AppConfig):
 
     # What reporting contributes (core.contract).
     role_permissions = "reporting.permissions.ROLE_PERMISSIONS"
-    demo_seed = "reporting.demo.seed_demo"
     digest_url = "reporting:index"
 
     @property

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from contacts.choices import ExploitationFactor, FactorLevel
 from core.choices import AccessAction
+from core.forms import for_a_new_record
 from core.pages import log, paginate, submit
 from core.pdf import pdf_response, render_pdf
 from core.selectors import service_settings
@@ -33,7 +34,7 @@ def visit_list(request, case, perms):
 
 @case_view(live=True, allow=works)
 def visit_add(request, case, perms):
-    form = forms.for_a_new_record(forms.VisitForm(request.POST or None))
+    form = for_a_new_record(forms.VisitForm(request.POST or None))
     response = submit(
         request,
         form,
@@ -91,7 +92,7 @@ def risk_assessment_add(request, case, perms):
         initial = forms.RiskAssessmentForm.initial_from(latest)
         initial.pop("version")
     initial["assessed_at"] = None
-    form = forms.for_a_new_record(forms.RiskAssessmentForm(request.POST or None, initial=initial))
+    form = for_a_new_record(forms.RiskAssessmentForm(request.POST or None, initial=initial))
     response = submit(
         request,
         form,
@@ -154,7 +155,7 @@ def missing_episode_list(request, case, perms):
 
 @case_view(live=True, allow=works)
 def missing_episode_add(request, case, perms):
-    form = forms.for_a_new_record(forms.MissingEpisodeForm(request.POST or None, initial={"rhi_eligible": "yes"}))
+    form = for_a_new_record(forms.MissingEpisodeForm(request.POST or None, initial={"rhi_eligible": "yes"}))
     response = submit(
         request,
         form,
@@ -320,7 +321,7 @@ def _support_values(data) -> dict:
 def support_referral_add(request, case, perms):
     service = request.GET.get("service", "")
     initial = {"referred_on": timezone.localdate(), "service": service if service in SupportService.values else ""}
-    form = forms.for_a_new_record(forms.SupportReferralForm(request.POST or None, initial=initial))
+    form = for_a_new_record(forms.SupportReferralForm(request.POST or None, initial=initial))
     response = submit(
         request,
         form,

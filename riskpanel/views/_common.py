@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from operator import attrgetter
 
 from django.contrib import messages
@@ -10,17 +9,6 @@ from django.core.exceptions import ValidationError
 
 # `allow` of the chair's pages: the user may see the panel, and chairs panels.
 chairs = attrgetter("can_chair")
-
-
-def creating(service):
-    """`service` creates a record from a form it shares with the record's edit page: the version
-    that form carries belongs to no record yet, so it is not passed on."""
-
-    @wraps(service)
-    def create(*, expected_version=None, **kwargs):
-        return service(**kwargs)
-
-    return create
 
 
 def act(request, service, *, success: str, **kwargs) -> None:

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cate.selectors import case_get_for_user
+from core.forms import for_a_new_record
 from core.pages import log, paginate, query_without_page, record_view, require_perm, submit
 from core.permissions import role_required
 
 from .. import selectors, services
 from ..forms import ActionCancelForm, ActionCompleteForm, ActionFilterForm, ActionForm
 from ..permissions import ADD_ACTION, CASEWORK_ROLES, action_permissions
-from ._common import creating
 from .agenda import ITEM
 
 
@@ -76,11 +76,11 @@ def _action_form_page(request, *, parent_url: str, parent_label: str, case=None,
     require_perm(request, ADD_ACTION)
     if request.method == "GET":
         log(request, case, decision.item if decision is not None else None, strategy_meeting)
-    form = ActionForm(request.POST or None)
+    form = for_a_new_record(ActionForm(request.POST or None))
     response = submit(
         request,
         form,
-        creating(services.action_create),
+        services.action_create,
         case=case,
         decision=decision,
         strategy_meeting=strategy_meeting,

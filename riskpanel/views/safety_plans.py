@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cate.selectors import case_get_for_user
 from core.choices import AccessAction
-from core.forms import refuse_if_stale
+from core.forms import for_a_new_record, refuse_if_stale
 from core.pages import log, record_view, submit
 from core.pdf import pdf_response, render_pdf
 from core.selectors import service_settings
@@ -21,7 +21,6 @@ from .. import rules, selectors, services
 from ..choices import SafetyPlanStatus
 from ..forms import SafetyPlanAgreeForm, SafetyPlanForm
 from ..permissions import case_page_permissions, safety_plan_permissions
-from ._common import creating
 
 
 @record_view(
@@ -34,11 +33,11 @@ def safety_plan_new(request, case, perms):
         return redirect("riskpanel:safety_plan_edit", pk=draft.pk)
     agreed = selectors.safety_plan_current(case)
     initial = SafetyPlanForm.initial_from(agreed) if agreed else {}
-    form = SafetyPlanForm(request.POST or None, initial=initial)
+    form = for_a_new_record(SafetyPlanForm(request.POST or None, initial=initial))
     response = submit(
         request,
         form,
-        creating(services.safety_plan_start),
+        services.safety_plan_start,
         case=case,
         args=lambda data: form.sections(),
         success=lambda plan: plan.get_absolute_url(),
