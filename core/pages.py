@@ -27,7 +27,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import audit
+from . import audit, contract
 from .choices import AccessAction
 from .forms import add_service_errors
 
@@ -192,3 +192,17 @@ def submit(
     if message:
         messages.success(request, message)
     return redirect(success(result) if callable(success) else success)
+
+
+# --- What other apps add to a page ------------------------------------------------------------
+
+
+def contributions(request, page: str, obj) -> dict:
+    """The sections and actions the apps declare for a page about `obj` (core.contract hooks
+    `<page>_sections` and `<page>_actions`: page is "child_page", "contact_page", "case_page" or
+    "panel_paper"), for the signed-in user. The template shows them with
+    `{% include "includes/contributions.html" %}`."""
+    return {
+        "sections": contract.collect(f"{page}_sections", obj, user=request.user),
+        "actions": contract.collect(f"{page}_actions", obj, user=request.user),
+    }

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from core import clock
 from core.forms import refuse_if_stale
 from core.links import case_links
-from core.pages import paginate, submit
+from core.pages import contributions, paginate, submit
 from core.selectors import service_settings
 
 from .. import forms, selectors, services
@@ -41,6 +41,7 @@ def case_detail(request, case, perms):
             "needs_statutory_episode": case.open_to != "cate" and not statutory_open and case.is_live,
             "risk_high": case.current_risk_level in (RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH),
             "see_also": case_links(case.pk),
+            "contributions": contributions(request, "case_page", case),
         },
     )
 

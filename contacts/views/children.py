@@ -107,6 +107,7 @@ def child_detail(request, child, perms):
             else None,
             "merges": list(selectors.merges_of_child(child)),
             "history": selectors.history_of(child, limit=50),
+            "contributions": pages.contributions(request, "child_page", child),
         },
     )
 

@@ -69,6 +69,7 @@ def contact_detail(request, contact, perms):
         "repeat_threshold": current["repeat_contacts_alert"],
         "repeat_window": current.duration("repeat_contacts_window"),
         "involvements": involvements,
+        "contributions": pages.contributions(request, "contact_page", contact),
         "assessment": assessment,
         "factor_rows": rules.factor_rows(assessment),
         "assessment_history": selectors.history_of(assessment) if assessment else [],

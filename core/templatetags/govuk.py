@@ -186,3 +186,9 @@ def get_item(mapping, key):
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, section):
+    """A section another app adds to a page (core.contract.Section): its template with its context."""
+    return render_to_string(section.template, section.context, request=context.get("request"))

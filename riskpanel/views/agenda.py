@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import StaleRecord
 from core.forms import add_service_errors
-from core.pages import log, record_view, submit
+from core.pages import contributions, log, record_view, submit
 from core.selectors import service_settings
 
 from .. import rules, selectors, services
@@ -65,6 +65,7 @@ def item_detail(request, item, _):
             "decision_actions": selectors.actions_for_decision(decision),
             "perms": item_permissions(request.user, item, decision),
             "today": timezone.localdate(),
+            "contributions": contributions(request, "panel_paper", item),
         },
     )
 
