@@ -165,14 +165,3 @@ def hidden_child_numbers(user, numbers: Iterable[int]) -> set[int]:
         for provider in contract.contributions("hidden_children_providers"):
             hidden |= set(provider(user, numbers))
     return hidden
-
-
-class AccessLoggedMixin:
-    """For detail views: logs the object the view shows, once per request."""
-
-    access_action = AccessAction.VIEW
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        log_access(self.request, obj, action=self.access_action)
-        return obj

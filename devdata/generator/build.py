@@ -99,9 +99,6 @@ class Generator(CasesMixin):
         weights = [p[1] for p in pairs]
         return self.rng.choices(values, weights=weights, k=1)[0]
 
-    def working_hours_later(self, moment: dt.datetime, hours: float) -> dt.datetime:
-        return moment + dt.timedelta(hours=hours)
-
     def contact_reference(self) -> str:
         alphabet = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
         while True:
