@@ -6,7 +6,9 @@ a referral, a case allocated to the `cate_worker` persona with one of each casew
 risk panel with the `panel_member` persona invited and the case on its agenda (decided), a second
 panel the member is not invited to, a safety plan, an action, a strategy meeting, a notification
 for each persona, a merge record and an annual-report export; and, for the edit forms, a scheduled
-panel with an undecided item, an item with no case and a decided item. Every URL kwarg of the
+panel with an undecided item, an item with no case and a decided item; a second case with an agreed
+safety plan, a case with its closure proposed, a closed case, and an enquiry sent to the police
+alone. Every URL kwarg of the
 project resolves to one of its records (`url_kwargs`).
 """
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from cate import services as cate_services
-from cate.choices import AssessmentType, StatutoryKind, SupportService, VisitKind
+from cate.choices import AssessmentType, StatutoryKind, StepDownDestination, SupportService, VisitKind
 from contacts import services as contact_services
 from contacts.choices import ExploitationFactor, FactorLevel, Outcome
 from core import services as core_services
@@ -154,6 +156,29 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     case2 = allocated_case(leader, worker)
     panel_decided_item = AgendaItemFactory(meeting=panel, case=case2, kind=ItemKind.REVIEW, position=3)
     panel_decision = PanelDecisionFactory(item=panel_decided_item, decided_by=leader)
+    agreed_plan = panel_services.safety_plan_agree(
+        plan=panel_services.safety_plan_start(case=case2, actor=worker, **PLAN_SECTIONS), actor=leader
+    )
+
+    # --- A closure proposed, a case closed, an enquiry sent to the police alone
+    proposed_case = allocated_case(leader, worker)
+    cate_services.case_closure_propose(
+        case=proposed_case, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
+    )
+    closed_case = allocated_case(leader, worker)
+    cate_services.case_closure_propose(
+        case=closed_case, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
+    )
+    cate_services.case_closure_approve(case=closed_case, actor=leader)
+    police_contact = ContactFactory(child=child, recorded_by=screener)
+    ThresholdAssessmentFactory(contact=police_contact, assessed_by=screener)
+    police_mace = contact_services.mace_request_send(
+        contact=police_contact,
+        actor=screener,
+        agencies=Agency.objects.filter(name=police.agency.name),
+        question="Known?",
+    )
+    contact_services.mace_entry_add(request=police_mace, actor=police, information="Police information")
 
     # --- Notifications (one each) and an export
     notifications = {
@@ -203,6 +228,10 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "panel_item": panel_item,
         "panel_item_other": panel_item_other,
         "case2": case2,
+        "agreed_plan": agreed_plan,
+        "proposed_case": proposed_case,
+        "closed_case": closed_case,
+        "police_mace": police_mace,
         "panel_decided_item": panel_decided_item,
         "panel_decision": panel_decision,
         "notifications": notifications,

@@ -1,34 +1,18 @@
 """The persona matrix: every CATE page for every persona, signed out included."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from cate import services
-from cate.choices import AssessmentType, RhiStatus, StatutoryKind, StepDownDestination, SupportService, VisitKind
+from cate.choices import RhiStatus
 from cate.models import ReturnHomeInterview
-from contacts.choices import ExploitationFactor, FactorLevel
 from core.models import AccessLog
-from tests.factories import ReferralFactory, allocated_case
+from tests.personas import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "advisor",
-    "screener",
-    "police",
-    "health",
-    "cate_worker",
-    "other_worker",
-    "team_leader",
-    "group_manager",
-    "panel_member",
-    "auditor",
-    "administrator",
-]
+ALL = SIGNED_IN
 CASEWORK = {"cate_worker": 200, "team_leader": 200, "group_manager": 200}  # everyone else: 404
 MANAGERS = {"team_leader": 200, "group_manager": 200}
 
@@ -44,76 +28,25 @@ MANAGERS_ONLY = expect(MANAGERS, 403)
 
 
 @pytest.fixture
-def world(personas):
-    """A case allocated to the persona worker with one of each record; a proposed closure and a
-    closed case; a referral awaiting assessment and one the worker is assessing."""
-    leader, worker = personas["team_leader"], personas["cate_worker"]
-    case = allocated_case(leader, worker)
-    now = timezone.now()
-    visit = services.visit_record(
-        case=case, visited_at=now, kind=VisitKind.FACE_TO_FACE, location="", seen_alone=True, notes="", actor=worker
-    )
-    assessment = services.risk_assessment_record(
-        case=case,
-        assessed_at=now,
-        factors={f.value: {"level": FactorLevel.NOT_PRESENT, "evidence": ""} for f in ExploitationFactor},
-        overall_level="medium",
-        summary="",
-        young_person_views="v",
-        family_views="f",
-        actor=worker,
-    )
-    episode = services.missing_episode_record(
-        case=case,
-        missing_from=now - dt.timedelta(days=2),
-        returned_at=now - dt.timedelta(days=1),
-        reported_by="",
-        police_reference="",
-        where_found="",
-        rhi_eligible=True,
-        rhi_ineligible_reason="",
-        actor=worker,
-    )
-    statutory = services.statutory_episode_add(
-        case=case, kind=StatutoryKind.CIN, start=timezone.localdate(), end=None, actor=worker
-    )
-    support = services.support_referral_create(
-        case=case,
-        service=SupportService.CAMHS,
-        service_other="",
-        referred_on=timezone.localdate(),
-        status="referred",
-        first_appointment_on=None,
-        outcome="",
-        follow_up_on=None,
-        actor=worker,
-    )
-    proposed = allocated_case(leader, worker)
-    services.case_closure_propose(
-        case=proposed, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
-    )
-    closed = allocated_case(leader, worker)
-    services.case_closure_propose(
-        case=closed, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
-    )
-    services.case_closure_approve(case=closed, actor=leader)
-    awaiting = ReferralFactory()
-    assigned = ReferralFactory()
-    services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
+def world(rich_world):
+    """The numbers of the one world's records (tests/world.py): a case allocated to the persona worker
+    with one of each record; a proposed closure and a closed case; a referral awaiting assessment and
+    one the worker is assessing."""
+    r = rich_world
     return {
-        "case": case.pk,
-        "visit": visit.pk,
-        "assessment": assessment.pk,
-        "episode": episode.pk,
-        "statutory": statutory.pk,
-        "support": support.pk,
-        "letter": case.gp_letters.get().pk,
-        "nrm": case.nrm_referrals.get().pk,
-        "proposed": proposed.pk,
-        "closed": closed.pk,
-        "awaiting": awaiting.pk,
-        "assigned": assigned.pk,
-        "worker": worker.pk,
+        "case": r["case"].pk,
+        "visit": r["visit"].pk,
+        "assessment": r["risk_assessment"].pk,
+        "episode": r["missing"].pk,
+        "statutory": r["statutory"].pk,
+        "support": r["support"].pk,
+        "letter": r["gp_letter"].pk,
+        "nrm": r["nrm"].pk,
+        "proposed": r["proposed_case"].pk,
+        "closed": r["closed_case"].pk,
+        "awaiting": r["awaiting"].pk,
+        "assigned": r["assigned"].pk,
+        "worker": r.personas["cate_worker"].pk,
     }
 
 

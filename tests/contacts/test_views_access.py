@@ -3,28 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from contacts import services
-from contacts.choices import Outcome
-from core.models import Agency
-from tests.factories import ChildFactory, ContactFactory, ThresholdAssessmentFactory
+from tests.factories import ChildFactory, ContactFactory
+from tests.personas import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
 FRONT_DOOR = {"advisor", "screener", "team_leader", "group_manager"}
 WRITERS = {"advisor", "screener"}
-EVERYONE = {
-    "advisor",
-    "screener",
-    "police",
-    "health",
-    "cate_worker",
-    "other_worker",
-    "team_leader",
-    "group_manager",
-    "panel_member",
-    "auditor",
-    "administrator",
-}
+EVERYONE = set(SIGNED_IN)
 
 
 def expect(ok: set[str], *, forbidden: set[str] = frozenset(), not_found: str = "403") -> dict[str, int]:
@@ -34,26 +20,17 @@ def expect(ok: set[str], *, forbidden: set[str] = frozenset(), not_found: str = 
 
 
 @pytest.fixture
-def records(personas, screener):
-    child = ChildFactory()
-    contact = ContactFactory(child=child)
-    ThresholdAssessmentFactory(contact=contact)
-    mace = services.mace_request_send(
-        contact=contact, actor=screener, agencies=Agency.objects.filter(name="Police"), question="What do you know?"
-    )
-    services.mace_entry_add(request=mace, actor=personas["police"], information="Police information")
-    decided = ContactFactory(child=child)
-    ThresholdAssessmentFactory(contact=decided)
-    services.contact_decide(
-        contact=decided,
-        actor=screener,
-        outcome=Outcome.EARLY_HELP,
-        early_help_agency=Agency.objects.get(name="Health"),
-        early_help_service="School nurse",
-    )
-    other = ChildFactory(first_name="Another")
-    merge = services.child_merge(source=other, target=ChildFactory(), actor=screener, reason="Same child")
-    return {"child": child, "contact": contact, "mace": mace, "follow_up": decided.follow_up, "merge": merge}
+def records(rich_world):
+    """The one world's front-door records (tests/world.py); the enquiry is the one sent to the police
+    alone, answered by them."""
+    r = rich_world
+    return {
+        "child": r["child"],
+        "contact": r["contact"],
+        "mace": r["police_mace"],
+        "follow_up": r["follow_up"],
+        "merge": r["merge"],
+    }
 
 
 PAGES = [

@@ -10,32 +10,18 @@ from core.models import AccessLog
 from riskpanel import services
 from riskpanel.choices import PanelStatus
 from tests.factories import (
-    PLAN_SECTIONS,
     ActionFactory,
-    AgencyFactory,
     AgendaItemFactory,
     AllocationFactory,
     CaseFactory,
     PanelMeetingFactory,
-    RiskAssessmentFactory,
     StrategyMeetingFactory,
 )
+from tests.personas import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = (
-    "advisor",
-    "screener",
-    "police",
-    "health",
-    "cate_worker",
-    "other_worker",
-    "team_leader",
-    "group_manager",
-    "panel_member",
-    "auditor",
-    "administrator",
-)
+PERSONAS = SIGNED_IN
 CASEWORK = {"cate_worker", "other_worker", "team_leader", "group_manager"}
 PANEL_ROLES = {"team_leader", "group_manager", "panel_member"}
 CASE_READERS = {"cate_worker", "team_leader", "group_manager"}
@@ -69,29 +55,26 @@ PAGES = {
 
 
 @pytest.fixture
-def world(personas, worker_case):
-    leader = personas["team_leader"]
-    RiskAssessmentFactory(case=worker_case, summary="Paper summary for the panel")
-    meeting = PanelMeetingFactory(status=PanelStatus.OPEN, members=[personas["panel_member"]])
-    item = AgendaItemFactory(meeting=meeting, case=worker_case, paper="Paper summary for the panel")
-    undecided = AgendaItemFactory(meeting=meeting)
-    strategy = StrategyMeetingFactory(case=worker_case)
-    plan = services.safety_plan_start(case=worker_case, actor=personas["cate_worker"], **PLAN_SECTIONS)
-    plan = services.safety_plan_agree(plan=plan, actor=leader)
-    action = ActionFactory(case=worker_case, owner_agency=AgencyFactory(name="Police"))
+def world(rich_world):
+    """The pages of the one world's records (tests/world.py): its open panel with the member invited,
+    the case (allocated to the persona worker) on the agenda, an undecided item, a strategy meeting,
+    an agreed safety plan and an action owned by the police."""
+    r = rich_world
+    meeting, item, plan, action = r["meeting"], r["item"], r["agreed_plan"], r["action"]
+    case, strategy = r["case"], r["strategy_meeting"]
     return {
         "index": reverse("riskpanel:index"),
         "panel_list": reverse("riskpanel:panel_list"),
         "panel_schedule": reverse("riskpanel:panel_schedule"),
         "panel_detail": reverse("riskpanel:panel_detail", args=[meeting.pk]),
         "item_detail": reverse("riskpanel:item_detail", args=[meeting.pk, item.pk]),
-        "decision_record": reverse("riskpanel:decision_record", args=[meeting.pk, undecided.pk]),
+        "decision_record": reverse("riskpanel:decision_record", args=[meeting.pk, r["undecided"].pk]),
         "case_list": reverse("riskpanel:case_list"),
-        "case_detail": reverse("riskpanel:case_detail", args=[worker_case.pk]),
+        "case_detail": reverse("riskpanel:case_detail", args=[case.pk]),
         "strategy_meeting_list": reverse("riskpanel:strategy_meeting_list"),
         "strategy_meeting_detail": reverse("riskpanel:strategy_meeting_detail", args=[strategy.pk]),
         "strategy_meeting_record": reverse("riskpanel:strategy_meeting_record", args=[strategy.pk]),
-        "safety_plan_new": reverse("riskpanel:safety_plan_new", args=[worker_case.pk]),
+        "safety_plan_new": reverse("riskpanel:safety_plan_new", args=[plan.case_id]),
         "safety_plan_detail": reverse("riskpanel:safety_plan_detail", args=[plan.pk]),
         "safety_plan_print": reverse("riskpanel:safety_plan_print", args=[plan.pk]),
         "safety_plan_pdf": reverse("riskpanel:safety_plan_pdf", args=[plan.pk]),
@@ -99,7 +82,7 @@ def world(personas, worker_case):
         "action_list_by_owner": reverse("riskpanel:action_list_by_owner"),
         "action_detail": reverse("riskpanel:action_detail", args=[action.pk]),
         "action_complete": reverse("riskpanel:action_complete", args=[action.pk]),
-        "_objects": {"meeting": meeting, "item": item, "plan": plan, "leader": leader},
+        "_objects": {"meeting": meeting, "item": item, "plan": plan, "leader": r.personas["team_leader"]},
     }
 
 
