@@ -81,9 +81,15 @@ def bulk_create(model: type[M], objs: Iterable[M], *, actor, reason: str, batch_
     )
 
 
-def bulk_update(model: type[M], objs: Iterable[M], fields: list[str], *, actor, reason: str) -> int:
-    """Update many records without skipping their history."""
-    return bulk_update_with_history(list(objs), model, fields, default_user=actor, default_change_reason=reason)
+def bulk_save_change(model: type[M], objs: Iterable[M], fields: list[str], *, actor, reason: str) -> int:
+    """Save a change to many existing records in one write, as `save_change` does to one: each
+    version moves on and each history row carries `actor` and `reason`."""
+    objs = list(objs)
+    if any(f.name == "version" for f in model._meta.fields):
+        for obj in objs:
+            obj.version += 1
+        fields = sorted({*fields, "version"})
+    return bulk_update_with_history(objs, model, fields, default_user=actor, default_change_reason=reason)
 
 
 def system_user():

@@ -35,7 +35,3 @@ def check_version(obj: models.Model, expected: int | None) -> None:
         if not changes and expected == 0:  # the form was opened before anyone had recorded it
             changes = [f"{str(obj._meta.verbose_name).capitalize()} recorded"]
         raise StaleRecord(obj, changes)
-
-
-def bump(obj: models.Model) -> None:
-    obj.version += 1

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import audit
-from .concurrency import bump, check_version
+from .concurrency import check_version
 from .exceptions import StaleRecord
 from .models import Notification, ServiceSetting
 from .permissions import CHANGE_SETTINGS
@@ -64,8 +64,7 @@ def setting_update(*, key: str, value: Any, actor, reason: str, expected_version
             if row.value == stored:
                 return row
             row.value = stored
-        bump(row)
-        audit.save(row, actor=actor, reason=reason)
+        audit.save_change(row, actor=actor, reason=reason)
     return row
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from core.concurrency import bump, check_version
+from core.concurrency import check_version
 from core.permissions import require
 from core.selectors import service_settings
 from core.workflow import transition
@@ -128,11 +128,10 @@ def _reflag_first_panels(meeting: PanelMeeting, *, actor) -> None:
         missed = meeting.meets_at > item.first_panel_due_at
         if item.first_panel_deadline_missed != missed:
             item.first_panel_deadline_missed = missed
-            bump(item)  # saved below in one bulk write with history
             changed.append(item)
     if changed:
-        audit.bulk_update(
-            AgendaItem, changed, ["first_panel_deadline_missed", "version"], actor=actor, reason="Risk panel moved"
+        audit.bulk_save_change(
+            AgendaItem, changed, ["first_panel_deadline_missed"], actor=actor, reason="Risk panel moved"
         )
 
 

@@ -46,8 +46,28 @@ def test_bulk_writes_keep_history(make_user):
     )
     for team in teams:
         team.is_active = False
-    audit.bulk_update(Team, teams, ["is_active"], actor=actor, reason="Merged")
+    audit.bulk_save_change(Team, teams, ["is_active"], actor=actor, reason="Merged")
     assert Team.history.filter(history_change_reason="Merged", is_active=False).count() == 3
+
+
+def test_a_bulk_change_moves_every_version_on_with_history(make_user):
+    from tests.factories import ChildFactory
+
+    actor = make_user()
+    children = [ChildFactory(school="Old school") for _ in range(2)]
+    versions = [child.version for child in children]
+    for child in children:
+        child.school = "New school"
+    audit.bulk_save_change(type(children[0]), children, ["school"], actor=actor, reason="Schools merged")
+    for child, version in zip(children, versions, strict=True):
+        child.refresh_from_db()
+        assert (child.school, child.version) == ("New school", version + 1)
+        latest = child.history.order_by("-history_id").first()
+        assert (latest.history_user, latest.history_change_reason, latest.version) == (
+            actor,
+            "Schools merged",
+            version + 1,
+        )
 
 
 def test_the_system_user_is_named_and_cannot_sign_in():
