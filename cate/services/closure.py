@@ -31,6 +31,16 @@ from .allocation import _take_access
 from .chronology import case_change
 from .nrm import nrm_referral_create_due
 
+# What a closure proposal sets on the case (and returning it clears).
+PROPOSAL_FIELDS = [
+    "status",
+    "closure_reason",
+    "exit_plan",
+    "step_down_destination",
+    "closure_proposed_by",
+    "closure_proposed_at",
+]
+
 
 def _set_case_status(case: Case, status: str) -> None:
     transition(case.status, status, ALLOWED_CASE_TRANSITIONS, "case")
@@ -90,14 +100,7 @@ def case_closure_propose(
             case,
             actor=actor,
             reason="Closure proposed",
-            fields=[
-                "status",
-                "closure_reason",
-                "exit_plan",
-                "step_down_destination",
-                "closure_proposed_by",
-                "closure_proposed_at",
-            ],
+            fields=PROPOSAL_FIELDS,
             kind=ChronologyKind.CLOSURE,
             occurred_at=now,
             summary=f"Closure proposed: steps down to {closure.get_step_down_destination_display().lower()}",
@@ -169,14 +172,7 @@ def case_closure_return(*, case: Case, actor, note: str, expected_version: int |
             case,
             actor=actor,
             reason="Closure returned to the worker",
-            fields=[
-                "status",
-                "closure_reason",
-                "exit_plan",
-                "step_down_destination",
-                "closure_proposed_by",
-                "closure_proposed_at",
-            ],
+            fields=PROPOSAL_FIELDS,
             kind=ChronologyKind.CLOSURE,
             occurred_at=now,
             summary="Closure returned to the worker",
