@@ -109,3 +109,11 @@ def test_each_parallel_test_worker_has_a_redis_database_of_its_own(monkeypatch):
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
     assert _per_worker_redis("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/2"
     assert _per_worker_redis("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/2"
+
+
+def test_the_development_data_is_not_installed_in_production():
+    """The generator and the demo records (devdata/) come with the local and test settings only."""
+    result = manage("generate_data", "--help", env_overrides=PRODUCTION, settings_module="config.settings.production")
+    assert result.returncode != 0 and "Unknown command: 'generate_data'" in result.stderr
+    result = manage("generate_data", "--help", env_overrides={}, settings_module="config.settings.local")
+    assert result.returncode == 0, result.stderr

@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "riskpanel",
     "reporting",
     "imports",
-    "devdata",
 ]
+# The development data (the generator and the demo records) is installed by the local and test
+# settings only: production has no demo seed and no generator.
+DEVELOPMENT_APPS = ["devdata"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

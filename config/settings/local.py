@@ -1,7 +1,9 @@
 """Runs on one machine with no servers: SQLite and an embedded (filesystem) Celery broker."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, SILENCED_SYSTEM_CHECKS, env
+from .base import BASE_DIR, DEVELOPMENT_APPS, INSTALLED_APPS, SILENCED_SYSTEM_CHECKS, env
+
+INSTALLED_APPS = [*INSTALLED_APPS, *DEVELOPMENT_APPS]
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-not-for-production-use-0123456789")

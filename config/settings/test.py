@@ -4,7 +4,9 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEVELOPMENT_APPS, INSTALLED_APPS, env
+
+INSTALLED_APPS = [*INSTALLED_APPS, *DEVELOPMENT_APPS]
 
 
 def _per_worker_redis(url: str) -> str:
