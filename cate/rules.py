@@ -33,6 +33,32 @@ def transition_due_on(*, date_of_birth: date | None, opened_on: date, settings) 
     return clock.local_date(settings.due("post17_transition", clock.start_of_local_day(start)))
 
 
+def transition_meeting_from(*, date_of_birth: date, settings) -> date:
+    """The first day a post-17 transition meeting can be held: the configured number of months
+    before the 17th birthday (IITCSE Rec 11). It is not a meeting for younger children."""
+    months = settings["post17_transition_earliest_months"]
+    return clock.add_months_to_date(clock.birthday(date_of_birth, TRANSITION_AGE), -months)
+
+
+def transition_meeting_error(*, date_of_birth: date | None, held_on: date, settings) -> str:
+    """Why a transition meeting on `held_on` is not one for this young person, or ''."""
+    if date_of_birth is None:
+        return (
+            "The young person's date of birth is not known. Record it on the child's record: "
+            f"a transition meeting is for young people aged {TRANSITION_AGE} or nearly {TRANSITION_AGE}"
+        )
+    earliest = transition_meeting_from(date_of_birth=date_of_birth, settings=settings)
+    if held_on < earliest:
+        age = clock.age_on(date_of_birth, held_on)
+        months = settings["post17_transition_earliest_months"]
+        before = f"{months} month{'s' if months != 1 else ''} before " if months else "on "
+        return (
+            f"The young person was {age} on that date. A post-17 transition meeting can be held from "
+            f"{before}their {TRANSITION_AGE}th birthday, that is from {earliest:%-d %B %Y}"
+        )
+    return ""
+
+
 def visit_frequency_key(risk_level: str) -> str:
     return f"visit_frequency_{RiskLevel(risk_level).value}" if risk_level else "visit_frequency_not_assessed"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -16,6 +16,7 @@ from core import clock
 from core.clock import DueState
 from core.due import DueItem, due_items_for_cases
 
+from . import rules
 from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, ReferralStatus, SupportService
 from .models import (
     Allocation,
@@ -281,6 +282,8 @@ class CasePage:
     closures: list[CaseClosure]
     allocation_state: DueState | None
     transition_state: DueState | None
+    transition_held_on: date | None
+    transition_from: date | None
     isva_referral_needed: bool
     assessment: DetailedAssessment | None
     counts: dict[str, int]
@@ -324,8 +327,11 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
         else None
     )
     transition_state = None
+    held = min((m.held_on for m in meetings), default=None)
+    transition_from = None
+    if case.child.date_of_birth:
+        transition_from = rules.transition_meeting_from(date_of_birth=case.child.date_of_birth, settings=settings)
     if case.transition_due_on and live:
-        held = min((m.held_on for m in meetings), default=None)
         transition_state = settings.classify(
             "post17_transition", clock.end_of_local_day(case.transition_due_on), now=now, met_at=date_met(held)
         )
@@ -353,6 +359,8 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
         closures=closures,
         allocation_state=allocation_state,
         transition_state=transition_state,
+        transition_held_on=held,
+        transition_from=transition_from,
         isva_referral_needed=isva_needed,
         assessment=assessment,
         counts=counts,

@@ -215,6 +215,14 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         source="IITCSE Rec 11 (000:L84)",
         soon=timedelta(weeks=4) + timedelta(days=92),
     ),
+    SettingDefinition(
+        "post17_transition_earliest_months",
+        "Post-17 transition meeting can be held from (months before the 17th birthday)",
+        TIMESCALES,
+        Kind.INTEGER,
+        3,
+        source="IITCSE Rec 11 (000:L84): planning starts before the young person turns 17",
+    ),
     _d("panel_review_high", "Panel review: High", 12, WK, starts="last panel", group=PANEL, soon=timedelta(days=14)),
     _d(
         "panel_review_medium_high",

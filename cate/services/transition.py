@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core import audit
+from core.selectors import service_settings
 
+from .. import rules
 from ..choices import ChronologyKind
 from ..models import Case, TransitionMeeting
 from ..permissions import ADD_TRANSITION_MEETING, require_work_on_case
@@ -44,6 +46,11 @@ def transition_meeting_record(
     with transaction.atomic():
         case = lock_case(case)
         require_live(case)
+        too_young = rules.transition_meeting_error(
+            date_of_birth=case.child.date_of_birth, held_on=held_on, settings=service_settings()
+        )
+        if too_young:
+            raise ValidationError({"held_on": too_young})
         meeting = TransitionMeeting(
             case=case,
             held_on=held_on,

@@ -15,7 +15,7 @@ from core.pages import log, paginate, submit
 from core.pdf import pdf_response, render_pdf
 from core.selectors import service_settings
 
-from .. import forms, selectors, services
+from .. import forms, rules, selectors, services
 from ..choices import SupportService
 from ._base import case_form, case_view, works
 
@@ -384,4 +384,14 @@ def transition_meeting_add(request, case, perms):
         success=case.get_absolute_url() + "#transition",
         message="Post-17 transition meeting recorded",
     )
-    return response or case_form(request, case, perms, "cate/transition_meeting_form.html", form)
+    settings = service_settings()
+    dob = case.child.date_of_birth
+    return response or case_form(
+        request,
+        case,
+        perms,
+        "cate/transition_meeting_form.html",
+        form,
+        months_before=settings["post17_transition_earliest_months"],
+        transition_from=rules.transition_meeting_from(date_of_birth=dob, settings=settings) if dob else None,
+    )

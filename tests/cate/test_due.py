@@ -71,9 +71,11 @@ def test_an_allocated_case_owes_visits_gp_letter_and_interviews(case, worker):
 
 
 def test_a_transition_meeting_held_or_a_closed_case_owes_nothing_of_it(case, worker, leader):
+    from contacts.models import Child
     from core.choices import AgencyKind
     from tests.factories import AgencyFactory
 
+    Child.objects.filter(pk=case.child_id).update(date_of_birth=timezone.localdate().replace(year=2000))
     services.transition_meeting_record(
         case=case,
         held_on=timezone.localdate(),

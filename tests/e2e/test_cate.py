@@ -7,6 +7,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core import clock
+
 from .conftest import axe_check, sign_in
 
 
@@ -38,7 +40,7 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     child = ChildFactory(
         first_name="Journey",
         last_name="Example",
-        date_of_birth=today.replace(year=today.year - 16) - dt.timedelta(days=30),
+        date_of_birth=clock.add_months_to_date(today, -(17 * 12 - 1)),  # 17 next month: transition planning
     )
     contact = ContactFactory(child=child, decided_at=timezone.now())
     contract.call("contact_referred_handlers", contact=contact, actor=User.objects.get(username="screener"))
@@ -155,6 +157,10 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.get_by_label("Onward support plan").fill("Key worker from adult services")
     submit(page, "Record the meeting")
     expect(page.locator("#transition")).to_contain_text("Adult Social Care")
+    # What the meeting was due for is recorded: the case no longer shows it as due.
+    expect(page.locator("dl").first).to_contain_text("Held on")
+    due_table = page.locator("table", has=page.locator("caption", has_text="What is due"))
+    expect(due_table.locator("tr", has_text="Post-17 transition meeting")).to_have_count(0)
     axe_check(page)
 
     page.get_by_role("link", name="Propose closure").click()
