@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from contacts.selectors import hidden_children
 from core import clock
+from core import selectors as core_selectors
 from core.clock import DueState
 from core.due import DueItem, due_items_for_cases
 
@@ -193,6 +194,12 @@ def case_holders():
         .filter(Q(groups__name__in=labels) | Q(case_holder=True))
         .distinct()
     )
+
+
+def case_holder_choices():
+    """Who can be given a case, an assessment or a return home interview to hold: case holders
+    (CATE workers, team leaders, and staff marked as case holders) who can sign in today."""
+    return core_selectors.staff_who_can_hold(roles=CASE_HOLDING_ROLES, also=Q(case_holder=True))
 
 
 def case_holders_by_name():

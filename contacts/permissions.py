@@ -22,6 +22,14 @@ from django.core.exceptions import PermissionDenied
 from core.roles import Role
 
 VIEW_CHILD = "contacts.view_child"
+# Whose role works with children's records, so who may be named on a restricted one.
+RESTRICTION_ROLES = (
+    Role.ADVISOR,
+    Role.SCREENER,
+    Role.CATE_WORKER,
+    Role.TEAM_LEADER,
+    Role.GROUP_MANAGER,
+)
 ADD_CHILD = "contacts.add_child"
 CHANGE_CHILD = "contacts.change_child"
 MERGE_CHILD = "contacts.merge_child"

@@ -55,6 +55,7 @@ from .models import (
 )
 from .permissions import (
     RESTRICT_CHILD,
+    RESTRICTION_ROLES,
     VIEW_ALL_MACE_ENTRIES,
     VIEW_CHILD,
     VIEW_CHILD_MERGE,
@@ -136,8 +137,9 @@ def restricted_child_list_for_user(user) -> QuerySet[Child]:
 
 
 def restriction_staff_choices():
-    """Active staff who may be named on a restricted record, by name."""
-    return core_selectors.staff_list().filter(is_active=True).order_by("first_name", "last_name", "pk")
+    """Staff who may be named on a restricted record: people who can sign in and whose role works
+    with children's records (the front door and CATE casework), by name."""
+    return core_selectors.staff_who_can_hold(roles=RESTRICTION_ROLES)
 
 
 def history_of(record, *, limit: int | None = None) -> list:

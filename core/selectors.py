@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from . import clock
 from .clock import DueState, Duration
 from .models import AccessLog, Notification, ServiceSetting
+from .roles import Role
 from .timescales import DEFINITIONS, REGISTRY, Frequency, SettingDefinition
 
 
@@ -128,6 +132,53 @@ def access_log_object_types() -> list[tuple[str, str]]:
     return [(str(t.pk), t.name.capitalize()) for t in types]
 
 
+# Roles that hold no casework: they are never offered to hold a case, an action, a panel or a
+# restricted record, whatever other role they also hold.
+NO_CASEWORK_ROLES = (Role.ADMINISTRATOR, Role.AUDITOR)
+
+
+def staff_able_to_sign_in() -> QuerySet:
+    """People who can sign in to hold work: active accounts in post today with a password that can
+    be used. Never the system account, django-guardian's anonymous user, a superuser, or anyone
+    holding a role without casework (the administrator, the auditor)."""
+    today = timezone.localdate()
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, is_system=False, is_superuser=False)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exclude(password="")
+        .exclude(groups__name__in=[role.label for role in NO_CASEWORK_ROLES])
+        .filter(models.Q(active_from__isnull=True) | models.Q(active_from__lte=today))
+        .filter(models.Q(active_to__isnull=True) | models.Q(active_to__gte=today))
+    )
+    anonymous = getattr(settings, "ANONYMOUS_USER_NAME", "AnonymousUser")
+    if anonymous:
+        people = people.exclude(username=anonymous)
+    return people
+
+
+def staff_who_can_hold(*, roles=(), permission: str = "", also: models.Q | None = None) -> QuerySet:
+    """The people a picker offers for a kind of work: able to sign in (staff_able_to_sign_in) and
+    holding one of `roles`, or `permission` through a role, or matching `also`; by name."""
+    wanted = models.Q(pk__in=[])
+    if roles:
+        wanted |= models.Q(groups__name__in=[Role(role).label for role in roles])
+    if permission:
+        app_label, codename = permission.split(".")
+        wanted |= models.Q(
+            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+        )
+    if also is not None:
+        wanted |= also
+    matching = get_user_model().objects.filter(wanted).values("pk")
+    return (
+        staff_able_to_sign_in()
+        .filter(pk__in=matching)
+        .select_related("agency", "team")
+        .order_by("first_name", "last_name", "username", "pk")
+    )
+
+
 def staff_list() -> QuerySet:
     return get_user_model().objects.filter(is_system=False).select_related("agency", "team")
 
@@ -143,7 +194,6 @@ class LockedAccount:
 def locked_accounts() -> list[LockedAccount]:
     """Usernames locked out of sign-in now (django-axes counts failures per username)."""
     from axes.models import AccessAttempt
-    from django.conf import settings
     from django.utils import timezone
 
     cooloff = settings.AXES_COOLOFF_TIME

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from cate.choices import RISK_ORDER, RiskLevel
 from core.forms import GovukDateField, GovukDateTimeField, GovukForm, VersionedFormMixin
 from core.models import Agency
-from core.roles import Role
 
+from . import selectors
 from .choices import ItemKind
-from .permissions import CHAIR_PANEL
 from .rules import SAFETY_PLAN_FIELDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -24,39 +21,6 @@ def _textarea(rows: int = 5):
 
 def active_agencies():
     return Agency.objects.filter(is_active=True).order_by("name")
-
-
-def staff_in_role(role: Role):
-    group = Group.objects.filter(name=role.label)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_system=False, groups__in=group)
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def panel_chairs():
-    app_label, codename = CHAIR_PANEL.split(".")
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            is_system=False,
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def staff():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_system=False)
-        .select_related("agency")
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -93,9 +57,9 @@ class _PanelPeopleMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = panel_chairs()
+        self.fields["chair"].queryset = selectors.panel_chair_choices()
         self.fields["agencies"].queryset = active_agencies()
-        self.fields["members"].queryset = staff_in_role(Role.PANEL_MEMBER)
+        self.fields["members"].queryset = selectors.panel_member_choices()
 
 
 class PanelScheduleForm(_PanelPeopleMixin, GovukForm):
@@ -410,7 +374,7 @@ class ActionForm(VersionedFormMixin, GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = active_agencies()
-        self.fields["owner"].queryset = staff()
+        self.fields["owner"].queryset = selectors.action_owner_choices()
 
     def clean(self):
         data = super().clean()
@@ -443,4 +407,4 @@ class ActionFilterForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = active_agencies()
-        self.fields["owner"].queryset = staff()
+        self.fields["owner"].queryset = selectors.action_owner_choices()

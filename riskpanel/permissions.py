@@ -43,6 +43,8 @@ LANDING_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGE
 PANEL_ROLES = frozenset({Role.TEAM_LEADER, Role.GROUP_MANAGER, Role.PANEL_MEMBER})
 # Roles that work with cases here (their own cases, or all of them for managers).
 CASEWORK_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+# Who can own a multi-agency action: CATE casework, partner agencies' practitioners, panel members.
+ACTION_OWNER_ROLES = (Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER, Role.PARTNER, Role.PANEL_MEMBER)
 
 _READ = [VIEW_PANEL, VIEW_AGENDA_ITEM, VIEW_DECISION, VIEW_STRATEGY_MEETING, VIEW_SAFETY_PLAN, VIEW_ACTION]
 

@@ -21,11 +21,15 @@ from cate.models import Allocation, Case, RiskAssessment
 from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.selectors import hidden_children
 from core import clock
+from core import selectors as core_selectors
 from core.due import DueItem, due_items_for_cases
+from core.roles import Role
 
 from .choices import AGENDA_EDITABLE, ActionStatus, ItemKind, PanelStatus, SafetyPlanStatus
 from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
 from .permissions import (
+    ACTION_OWNER_ROLES,
+    CHAIR_PANEL,
     VIEW_ACTION,
     VIEW_AGENDA_ITEM,
     VIEW_DECISION,
@@ -395,3 +399,22 @@ def actions_for_case(user, case: Case) -> QuerySet[Action]:
         .select_related("owner_agency", "owner")
         .order_by("status", "due_on", "id")
     )
+
+
+# --- Pickers of people who can hold the work -------------------------------------------------
+
+
+def panel_chair_choices() -> QuerySet:
+    """Who can chair a risk panel: people holding the chair permission who can sign in."""
+    return core_selectors.staff_who_can_hold(permission=CHAIR_PANEL)
+
+
+def panel_member_choices() -> QuerySet:
+    """Who can be invited to a panel: panel members who can sign in."""
+    return core_selectors.staff_who_can_hold(roles=[Role.PANEL_MEMBER])
+
+
+def action_owner_choices() -> QuerySet:
+    """Who can own a multi-agency action: people who can sign in and work on cases, in a partner
+    agency or at the panel."""
+    return core_selectors.staff_who_can_hold(roles=ACTION_OWNER_ROLES)

@@ -70,8 +70,8 @@ def case_allocate(
         case = lock_case(case)
         check_version(case, expected_version)
         require_live(case)
-        if not selectors.case_holders().filter(pk=worker.pk).exists():
-            raise ValidationError({"worker": "Choose a member of the CATE team who holds cases"})
+        if not selectors.case_holder_choices().filter(pk=worker.pk).exists():
+            raise ValidationError({"worker": "Choose a member of the CATE team who holds cases and can sign in"})
         if not children_visible_to(worker).filter(pk=case.child_id).exists():
             # A restricted child's case goes only to staff named on the child (they could not open it).
             raise ValidationError({"worker": "This child's record is restricted: choose someone named on it"})

@@ -47,7 +47,7 @@ def assessment_start(
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status != ReferralStatus.AWAITING_ASSESSMENT:
             raise TransitionNotAllowed("The detailed assessment of this referral has already started.")
-        if not selectors.case_holders().filter(pk=author.pk).exists():
+        if not selectors.case_holder_choices().filter(pk=author.pk).exists():
             raise ValidationError({"author": "Choose a member of the CATE team"})
         started_at = started_at or timezone.now()
         assessment = DetailedAssessment(
@@ -80,7 +80,7 @@ def assessment_update(
         if author.pk != assessment.author_id:
             if not actor.has_perm(ASSIGN_ASSESSMENT):
                 raise PermissionDenied("Only a team leader can give the assessment to someone else.")
-            if not selectors.case_holders().filter(pk=author.pk).exists():
+            if not selectors.case_holder_choices().filter(pk=author.pk).exists():
                 raise ValidationError({"author": "Choose a member of the CATE team"})
         new = (AssessmentType(assessment_type), author.pk, cse_is_factor, summary)
         if new == (assessment.assessment_type, assessment.author_id, assessment.cse_is_factor, assessment.summary):

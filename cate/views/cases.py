@@ -74,7 +74,7 @@ def case_edit(request, case, perms):
 
 @case_view(live=True, allow=lambda perms: perms.can_allocate)
 def case_allocate(request, case, perms):
-    holders = selectors.case_holders_by_name()
+    holders = selectors.case_holder_choices()
     counts = selectors.caseload_counts(holder.pk for holder in holders)
     limit = service_settings()["caseload_limit"]
     form = forms.AllocationForm(

@@ -219,7 +219,7 @@ def rhi_edit(request, case, perms, item: int):
             "late_reason": interview.late_reason,
             "late_reason_detail": interview.late_reason_detail,
         }
-    form = forms.ReturnHomeInterviewForm(request.POST or None, initial=initial, staff=selectors.case_holders_by_name())
+    form = forms.ReturnHomeInterviewForm(request.POST or None, initial=initial, staff=selectors.case_holder_choices())
     response = submit(
         request,
         form,

@@ -64,7 +64,7 @@ def assessment_start(request, referral, perms: ReferralPermissions):
         return redirect(referral)
     if request.method == "GET":
         log(request, referral)
-    form = forms.AssessmentStartForm(request.POST or None, holders=selectors.case_holders())
+    form = forms.AssessmentStartForm(request.POST or None, holders=selectors.case_holder_choices())
     response = submit(
         request,
         form,
@@ -92,7 +92,7 @@ def assessment_edit(request, referral, perms: ReferralPermissions):
         "cse_is_factor": forms.yes_no_initial(assessment.cse_is_factor) or "",
         "summary": assessment.summary,
     }
-    form = forms.AssessmentForm(request.POST or None, initial=initial, holders=selectors.case_holders())
+    form = forms.AssessmentForm(request.POST or None, initial=initial, holders=selectors.case_holder_choices())
     if not perms.can_assign:
         form.fields["author"].disabled = True
     if not perms.in_progress:

@@ -16,11 +16,22 @@ from core.concurrency import check_version
 from core.permissions import require
 from core.workflow import transition
 
+from .. import selectors
 from ..choices import ALLOWED_ACTION_TRANSITIONS, ActionStatus
 from ..models import Action, PanelDecision, StrategyMeeting
 from ..permissions import CHAIR_PANEL, RECORD_STRATEGY_MEETING, require_add_action, require_change_action
 from ..rules import action_chronology_kind, action_errors, date_text
 from ._common import refuse
+
+
+def _owner_errors(owner, *, current_owner_id=None) -> dict:
+    """A new owner must be someone who can sign in and own actions (the owner already on an action
+    may stay while other details change)."""
+    if owner is None or owner.pk == current_owner_id:
+        return {}
+    if selectors.action_owner_choices().filter(pk=owner.pk).exists():
+        return {}
+    return {"owner": f"{owner} cannot own actions here: choose someone who can sign in, or enter a name"}
 
 
 def action_create(
@@ -55,6 +66,7 @@ def action_create(
             due_on=due_on,
             today=clock.local_date(now),
         )
+        or _owner_errors(owner)
     )
     with transaction.atomic():
         action = Action(
@@ -109,7 +121,7 @@ def action_update(
             due_on=due_on,
             today=min(clock.local_date(now), action.due_on),
         )
-        refuse(errors)
+        refuse(errors or _owner_errors(owner, current_owner_id=action.owner_id))
         owner_name = "" if owner is not None else owner_name.strip()
         new = (description.strip(), owner_agency.pk, getattr(owner, "pk", None), owner_name, due_on)
         old = (action.description, action.owner_agency_id, action.owner_id, action.owner_name, action.due_on)

@@ -15,20 +15,26 @@ from core.permissions import require
 from core.selectors import service_settings
 from core.workflow import transition
 
+from .. import selectors
 from ..choices import ALLOWED_PANEL_TRANSITIONS, PanelStatus
 from ..models import AgendaItem, PanelMeeting
-from ..permissions import CHAIR_PANEL, is_panel_member
+from ..permissions import CHAIR_PANEL
 from ..rules import MAX_SCHEDULED_AT_ONCE, day_text
 from ._common import refuse
 
 
-def _check_people(*, chair, members: Iterable) -> dict:
+def _check_people(*, chair, members: Iterable, keep: Iterable[int] = ()) -> dict:
+    """The chair must be able to chair panels and the members be panel members, all able to sign
+    in today; people already on the panel (`keep`, by id) may stay on it."""
+    keep = set(keep)
     errors = {}
-    if chair is not None and not chair.has_perm(CHAIR_PANEL):
+    if chair is not None and chair.pk not in keep and not selectors.panel_chair_choices().filter(pk=chair.pk).exists():
         errors["chair"] = f"{chair} cannot chair the risk panel"
-    outsiders = [str(m) for m in members if not is_panel_member(m)]
+    wanted = {m.pk for m in members} - keep
+    allowed = set(selectors.panel_member_choices().filter(pk__in=wanted).values_list("pk", flat=True))
+    outsiders = [str(m) for m in members if m.pk in wanted - allowed]
     if outsiders:
-        errors["members"] = f"Only panel members can be invited: {', '.join(outsiders)}"
+        errors["members"] = f"Only panel members who can sign in can be invited: {', '.join(outsiders)}"
     return errors
 
 
@@ -67,9 +73,13 @@ def panel_schedule(
             while meets_at <= now:  # after a gap, the schedule resumes at its next date
                 meets_at = settings.due("panel_schedule_interval", meets_at)
         if chair is None and latest is not None:
-            chair = latest.chair
+            # The last panel's chair and members carry on, if they can still sign in and do it.
+            chair = selectors.panel_chair_choices().filter(pk=latest.chair_id).first()
         agencies = list(agencies) if agencies is not None else (list(latest.agencies.all()) if latest else [])
-        members = list(members) if members is not None else (list(latest.members.all()) if latest else [])
+        if members is not None:
+            members = list(members)
+        else:
+            members = list(selectors.panel_member_choices().filter(panel_meetings=latest)) if latest else []
         if location is None:
             location = latest.location if latest else ""
         refuse(_check_people(chair=chair, members=members))
@@ -103,7 +113,8 @@ def panel_update(
         check_version(meeting, expected_version)
         if meeting.status == PanelStatus.CLOSED:
             raise ValidationError("A closed panel cannot change.")
-        refuse(_check_people(chair=chair, members=members))
+        current = {*meeting.members.values_list("pk", flat=True), meeting.chair_id}
+        refuse(_check_people(chair=chair, members=members, keep=current - {None}))
         if PanelMeeting.objects.filter(meets_at=meets_at).exclude(pk=meeting.pk).exists():
             raise ValidationError({"meets_at": "Another panel meets at that time"})
         moved = meeting.meets_at != meets_at

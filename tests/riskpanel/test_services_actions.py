@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cate.choices import ChronologyKind
 from core.exceptions import StaleRecord, TransitionNotAllowed
+from core.roles import Role
 from riskpanel import services
 from riskpanel.choices import ActionStatus, PanelStatus
 from tests.factories import (
@@ -63,7 +64,7 @@ def test_an_action_from_casework_with_history_and_chronology(personas, worker_ca
 def test_actions_from_a_decision_and_a_strategy_meeting(leader, worker_case, police):
     meeting = PanelMeetingFactory(status=PanelStatus.OPEN)
     decision = PanelDecisionFactory(item=AgendaItemFactory(meeting=meeting, case=worker_case))
-    owner = UserFactory(agency=police)
+    owner = UserFactory(agency=police, role=Role.PARTNER)
     action = services.action_create(
         actor=leader,
         decision=decision,
