@@ -34,11 +34,16 @@ class ContactsConfig(AppContract, AppConfig):
 
         return (
             NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),
-            NavItem("Merged child records", "contacts:merge_list", frozenset({Role.ADMINISTRATOR}), order=90),
+            NavItem(
+                "Merged child records",
+                "contacts:merge_list",
+                frozenset({Role.FC_MANAGER, Role.ADMINISTRATOR}),
+                order=90,
+            ),
             NavItem(
                 "Restricted records",
                 "contacts:child_restriction_find",
-                frozenset({Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
+                frozenset({Role.FC_MANAGER, Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
                 order=91,
             ),
         )

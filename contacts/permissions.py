@@ -2,12 +2,14 @@
 
 Family Connect advisors log contacts and find or create children; screeners (qualified social
 workers) screen, assess the threshold, run multi-agency child enquiries (MACE), decide outcomes and
-merge duplicate children. Partner agency practitioners see only the MACE requests sent to their
-agency and only their agency's entries (the compartments are enforced in selectors; the
-permissions below say what the role may do at all). CATE team leaders and group managers read the
-front door but do not decide. Administrators reverse merges (record numbers only, no case content).
-Group managers and administrators restrict a child's record to the staff named on it.
-Those who open, change and close CATE cases set the CATE markers on a child's record.
+merge duplicate children. Family Connect managers (the advisors' and screeners' team manager) do all
+a screener does, restrict front-door children and own the list of possible duplicates. Partner
+agency practitioners see only the MACE requests sent to their agency and only their agency's entries
+(the compartments are enforced in selectors; the permissions below say what the role may do at all).
+CATE team leaders and group managers read the front door but do not decide. Administrators reverse
+merges (record numbers only, no case content). Family Connect managers, group managers and
+administrators restrict a child's record to the staff named on it. Those who open, change and close
+CATE cases set the CATE markers on a child's record.
 
 The predicates below take Django's (user, obj) shape, each with a check (`can_*`, a bool) and a
 require (`require_*`, PermissionDenied); each page reads one permissions object computed once.
@@ -50,11 +52,13 @@ VIEW_FOLLOW_UP = "contacts.view_earlyhelpfollowup"
 COMPLETE_FOLLOW_UP = "contacts.change_earlyhelpfollowup"
 
 # The roles that use the front door's landing page.
-LANDING_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+LANDING_ROLES = frozenset(
+    {Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER}
+)
 # The roles that work the screening queue, contacts and the child index (partners do not).
-FRONT_DOOR_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+FRONT_DOOR_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
 # Roles that see the record of merged child records (administrators reverse merges from it).
-MERGE_RECORD_ROLES = frozenset({Role.SCREENER, Role.ADMINISTRATOR})
+MERGE_RECORD_ROLES = frozenset({Role.SCREENER, Role.FC_MANAGER, Role.ADMINISTRATOR})
 
 _READ_FRONT_DOOR = [
     VIEW_CHILD,
@@ -78,10 +82,13 @@ _SCREENER = [
     MERGE_CHILD,
     VIEW_CHILD_MERGE,
 ]
+# The front door's team manager: everything a screener does, and restricting children.
+_FC_MANAGER = [*_SCREENER, RESTRICT_CHILD]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADVISOR: _ADVISOR,
     Role.SCREENER: _SCREENER,
+    Role.FC_MANAGER: _FC_MANAGER,
     Role.PARTNER: [VIEW_MACE, VIEW_MACE_ENTRIES, ADD_MACE_ENTRY],
     # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
     # child's CATE markers (cate/ declares which of these roles may do which).
