@@ -32,6 +32,11 @@ VIEW_CHILD_MERGE = "contacts.view_childmerge"
 RESTRICT_CHILD = "contacts.restrict_child"
 SET_CATE_MARKERS = "contacts.set_cate_markers"
 
+# The list of possible duplicates (Family Connect managers); a restricted record's named staff see and
+# resolve the pairs of that record without it.
+VIEW_POSSIBLE_DUPLICATES = "contacts.view_possibleduplicate"
+RESOLVE_POSSIBLE_DUPLICATES = "contacts.change_possibleduplicate"
+
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 CHANGE_CONTACT = "contacts.change_contact"
@@ -82,8 +87,8 @@ _SCREENER = [
     MERGE_CHILD,
     VIEW_CHILD_MERGE,
 ]
-# The front door's team manager: everything a screener does, and restricting children.
-_FC_MANAGER = [*_SCREENER, RESTRICT_CHILD]
+# The front door's team manager: everything a screener does, restricting children, possible duplicates.
+_FC_MANAGER = [*_SCREENER, RESTRICT_CHILD, VIEW_POSSIBLE_DUPLICATES, RESOLVE_POSSIBLE_DUPLICATES]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADVISOR: _ADVISOR,
@@ -116,6 +121,30 @@ def can_see_child(user, child) -> bool:
 def require_see_child(user, child) -> None:
     if not can_see_child(user, child):
         raise PermissionDenied("You cannot see this child's record.")
+
+
+def can_resolve_duplicate(user, duplicate) -> bool:
+    """Merge the pair or mark it as two children: Family Connect managers, and the staff named on a
+    restricted record of the pair; either way only a pair the user may see (its getter 404s the rest)."""
+    from .duplicate_selectors import possible_duplicates_visible_to
+
+    if not possible_duplicates_visible_to(user).filter(pk=duplicate.pk).exists():
+        return False
+    return user.has_perm(RESOLVE_POSSIBLE_DUPLICATES) or is_named_on_restricted_record_of(user, duplicate)
+
+
+def require_resolve_duplicate(user, duplicate) -> None:
+    if not can_resolve_duplicate(user, duplicate):
+        raise PermissionDenied("You cannot resolve this possible duplicate.")
+
+
+def is_named_on_restricted_record_of(user, duplicate) -> bool:
+    from .selectors import child_named_staff_ids
+
+    return any(
+        child.is_restricted and user.pk in child_named_staff_ids(child)
+        for child in (duplicate.child, duplicate.existing)
+    )
 
 
 def can_set_cate_markers(user) -> bool:
@@ -311,3 +340,20 @@ class MergePermissions:
 
 def merge_permissions(user, merge) -> MergePermissions:
     return MergePermissions(can_reverse=user.has_perm(REVERSE_CHILD_MERGE) and merge.reversed_at is None)
+
+
+@dataclass(frozen=True)
+class DuplicatePermissions:
+    """A possible duplicate's page."""
+
+    is_open: bool
+    may_resolve: bool
+
+    @property
+    def can_resolve(self) -> bool:
+        return self.may_resolve and self.is_open
+
+
+def duplicate_permissions(user, duplicate) -> DuplicatePermissions:
+    may_resolve = user.has_perm(RESOLVE_POSSIBLE_DUPLICATES) or is_named_on_restricted_record_of(user, duplicate)
+    return DuplicatePermissions(is_open=duplicate.is_open, may_resolve=may_resolve)
