@@ -34,8 +34,8 @@ def duplicate_list(request):
 def duplicate_detail(request, pair, perms):
     form = forms.DuplicateResolveForm(request.POST or None, pair=pair, initial={"version": pair.version})
     if request.method == "POST":
-        if not perms.can_resolve:
-            raise PermissionDenied
+        if not perms.may_resolve:
+            raise PermissionDenied  # a pair resolved since the form was opened is refused on the form
         response = pages.submit(
             request,
             form,
@@ -56,7 +56,7 @@ def duplicate_detail(request, pair, perms):
         {
             "pair": pair,
             "perms": perms,
-            "form": form if perms.can_resolve else None,
+            "form": form if perms.can_resolve or (request.method == "POST" and perms.may_resolve) else None,
             "comparison": rules.comparison_rows(pair.child, pair.existing, linked),
             "same_nhs_number": bool(pair.child.nhs_number) and pair.child.nhs_number == pair.existing.nhs_number,
         },
