@@ -1,5 +1,6 @@
 """Timescale alerts of the front door (core.alerts): contact decisions, MACE answers, early-help
-follow-ups. Titles name records by reference only: e-mails never carry a child's name."""
+follow-ups. Titles name records by reference only: e-mails never carry a child's name. An item still
+overdue after the grace period escalates to the Family Connect managers (not CATE's team leaders)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,12 @@ def early_help_follow_ups(now: datetime, settings: ServiceSettings):
 
 # Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
 RULES = (
-    AlertRule("contact_decision", "Contact decisions", contact_decisions),
-    AlertRule("mace_response", "Multi-agency child enquiries awaiting an answer", mace_responses),
-    AlertRule("early_help_follow_up", "Early-help follow-ups", early_help_follow_ups),
+    AlertRule("contact_decision", "Contact decisions", contact_decisions, escalate_to=Role.FC_MANAGER),
+    AlertRule(
+        "mace_response",
+        "Multi-agency child enquiries awaiting an answer",
+        mace_responses,
+        escalate_to=Role.FC_MANAGER,
+    ),
+    AlertRule("early_help_follow_up", "Early-help follow-ups", early_help_follow_ups, escalate_to=Role.FC_MANAGER),
 )

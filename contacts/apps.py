@@ -23,6 +23,8 @@ class ContactsConfig(AppContract, AppConfig):
         PersonRecord("contacts.EarlyHelpFollowUp", "contact__child", "Early-help follow-ups"),
         PersonRecord("contacts.ChildMerge", "source", "Merges of the record into another"),
         PersonRecord("contacts.ChildMerge", "target", "Merges of other records into this one"),
+        PersonRecord("contacts.PossibleDuplicate", "child", "Possible duplicates: the record added or changed"),
+        PersonRecord("contacts.PossibleDuplicate", "existing", "Possible duplicates: the record matched"),
     )
 
     @property
@@ -34,18 +36,34 @@ class ContactsConfig(AppContract, AppConfig):
 
         return (
             NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),
-            NavItem("Merged child records", "contacts:merge_list", frozenset({Role.ADMINISTRATOR}), order=90),
+            NavItem(
+                "Merged child records",
+                "contacts:merge_list",
+                frozenset({Role.FC_MANAGER, Role.ADMINISTRATOR}),
+                order=90,
+            ),
+            NavItem(
+                "Possible duplicates",
+                "contacts:duplicate_list",
+                frozenset({Role.FC_MANAGER}),
+                order=89,
+                # and for the staff named on a restricted record
+                also_for="contacts.duplicate_selectors.duplicate_list_in_navigation",
+            ),
             NavItem(
                 "Restricted records",
                 "contacts:child_restriction_find",
-                frozenset({Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
+                frozenset({Role.FC_MANAGER, Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
                 order=91,
             ),
         )
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.backends.signals import connection_created
 
+        from .duplicate_selectors import remember_duplicate_list_use
         from .search import set_name_similarity_threshold
 
         connection_created.connect(set_name_similarity_threshold, dispatch_uid="contacts_name_similarity_threshold")
+        user_logged_in.connect(remember_duplicate_list_use, dispatch_uid="contacts_remember_duplicate_list_use")

@@ -48,6 +48,24 @@ class RecordStatus(models.TextChoices):
     ENTERED_IN_ERROR = "entered_in_error", "Entered in error"
 
 
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MERGED = "merged", "Merged"
+    DIFFERENT = "different", "Different children"
+
+
+ALLOWED_DUPLICATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    DuplicateStatus.OPEN: frozenset({DuplicateStatus.MERGED, DuplicateStatus.DIFFERENT}),
+    DuplicateStatus.MERGED: frozenset(),
+    DuplicateStatus.DIFFERENT: frozenset(),
+}
+
+
+class DuplicateFoundWhen(models.TextChoices):
+    ADDED = "added", "Record added"
+    CHANGED = "changed", "Record changed"
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
     EMAIL = "email", "E-mail"

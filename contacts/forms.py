@@ -231,6 +231,24 @@ class MergeReverseForm(GovukForm):
     )
 
 
+class DuplicateResolveForm(VersionedFormMixin, GovukForm):
+    decision = forms.ChoiceField(
+        label="Are these records the same child?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether these records are the same child"},
+    )
+    reason = ReasonField(label="How do you know?", error_messages={"required": "Enter how you know"})
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept, merged = pair.kept_and_merged
+        stays = ", which stays restricted" if kept.is_restricted else ""
+        self.fields["decision"].choices = [
+            ("same", f"Yes, the same child: merge child {merged.pk} into child {kept.pk}{stays}"),
+            ("different", "No, they are different children"),
+        ]
+
+
 class ChildRestrictionForm(VersionedFormMixin, GovukForm):
     is_restricted = forms.TypedChoiceField(
         label="Who may see this child's record?",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -13,6 +14,8 @@ from core.models import Agency, VersionedModel
 from .choices import (
     Channel,
     ContactStatus,
+    DuplicateFoundWhen,
+    DuplicateStatus,
     Ethnicity,
     Gender,
     MaceStatus,
@@ -80,10 +83,13 @@ class Child(VersionedModel):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "children"
         constraints = [
+            # Among the records everyone may see: a restricted record stays unknown to those not named
+            # on it, so a second record of the same child can be made; the pair is then a possible
+            # duplicate for the restricted record's staff to merge (contacts.services.duplicates).
             models.UniqueConstraint(
                 fields=["nhs_number"],
-                condition=~models.Q(nhs_number="") & models.Q(status="active"),
-                name="contacts_child_unique_active_nhs_number",
+                condition=~models.Q(nhs_number="") & models.Q(status="active") & models.Q(is_restricted=False),
+                name="contacts_child_unique_active_open_nhs_number",
             ),
             models.UniqueConstraint(
                 fields=["legacy_key"], condition=~models.Q(legacy_key=""), name="contacts_child_unique_legacy_key"
@@ -378,6 +384,69 @@ class ChildMerge(models.Model):
     @property
     def moved_count(self) -> int:
         return sum(len(group["pks"]) for group in self.moved)
+
+
+class PossibleDuplicate(VersionedModel):
+    """Two child records that may be the same child, found when `child` was added or changed and
+    matched `existing` (by the rule of selectors.likely_duplicates, or the same NHS number).
+
+    When `existing` was hidden from the one who added or changed `child` (a restricted record not
+    naming them), they were told nothing; the restricted record's named staff were alerted at once,
+    and only they see the pair. The pair is merged (into the restricted record, which keeps its
+    restriction) or marked as two different children, with a reason.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    existing = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    matched_on = models.CharField(max_length=200)
+    found_when = models.CharField(max_length=10, choices=DuplicateFoundWhen.choices)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    found_at = models.DateTimeField()
+    existing_was_hidden = models.BooleanField(
+        default=False, help_text="The one who added or changed the record could not see the record it matched."
+    )
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_reason = models.TextField(blank=True)
+    merge = models.ForeignKey(ChildMerge, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["found_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(child=models.F("existing")), name="contacts_duplicate_two"),
+            # One pair however it was found (either record first).
+            models.UniqueConstraint(
+                Least("child", "existing"), Greatest("child", "existing"), name="contacts_duplicate_pair_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(resolved_at__isnull=False),
+                name="contacts_duplicate_resolved_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["found_at"], condition=models.Q(status="open"), name="contacts_duplicate_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.pk}: child {self.child_id} and child {self.existing_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:duplicate_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DuplicateStatus.OPEN
+
+    @property
+    def kept_and_merged(self) -> tuple[Child, Child]:
+        """(kept, merged) if the two are one child: the restricted record is kept, else the older one."""
+        if self.child.is_restricted and not self.existing.is_restricted:
+            return self.child, self.existing
+        return self.existing, self.child
 
 
 class AnonymousFormAttempt(models.Model):

@@ -2,12 +2,14 @@
 
 Family Connect advisors log contacts and find or create children; screeners (qualified social
 workers) screen, assess the threshold, run multi-agency child enquiries (MACE), decide outcomes and
-merge duplicate children. Partner agency practitioners see only the MACE requests sent to their
-agency and only their agency's entries (the compartments are enforced in selectors; the
-permissions below say what the role may do at all). CATE team leaders and group managers read the
-front door but do not decide. Administrators reverse merges (record numbers only, no case content).
-Group managers and administrators restrict a child's record to the staff named on it.
-Those who open, change and close CATE cases set the CATE markers on a child's record.
+merge duplicate children. Family Connect managers (the advisors' and screeners' team manager) do all
+a screener does, restrict front-door children and own the list of possible duplicates. Partner
+agency practitioners see only the MACE requests sent to their agency and only their agency's entries
+(the compartments are enforced in selectors; the permissions below say what the role may do at all).
+CATE team leaders and group managers read the front door but do not decide. Administrators reverse
+merges (record numbers only, no case content). Family Connect managers, group managers and
+administrators restrict a child's record to the staff named on it. Those who open, change and close
+CATE cases set the CATE markers on a child's record.
 
 The predicates below take Django's (user, obj) shape, each with a check (`can_*`, a bool) and a
 require (`require_*`, PermissionDenied); each page reads one permissions object computed once.
@@ -38,6 +40,11 @@ VIEW_CHILD_MERGE = "contacts.view_childmerge"
 RESTRICT_CHILD = "contacts.restrict_child"
 SET_CATE_MARKERS = "contacts.set_cate_markers"
 
+# The list of possible duplicates (Family Connect managers); a restricted record's named staff see and
+# resolve the pairs of that record without it.
+VIEW_POSSIBLE_DUPLICATES = "contacts.view_possibleduplicate"
+RESOLVE_POSSIBLE_DUPLICATES = "contacts.change_possibleduplicate"
+
 VIEW_CONTACT = "contacts.view_contact"
 ADD_CONTACT = "contacts.add_contact"
 CHANGE_CONTACT = "contacts.change_contact"
@@ -58,11 +65,13 @@ VIEW_FOLLOW_UP = "contacts.view_earlyhelpfollowup"
 COMPLETE_FOLLOW_UP = "contacts.change_earlyhelpfollowup"
 
 # The roles that use the front door's landing page.
-LANDING_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+LANDING_ROLES = frozenset(
+    {Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER}
+)
 # The roles that work the screening queue, contacts and the child index (partners do not).
-FRONT_DOOR_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+FRONT_DOOR_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
 # Roles that see the record of merged child records (administrators reverse merges from it).
-MERGE_RECORD_ROLES = frozenset({Role.SCREENER, Role.ADMINISTRATOR})
+MERGE_RECORD_ROLES = frozenset({Role.SCREENER, Role.FC_MANAGER, Role.ADMINISTRATOR})
 
 _READ_FRONT_DOOR = [
     VIEW_CHILD,
@@ -86,10 +95,13 @@ _SCREENER = [
     MERGE_CHILD,
     VIEW_CHILD_MERGE,
 ]
+# The front door's team manager: everything a screener does, restricting children, possible duplicates.
+_FC_MANAGER = [*_SCREENER, RESTRICT_CHILD, VIEW_POSSIBLE_DUPLICATES, RESOLVE_POSSIBLE_DUPLICATES]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADVISOR: _ADVISOR,
     Role.SCREENER: _SCREENER,
+    Role.FC_MANAGER: _FC_MANAGER,
     Role.PARTNER: [VIEW_MACE, VIEW_MACE_ENTRIES, ADD_MACE_ENTRY],
     # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
     # child's CATE markers (cate/ declares which of these roles may do which).
@@ -117,6 +129,30 @@ def can_see_child(user, child) -> bool:
 def require_see_child(user, child) -> None:
     if not can_see_child(user, child):
         raise PermissionDenied("You cannot see this child's record.")
+
+
+def can_resolve_duplicate(user, duplicate) -> bool:
+    """Merge the pair or mark it as two children: Family Connect managers, and the staff named on a
+    restricted record of the pair; either way only a pair the user may see (its getter 404s the rest)."""
+    from .duplicate_selectors import possible_duplicates_visible_to
+
+    if not possible_duplicates_visible_to(user).filter(pk=duplicate.pk).exists():
+        return False
+    return user.has_perm(RESOLVE_POSSIBLE_DUPLICATES) or is_named_on_restricted_record_of(user, duplicate)
+
+
+def require_resolve_duplicate(user, duplicate) -> None:
+    if not can_resolve_duplicate(user, duplicate):
+        raise PermissionDenied("You cannot resolve this possible duplicate.")
+
+
+def is_named_on_restricted_record_of(user, duplicate) -> bool:
+    from .selectors import child_named_staff_ids
+
+    return any(
+        child.is_restricted and user.pk in child_named_staff_ids(child)
+        for child in (duplicate.child, duplicate.existing)
+    )
 
 
 def can_set_cate_markers(user) -> bool:
@@ -312,3 +348,20 @@ class MergePermissions:
 
 def merge_permissions(user, merge) -> MergePermissions:
     return MergePermissions(can_reverse=user.has_perm(REVERSE_CHILD_MERGE) and merge.reversed_at is None)
+
+
+@dataclass(frozen=True)
+class DuplicatePermissions:
+    """A possible duplicate's page."""
+
+    is_open: bool
+    may_resolve: bool
+
+    @property
+    def can_resolve(self) -> bool:
+        return self.may_resolve and self.is_open
+
+
+def duplicate_permissions(user, duplicate) -> DuplicatePermissions:
+    may_resolve = user.has_perm(RESOLVE_POSSIBLE_DUPLICATES) or is_named_on_restricted_record_of(user, duplicate)
+    return DuplicatePermissions(is_open=duplicate.is_open, may_resolve=may_resolve)

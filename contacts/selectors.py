@@ -51,6 +51,7 @@ from .models import (
     MaceEntry,
     MaceRecipient,
     MaceRequest,
+    PossibleDuplicate,
     ThresholdAssessment,
 )
 from .permissions import (
@@ -160,8 +161,25 @@ class DuplicateMatch:
     reasons: list[str] = field(default_factory=list)
 
 
-def likely_duplicates(
-    user,
+def likely_duplicates(user, *, exclude_pk: int | None = None, limit: int = 10, **details) -> list[DuplicateMatch]:
+    """Active children the user can see who are probably the child being recorded.
+
+    The same NHS number; or a similar first and last name (by spelling or sound) unless both
+    records have dates of birth that differ; with the reasons shown to the user. `details`: the
+    child's first_name, last_name, known_as, date_of_birth, postcode and nhs_number."""
+    children = child_list_for_user(user).filter(status=RecordStatus.ACTIVE)
+    return _likely_among(children, exclude_pk=exclude_pk, limit=limit, **details)
+
+
+def hidden_likely_duplicates(user, *, exclude_pk: int | None = None, **details) -> list[DuplicateMatch]:
+    """The same rule among the active records `user` may not know exist (restricted, not naming
+    them): never shown to them, recorded as possible duplicates for those records' named staff."""
+    children = hidden_children(user).filter(status=RecordStatus.ACTIVE)
+    return _likely_among(children, exclude_pk=exclude_pk, limit=10, **details)
+
+
+def _likely_among(
+    children: QuerySet[Child],
     *,
     first_name: str = "",
     last_name: str = "",
@@ -172,12 +190,6 @@ def likely_duplicates(
     exclude_pk: int | None = None,
     limit: int = 10,
 ) -> list[DuplicateMatch]:
-    """Active children the user can see who are probably the child being recorded.
-
-    The same NHS number; or a similar first and last name (by spelling or sound) unless both
-    records have dates of birth that differ; with the reasons shown to the user.
-    """
-    children = child_list_for_user(user).filter(status=RecordStatus.ACTIVE)
     if exclude_pk:
         children = children.exclude(pk=exclude_pk)
     matches: dict[int, DuplicateMatch] = {}
@@ -205,13 +217,14 @@ def child_link_fields() -> list[tuple[type, Any]]:
     """Every (model, foreign key) that points at a child, in any app, found by walking Child's
     reverse relations (hidden ones included): contacts here, and the referrals, cases, statutory
     and missing episodes of cate/ and whatever other apps add, without importing them.
-    History tables, the record of merges and the child's own links are left alone."""
+    History tables, the records of merges and of possible duplicates and the child's own links are
+    left alone."""
     links = []
     for rel in Child._meta.get_fields(include_hidden=True):
         if not isinstance(rel, ForeignObjectRel) or isinstance(rel, ManyToManyRel):
             continue
         model = rel.related_model
-        if issubclass(model, HistoricalChanges) or model in (Child, ChildMerge):
+        if issubclass(model, HistoricalChanges) or model in (Child, ChildMerge, PossibleDuplicate):
             continue
         if model._meta.auto_created is Child:  # the through table of Child.restricted_to
             continue
@@ -229,14 +242,22 @@ def child_linked_counts(child: Child) -> list[tuple[str, int]]:
     return counts
 
 
-def child_nhs_number_taken(nhs_number: str, *, exclude_pk: int | None = None) -> bool:
-    """Whether an active child other than `exclude_pk` has this NHS number."""
+def child_nhs_number_taken(nhs_number: str, *, user, exclude_pk: int | None = None) -> bool:
+    """Whether an active child other than `exclude_pk` that `user` may know exists has this NHS
+    number (a record hidden from them makes a possible duplicate instead: they learn nothing)."""
     if not nhs_number:
         return False
-    others = Child.objects.filter(nhs_number=nhs_number, status=RecordStatus.ACTIVE)
+    others = children_visible_to(user).filter(nhs_number=nhs_number, status=RecordStatus.ACTIVE)
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return others.exists()
+
+
+def child_open_nhs_number_taken(child: Child) -> bool:
+    """Whether another active record that everyone may see has the child's NHS number (a restriction
+    cannot be lifted then: merge the records or correct the number first)."""
+    others = Child.objects.filter(nhs_number=child.nhs_number, status=RecordStatus.ACTIVE, is_restricted=False)
+    return bool(child.nhs_number) and others.exclude(pk=child.pk).exists()
 
 
 def child_named_staff_ids(child: Child) -> set[int]:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import anonymous, children, contacts, decision, mace, merge, restriction, screening, threshold
+from .views import (
+    anonymous,
+    children,
+    contacts,
+    decision,
+    duplicates,
+    mace,
+    merge,
+    restriction,
+    screening,
+    threshold,
+)
 
 app_name = "contacts"
 
@@ -32,6 +43,8 @@ urlpatterns = [
     path("children/<int:pk>/merge/", merge.child_merge, name="child_merge"),
     path("children/<int:pk>/restriction/", restriction.child_restriction, name="child_restriction"),
     path("restricted-records/", restriction.child_restriction_find, name="child_restriction_find"),
+    path("possible-duplicates/", duplicates.duplicate_list, name="duplicate_list"),
+    path("possible-duplicates/<int:pk>/", duplicates.duplicate_detail, name="duplicate_detail"),
     path("merges/", merge.merge_list, name="merge_list"),
     path("merges/<int:pk>/", merge.merge_detail, name="merge_detail"),
     path("report-a-concern/", anonymous.anonymous_referral, name="anonymous_referral"),

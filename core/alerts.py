@@ -59,9 +59,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class AlertRule:
+    """`escalate_to`: the managers an overdue item escalates to (those of the owners' team first,
+    then all of them, then the group managers); CATE team leaders unless the rule says otherwise
+    (the front door's rules escalate to the Family Connect managers). An item nobody holds goes to them."""
+
     name: str
     label: str
     find: Callable[[datetime, ServiceSettings], Iterable[Candidate]]
+    escalate_to: Role = Role.TEAM_LEADER
 
 
 class _Rules(Mapping):
@@ -109,32 +114,38 @@ def _active_users_with_role(role: Role):
 
 
 class _Recipients:
-    """Who is told: read once per run."""
+    """Who is told: read once per run (each escalation role's members when first needed)."""
 
     def __init__(self):
-        User = get_user_model()
-        self.leaders_by_team: dict[int | None, set[int]] = defaultdict(set)
-        self.all_leaders: set[int] = set()
-        for user_id, team_id in _active_users_with_role(Role.TEAM_LEADER).values_list("pk", "team_id"):
-            self.leaders_by_team[team_id].add(user_id)
-            self.all_leaders.add(user_id)
+        self.User = get_user_model()
+        self.by_team: dict[Role, dict[int | None, set[int]]] = {}
         self.managers = set(_active_users_with_role(Role.GROUP_MANAGER).values_list("pk", flat=True))
         self.team_of: dict[int, int | None] = {}
-        self.User = User
 
     def remember_teams(self, user_ids: set[int]) -> None:
         missing = user_ids - self.team_of.keys()
         if missing:
             self.team_of.update(self.User.objects.filter(pk__in=missing).values_list("pk", "team_id"))
 
-    def escalation_for(self, owner_ids: tuple[int, ...]) -> set[int]:
+    def _members_by_team(self, role: Role) -> dict[int | None, set[int]]:
+        if role not in self.by_team:
+            members: dict[int | None, set[int]] = defaultdict(set)
+            for user_id, team_id in _active_users_with_role(role).values_list("pk", "team_id"):
+                members[team_id].add(user_id)
+            self.by_team[role] = members
+        return self.by_team[role]
+
+    def escalation_for(self, owner_ids: tuple[int, ...], role: Role = Role.TEAM_LEADER) -> set[int]:
+        """The `role` members of the owners' teams; else every `role` member; else the group managers."""
+        members = self._members_by_team(role)
         leaders = set()
         for owner in owner_ids:
-            leaders |= self.leaders_by_team.get(self.team_of.get(owner), set())
+            leaders |= members.get(self.team_of.get(owner), set())
         leaders -= set(owner_ids)
         if leaders:
             return leaders
-        return (self.all_leaders - set(owner_ids)) or (self.managers - set(owner_ids))
+        everyone = set().union(*members.values()) if members else set()
+        return (everyone - set(owner_ids)) or (self.managers - set(owner_ids))
 
 
 def _advisory_lock_id(name: str) -> int:
@@ -174,13 +185,13 @@ def plan(
     recipients.remember_teams({owner for c in candidates for owner in c.owner_ids})
     planned = []
     for candidate in candidates:
-        owners = candidate.owner_ids or tuple(sorted(recipients.escalation_for(())))
+        owners = candidate.owner_ids or tuple(sorted(recipients.escalation_for((), rule.escalate_to)))
         key = alert_key(rule.name, candidate, candidate.stage)
         for owner in owners:
             planned.append((owner, key, candidate.title, candidate.body, candidate.url))
         if candidate.stage == Stage.OVERDUE and candidate.escalate and now > clock.add(candidate.due_at, grace):
             key = alert_key(rule.name, candidate, Stage.ESCALATED)
-            for leader in sorted(recipients.escalation_for(candidate.owner_ids)):
+            for leader in sorted(recipients.escalation_for(candidate.owner_ids, rule.escalate_to)):
                 planned.append((leader, key, f"Escalated: {candidate.title}", candidate.body, candidate.url))
     return planned
 

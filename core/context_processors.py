@@ -10,7 +10,7 @@ def service(request):
     context = {"service_name": settings.SERVICE_NAME, "organisation_name": settings.ORGANISATION_NAME}
     if user is not None and user.is_authenticated:
         context.update(
-            nav_items=nav_items_for(user, request.path),
+            nav_items=nav_items_for(request),
             unread_notifications=unread_notification_count(user),
             user_roles=user_roles(user),
         )

@@ -47,6 +47,7 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("advisor", Role.ADVISOR, "Family Connect advisor", "Children's Services", "Family Connect"),
     DemoUser("screener", Role.SCREENER, "Family Connect screener", "Children's Services", "Family Connect"),
+    DemoUser("fcmanager", Role.FC_MANAGER, "Family Connect manager", "Children's Services", "Family Connect"),
     DemoUser("police", Role.PARTNER, "Police practitioner", "Police", "Police MASH team"),
     DemoUser("health", Role.PARTNER, "Health practitioner", "Health", "Health MASH team"),
     DemoUser("cateworker1", Role.CATE_WORKER, "CATE worker 1", "Children's Services", "CATE team"),

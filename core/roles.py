@@ -15,6 +15,7 @@ from . import contract
 class Role(models.TextChoices):
     ADVISOR = "advisor", "Family Connect advisor"
     SCREENER = "screener", "Family Connect screener"
+    FC_MANAGER = "fc_manager", "Family Connect manager"
     PARTNER = "partner", "Partner agency practitioner"
     CATE_WORKER = "cate_worker", "CATE worker"
     TEAM_LEADER = "team_leader", "CATE team leader"

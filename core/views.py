@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request):
     notifications = selectors.notifications_unread_for_user(request.user, limit=5)
-    links = [item for item in nav_items_for(request.user, request.path) if item["href"] != reverse("core:home")]
+    links = [item for item in nav_items_for(request) if item["href"] != reverse("core:home")]
     return render(request, "core/home.html", {"notifications": notifications, "links": links})
 
 

@@ -33,6 +33,7 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("panel_outsider", Role.PANEL_MEMBER, "p_panel_out", agency="health", rich_world_only=True),
     Persona("auditor", Role.AUDITOR, "p_auditor"),
     Persona("administrator", Role.ADMINISTRATOR, "p_admin", is_staff=True),
+    Persona("fc_manager", Role.FC_MANAGER, "p_fc_manager"),  # the front door's team manager
 )
 
 NAMES: tuple[str, ...] = tuple(p.name for p in PERSONAS)

@@ -1,7 +1,8 @@
 """MACE compartments across the whole service (001:L1389-1394), beyond the front door's own tests
 (tests/contacts/test_mace_compartments.py): no partner practitioner ever receives another agency's
 MACE entry by any route: any page of any app, search, child page, contact page, export, notification
-or e-mail. Only the screener (who runs the enquiry) reads every agency's entries."""
+or e-mail. Only the screener (who runs the enquiry) and the Family Connect manager read every agency's
+entries."""
 
 import pytest
 from django.core import mail
@@ -42,7 +43,7 @@ def _forbidden_for(persona: str) -> list[str]:
     return [secret for agency, secret in SECRETS.items() if agency != persona]
 
 
-@pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("anonymous", "screener")])
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("anonymous", "screener", "fc_manager")])
 def test_no_one_but_the_screener_receives_another_agencys_entry_by_any_page(world, client_for, persona):
     client = client_for(world.personas[persona])
     urls = [url_of(name, row, world) for name, row in MATRIX.items() if not name.startswith("admin:")]
@@ -70,8 +71,9 @@ def test_a_partners_export_holds_only_their_own_agencys_entry(world, client_for,
         assert secret not in text
 
 
-def test_the_screener_sees_every_agencys_entry_on_the_child_and_contact_pages(world, client_for):
-    client = client_for(world.personas["screener"])
+@pytest.mark.parametrize("persona", ["screener", "fc_manager"])
+def test_the_screener_sees_every_agencys_entry_on_the_child_and_contact_pages(world, client_for, persona):
+    client = client_for(world.personas[persona])
     for url in (world["child"].get_absolute_url(), world["contact"].get_absolute_url()):
         body = client.get(url).content.decode()
         assert POLICE_SECRET in body and HEALTH_SECRET in body, url

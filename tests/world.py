@@ -5,11 +5,10 @@ compartments across apps, restricted records, the access log, lost updates and b
 a referral, a case allocated to the `cate_worker` persona with one of each casework record, an open
 risk panel with the `panel_member` persona invited and the case on its agenda (decided), a second
 panel the member is not invited to, a safety plan, an action, a strategy meeting, a notification
-for each persona, a merge record and an annual-report export; and, for the edit forms, a scheduled
-panel with an undecided item, an item with no case and a decided item; a second case with an agreed
-safety plan, a case with its closure proposed, a closed case, and an enquiry sent to the police
-alone. Every URL kwarg of the
-project resolves to one of its records (`url_kwargs`).
+for each persona, a merge record, a possible duplicate and an annual-report export; and, for the
+edit forms, a scheduled panel with an undecided item, an item with no case and a decided item; a
+second case with an agreed safety plan, a case with its closure proposed, a closed case, and an
+enquiry sent to the police alone. Every URL kwarg of the project resolves to one of its records (`url_kwargs`).
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from tests.factories import (
     ContactFactory,
     PanelDecisionFactory,
     PanelMeetingFactory,
+    PossibleDuplicateFactory,
     ReferralFactory,
     StrategyMeetingFactory,
     ThresholdAssessmentFactory,
@@ -90,6 +90,10 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         source=ChildFactory(first_name="Mergedaway"), target=ChildFactory(first_name="Mergedinto"), actor=screener,
         reason="Same child",
     )  # fmt: skip
+    # A pair of two records everyone may see (a Family Connect manager's to resolve).
+    duplicate = PossibleDuplicateFactory(
+        child=ChildFactory(first_name="Dupeadded"), existing=ChildFactory(first_name="Dupeexisting"), found_by=screener
+    )
 
     # --- CATE: a case allocated to the worker, with one of each record
     case = allocated_case(leader, worker, referral=ReferralFactory(child=child))
@@ -204,6 +208,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "follow_up": decided.follow_up,
         "mace": mace,
         "merge": merge,
+        "duplicate": duplicate,
         "case": case,
         "visit": visit,
         "risk_assessment": assessment,
@@ -249,6 +254,7 @@ _BY_SEGMENT = {
     "follow-ups": "follow_up",
     "children": "child",
     "merges": "merge",
+    "possible-duplicates": "duplicate",
     "referrals": "referral",
     "cases": "case",
     "panels": "panel",

@@ -22,6 +22,12 @@ from .contacts import (
     new_contact_reference,
 )
 from .decision import MAX_DETAIL, contact_decide, follow_up_complete
+from .duplicates import (
+    possible_duplicate_mark_different,
+    possible_duplicate_merge,
+    possible_duplicate_resolve,
+    possible_duplicates_find,
+)
 from .mace import MAX_MACE_INFORMATION, mace_entry_add, mace_request_close, mace_request_send
 from .merge import child_link_fields, child_merge, child_merge_reverse
 from .threshold import MAX_EVIDENCE, threshold_assess
@@ -56,5 +62,9 @@ __all__ = [
     "mace_request_close",
     "mace_request_send",
     "new_contact_reference",
+    "possible_duplicate_mark_different",
+    "possible_duplicate_merge",
+    "possible_duplicate_resolve",
+    "possible_duplicates_find",
     "threshold_assess",
 ]

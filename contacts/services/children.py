@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +15,11 @@ from core.exceptions import TransitionNotAllowed
 from core.permissions import require
 
 from .. import rules, selectors
-from ..choices import RecordStatus
+from ..choices import DuplicateFoundWhen, RecordStatus
 from ..models import Child
 from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
 from ..rules import CHILD_FIELDS
+from .duplicates import IDENTIFYING_FIELDS, possible_duplicates_find
 
 __all__ = [
     "CHILD_FIELDS",
@@ -44,13 +46,16 @@ def child_create(
     *, actor, data: dict[str, Any], confirmed_not_duplicate: bool = False, reason: str = "Child added to the index"
 ) -> Child:
     """Add a child to the index. Likely duplicates are refused (PossibleDuplicates) until the user
-    has seen them and confirmed that none of them is this child; the same NHS number never passes."""
+    has seen them and confirmed that none of them is this child; the same NHS number never passes.
+    Records hidden from the user are never shown nor refused: once the child is added, those that
+    match become possible duplicates for their named staff (and those the user confirmed past, for
+    the Family Connect managers), with nothing to tell the user."""
     require(actor, ADD_CHILD, "You cannot add children to the index.")
     data = rules.tidy_child_data(data)
     if not (data.get("first_name") or data.get("last_name") or data.get("known_as")):
         raise ValidationError({"first_name": "Enter the child's name, or a name they are known by"})
     with transaction.atomic():
-        if selectors.child_nhs_number_taken(data.get("nhs_number", "")):
+        if selectors.child_nhs_number_taken(data.get("nhs_number", ""), user=actor):
             raise ValidationError({"nhs_number": "A child with this NHS number is already in the index"})
         matches = selectors.likely_duplicates(
             actor,
@@ -64,6 +69,11 @@ def child_create(
             raise PossibleDuplicates(matches)
         child = Child(created_by=actor, **data)
         audit.save(child, actor=actor, reason=reason)
+        shown = {match.child.pk: match.reasons for match in matches}
+        find = partial(
+            possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.ADDED, shown=shown
+        )
+        transaction.on_commit(find, robust=True)  # robust: whatever happens, the user's page is the same
     return child
 
 
@@ -80,11 +90,18 @@ def child_update(*, child: Child, actor, data: dict[str, Any], reason: str, expe
         changed = [key for key, value in data.items() if getattr(child, key) != value]
         if not changed:
             return child
-        if "nhs_number" in changed and selectors.child_nhs_number_taken(data["nhs_number"], exclude_pk=child.pk):
+        if "nhs_number" in changed and selectors.child_nhs_number_taken(
+            data["nhs_number"], user=actor, exclude_pk=child.pk
+        ):
             raise ValidationError({"nhs_number": "A child with this NHS number is already in the index"})
         for key in changed:
             setattr(child, key, data[key])
         audit.save_change(child, actor=actor, reason=reason, fields=changed)
+        if IDENTIFYING_FIELDS & set(changed):  # matches hidden from the user: see child_create
+            find = partial(
+                possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.CHANGED
+            )
+            transaction.on_commit(find, robust=True)
     return child
 
 
@@ -123,6 +140,11 @@ def child_restrict(
         before = (child.is_restricted, selectors.child_named_staff_ids(child))
         if before == (is_restricted, named):
             return child
+        if child.is_restricted and not is_restricted and selectors.child_open_nhs_number_taken(child):
+            raise ValidationError(
+                "Another record has this child's NHS number. Merge the two records, or correct the NHS "
+                "number, before lifting the restriction."
+            )
         audit.attribute(child, actor=actor, reason=reason)
         child.restricted_to.set(named)
         child.is_restricted = is_restricted

@@ -16,7 +16,7 @@ from ..models import Child, ChildMerge
 from ..permissions import MERGE_CHILD, REVERSE_CHILD_MERGE, require_see_child
 from ..selectors import child_link_fields
 
-__all__ = ["child_link_fields", "child_merge", "child_merge_reverse"]
+__all__ = ["child_link_fields", "child_merge", "child_merge_reverse", "merge_records"]
 
 
 def child_merge(*, source: Child, target: Child, actor, reason: str) -> ChildMerge:
@@ -30,6 +30,13 @@ def child_merge(*, source: Child, target: Child, actor, reason: str) -> ChildMer
         raise ValidationError("Choose two different records to merge.")
     require_see_child(actor, source)
     require_see_child(actor, target)
+    return merge_records(source=source, target=target, actor=actor, reason=reason)
+
+
+def merge_records(*, source: Child, target: Child, actor, reason: str) -> ChildMerge:
+    """The merge itself, for the services that have checked who may make it (child_merge, and the
+    merge of a possible duplicate by the staff named on its restricted record). The two records
+    must be active and equally restricted."""
     now = timezone.now()
     summary = f"Merged child {source.pk} into child {target.pk}: {reason.strip()}"[:500]
     try:

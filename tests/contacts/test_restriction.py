@@ -99,7 +99,7 @@ def test_a_manager_not_named_cannot_change_a_restricted_record(personas, world, 
 # --- The page --------------------------------------------------------------------------------------
 
 
-RESTRICTERS = {"group_manager", "administrator"}
+RESTRICTERS = {"group_manager", "administrator", "fc_manager"}
 
 
 def test_the_restriction_pages_answer_by_persona(personas, client_for, world):

@@ -8,8 +8,9 @@ from tests.personas import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
-FRONT_DOOR = {"advisor", "screener", "team_leader", "group_manager"}
-WRITERS = {"advisor", "screener"}
+FRONT_DOOR = {"advisor", "screener", "fc_manager", "team_leader", "group_manager"}
+WRITERS = {"advisor", "screener", "fc_manager"}
+SCREENERS = {"screener", "fc_manager"}
 EVERYONE = set(SIGNED_IN)
 
 
@@ -42,7 +43,7 @@ PAGES = [
     ("contacts:mace_list", None, expect(FRONT_DOOR | {"police", "health"})),
     ("contacts:contact_create", None, expect(WRITERS)),
     ("contacts:child_create", None, expect(WRITERS)),
-    ("contacts:merge_list", None, expect({"screener", "administrator"})),
+    ("contacts:merge_list", None, expect({*SCREENERS, "administrator"})),
     ("contacts:contact_detail", "contact", expect(FRONT_DOOR, not_found="404")),
     ("contacts:contact_edit", "contact", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
     (
@@ -50,21 +51,21 @@ PAGES = [
         "contact",
         expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404"),
     ),
-    ("contacts:contact_entered_in_error", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
-    ("contacts:threshold_assess", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
-    ("contacts:mace_create", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
-    ("contacts:contact_decide", "contact", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:contact_entered_in_error", "contact", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:threshold_assess", "contact", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:mace_create", "contact", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:contact_decide", "contact", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
     ("contacts:mace_detail", "mace", expect(FRONT_DOOR | {"police"}, not_found="404")),
     (
         "contacts:mace_export",
         "mace",
-        expect({"screener", "police"}, forbidden={"advisor", "team_leader", "group_manager"}, not_found="404"),
+        expect({*SCREENERS, "police"}, forbidden={"advisor", "team_leader", "group_manager"}, not_found="404"),
     ),
-    ("contacts:follow_up_complete", "follow_up", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:follow_up_complete", "follow_up", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
     ("contacts:child_detail", "child", expect(FRONT_DOOR, not_found="404")),
     ("contacts:child_edit", "child", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
-    ("contacts:child_merge", "child", expect({"screener"}, forbidden=FRONT_DOOR, not_found="404")),
-    ("contacts:merge_detail", "merge", expect({"screener", "administrator"}, not_found="404")),
+    ("contacts:child_merge", "child", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:merge_detail", "merge", expect({*SCREENERS, "administrator"}, not_found="404")),
     ("contacts:anonymous_referral", None, expect(EVERYONE)),
 ]
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import models
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from core import contract
 from core.alerts import AlertRule
@@ -89,6 +90,8 @@ def _nav_item(item, config):
     assert isinstance(item, NavItem)
     assert item.roles and all(isinstance(role, Role) for role in item.roles)
     reverse(item.url_name)
+    if item.also_for:
+        _callable_taking(None)(import_string(item.also_for), config)
 
 
 def _role_permissions(declared, config):

@@ -8,7 +8,7 @@ from core.models import ServiceSetting
 pytestmark = pytest.mark.django_db
 
 LANDING = {
-    "contacts:index": {"advisor", "screener", "police", "health", "team_leader", "group_manager"},
+    "contacts:index": {"advisor", "screener", "fc_manager", "police", "health", "team_leader", "group_manager"},
     "cate:index": {"cate_worker", "other_worker", "team_leader", "group_manager"},
     "riskpanel:index": {"cate_worker", "other_worker", "team_leader", "group_manager", "panel_member"},
     "reporting:index": {"team_leader", "group_manager"},

@@ -11,6 +11,7 @@ from .conftest import axe_check, sign_in
 HOME_LINKS = {
     "advisor": ["Front door"],
     "screener": ["Front door"],
+    "fcmanager": ["Front door", "Merged child records", "Restricted records"],
     "police": ["Front door"],
     "cateworker1": ["CATE cases", "Risk panel"],
     "teamleader": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings"],

@@ -14,6 +14,7 @@ from contacts.models import (
     MaceEntry,
     MaceRecipient,
     MaceRequest,
+    PossibleDuplicate,
     ThresholdAssessment,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "MaceEntryFactory",
     "MaceRecipientFactory",
     "MaceRequestFactory",
+    "PossibleDuplicateFactory",
     "ThresholdAssessmentFactory",
     "factor_levels",
 ]
@@ -115,3 +117,17 @@ class EarlyHelpFollowUpFactory(factory.django.DjangoModelFactory):
 
     contact = factory.SubFactory(ContactFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class PossibleDuplicateFactory(factory.django.DjangoModelFactory):
+    """An open pair of two children everyone may see, found when `child` was added."""
+
+    class Meta:
+        model = PossibleDuplicate
+
+    child = factory.SubFactory(ChildFactory)
+    existing = factory.SubFactory(ChildFactory)
+    matched_on = "Similar name; Same date of birth"
+    found_when = contact_choices.DuplicateFoundWhen.ADDED
+    found_by = factory.SubFactory(UserFactory)
+    found_at = factory.LazyFunction(timezone.now)

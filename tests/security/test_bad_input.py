@@ -74,7 +74,9 @@ HYPOTHESIS = settings(
 )
 
 # Who tries each page first: the first persona the page answers 200 is the one allowed to use it.
-TRY_AS = ["team_leader", "cate_worker", "screener", "group_manager", "administrator", "police", "auditor", None]
+TRY_AS = [
+    "team_leader", "cate_worker", "screener", "group_manager", "administrator", "police", "auditor", "fc_manager", None,
+]  # fmt: skip
 # Pages that take only a POST (a button): who presses it.
 POST_ONLY_AS = {"contacts:mace_entry_create": "police"}
 POST_ONLY_DEFAULT = {"contacts": "screener", "cate": "team_leader", "riskpanel": "team_leader", "core": "team_leader"}

@@ -101,6 +101,14 @@ SCENARIOS: dict[str, Edit] = {
         b={"is_restricted": "no", "reason": B_TEXT},
         holds_a=lambda r: r.is_restricted,
     ),
+    "contacts:duplicate_detail": Edit(
+        persona="fc_manager",
+        url=lambda w: reverse("contacts:duplicate_detail", args=[w["duplicate"].pk]),
+        record=_fresh("duplicate"),
+        a={"decision": "different", "reason": A_TEXT},
+        b={"decision": "different", "reason": B_TEXT},
+        holds_a=lambda r: r.resolution_reason == A_TEXT,
+    ),
     "core:setting_edit": Edit(
         persona="group_manager",
         url=lambda w: reverse("core:setting_edit", args=["caseload_limit"]),
@@ -444,6 +452,7 @@ def app_url_names() -> list[str]:
 
 READ_ONLY = {
     "core:home",
+    "contacts:duplicate_list",
     "contacts:child_restriction_find",
     "core:notification_list",
     "core:settings",
