@@ -28,6 +28,7 @@ VIEW_CHILD = "contacts.view_child"
 RESTRICTION_ROLES = (
     Role.ADVISOR,
     Role.SCREENER,
+    Role.FC_MANAGER,
     Role.CATE_WORKER,
     Role.TEAM_LEADER,
     Role.GROUP_MANAGER,

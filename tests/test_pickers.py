@@ -25,6 +25,7 @@ ABLE = {
     "member": ("Able Member", Role.PANEL_MEMBER),
     "partner": ("Able Partner", Role.PARTNER),
     "advisor": ("Able Advisor", Role.ADVISOR),
+    "fc_manager": ("Able Frontdoormanager", Role.FC_MANAGER),
 }
 
 
@@ -114,7 +115,7 @@ def test_restriction_lists_offer_people_who_work_with_childrens_records(people, 
 
     child = ChildFactory()
     html = client_for(people["manager"]).get(reverse("contacts:child_restriction", args=[child.pk])).content.decode()
-    check(html, "staff", people, {"worker", "leader", "advisor"})
+    check(html, "staff", people, {"worker", "leader", "advisor", "fc_manager"})
 
 
 def test_services_refuse_people_who_cannot_hold_the_work(people):
