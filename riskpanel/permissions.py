@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from cate.permissions import can_work_on_case
 from cate.selectors import cases_visible_to
 from core.permissions import require
 from core.roles import Role, has_role
@@ -100,7 +101,9 @@ def can_see_case(user, case) -> bool:
 
 
 def _can_on_case(user, case, perm: str) -> bool:
-    return user.has_perm(perm) and can_see_case(user, case)
+    """Write on a case: seeing it is not enough (a worker keeps read-only access to a case they held
+    when it closed); the user works on it (cate's allocation, or every case for managers)."""
+    return user.has_perm(perm) and can_work_on_case(user, case) and can_see_case(user, case)
 
 
 def can_chair_case(user, case) -> bool:
