@@ -253,9 +253,11 @@ class CasePagePermissions:
 
 
 def case_page_permissions(user, case=None) -> CasePagePermissions:
+    # Read-only access (the worker who held a closed case) offers nothing to write.
+    works = case is None or can_work_on_case(user, case)
     return CasePagePermissions(
-        can_write_plan=user.has_perm(ADD_SAFETY_PLAN),
-        can_add_action=user.has_perm(ADD_ACTION),
+        can_write_plan=works and user.has_perm(ADD_SAFETY_PLAN),
+        can_add_action=works and user.has_perm(ADD_ACTION),
     )
 
 

@@ -186,6 +186,10 @@ def test_the_worker_reads_the_closed_case_and_is_refused_the_rest(case, worker, 
     assert "Reopen the case" not in html and "Record a decision" not in html
     assert client.get(reverse("cate:nrm_edit", args=[case.pk, referral.pk])).status_code == 403
     assert client.get(reverse("cate:case_reopen", args=[case.pk])).status_code == 403
+    panel_page = client.get(reverse("riskpanel:case_detail", args=[case.pk]))
+    assert panel_page.status_code == 200 and "Add an action" not in panel_page.content.decode()
+    assert client.get(reverse("riskpanel:safety_plan_new", args=[case.pk])).status_code == 403
+    assert client.get(reverse("riskpanel:case_action_add", args=[case.pk])).status_code == 403
 
 
 def test_the_nrm_decision_is_recorded_through_the_page_after_closure(case, worker, leader, client_for):
