@@ -20,6 +20,7 @@ class CateConfig(AppContract, AppConfig):
     child_holders_providers = ("cate.involvement.holders_of_children",)
     contact_referred_handlers = ("cate.handlers.referral_from_contact",)
     child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
+    closure_outstanding = ("cate.outstanding.case_outstanding",)
     person_records = (
         PersonRecord("cate.Referral", "child", "CATE referrals"),
         PersonRecord("cate.DetailedAssessment", "referral__child", "Detailed assessments"),
@@ -37,6 +38,7 @@ class CateConfig(AppContract, AppConfig):
         _case_record("Disclosure", "Disclosures"),
         _case_record("TransitionMeeting", "Post-17 transition meetings"),
         _case_record("CaseClosure", "Case closures"),
+        PersonRecord("cate.ClosureItem", "closure__case__child", "What was outstanding when closure was proposed"),
         PersonRecord("cate.CaseUserObjectPermission", "content_object__child", "Staff given access to the case"),
         PersonRecord("cate.CaseGroupObjectPermission", "content_object__child", "Roles given access to the case"),
     )

@@ -106,6 +106,13 @@ ALLOWED_CLOSURE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class ClosureItemDecision(models.TextChoices):
+    """The team leader's answer to the worker's reason for going ahead with something outstanding."""
+
+    ACCEPTED = "accepted", "Accepted"
+    RETURNED = "returned", "Returned to the worker"
+
+
 class StepDownDestination(models.TextChoices):
     NONE_NEEDED = "none_needed", "No further service needed"
     UNIVERSAL = "universal", "Universal services (school, GP, youth service)"
@@ -207,3 +214,4 @@ class SupportStatus(models.TextChoices):
 class GpLetterTrigger(models.TextChoices):
     ALLOCATION = "allocation", "Allocation"
     PANEL = "panel", "Discussion at risk panel"
+    CLOSURE = "closure", "Closure of the case"

@@ -12,10 +12,12 @@ from core import clock
 from core.forms import GovukDateField, GovukDateTimeField, GovukForm, ReasonField, VersionedFormMixin
 from core.models import Agency
 
+from . import rules
 from .choices import (
     AssessmentOutcome,
     AssessmentType,
     Classification,
+    ClosureItemDecision,
     NrmDecision,
     OpenTo,
     RhiLateReason,
@@ -416,6 +418,9 @@ class TransitionMeetingForm(GovukForm):
 
 
 class ClosureProposeForm(VersionedFormMixin, GovukForm):
+    """The proposal, and the worker's reason to close all the same for each thing still outstanding
+    (`outstanding`: core.contract.Outstanding items; those no reason overrides get no field)."""
+
     reason = text("Reason for closing", required=True, rows=5, message="Enter the reason for closing the case")
     exit_plan = text("Exit plan", required=True, rows=5, message="Enter the exit plan")
     step_down_destination = radios(
@@ -423,15 +428,86 @@ class ClosureProposeForm(VersionedFormMixin, GovukForm):
     )
     step_down_detail = text("If other, where", max_length=200)
 
+    def __init__(self, *args, outstanding=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outstanding = [item for item in outstanding if item.overridable]
+        for item in self.outstanding:
+            self.fields[rules.outstanding_field(item.code)] = text(
+                item.message,
+                required=True,
+                rows=3,
+                message=f"Enter your reason to close the case all the same: {item.message}",
+                help_text="Your reason to close the case all the same",
+            )
+
+    def proposal_fields(self) -> list:
+        return [self[name] for name in ("version", "reason", "exit_plan", "step_down_destination", "step_down_detail")]
+
+    def reason_fields(self) -> list:
+        return [self[rules.outstanding_field(item.code)] for item in self.outstanding]
+
+    def proposal(self) -> dict:
+        """The service's arguments, from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "exit_plan": data["exit_plan"],
+            "step_down_destination": data["step_down_destination"],
+            "step_down_detail": data["step_down_detail"],
+            "outstanding_reasons": {
+                item.code: data.get(rules.outstanding_field(item.code), "") for item in self.outstanding
+            },
+        }
+
+
+ITEM_ANSWERS = [
+    (ClosureItemDecision.ACCEPTED, "Accept the reason"),
+    (ClosureItemDecision.RETURNED, "Return it to the worker"),
+]
+
 
 class ClosureDecisionForm(VersionedFormMixin, GovukForm):
+    """The team leader's decision, and their answer to each reason the worker gave (`items`: the
+    proposal's ClosureItems; `still_outstanding`: the codes of those not dealt with since). The
+    service says which answers are missing."""
+
     decision = radios(
         [("approve", "Approve the closure"), ("return", "Return it to the worker")],
         "Your decision",
         "Select whether to approve or return the closure",
+        help_text="If you return any of the reasons given above, the closure goes back to the worker.",
     )
     note = text("Note", rows=4, help_text="Needed when you return it: say what the worker should do.")
+
+    def __init__(self, *args, items=(), still_outstanding=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        fields = {
+            rules.closure_item_field(item.pk): radios(
+                ITEM_ANSWERS,
+                item.message,
+                "",
+                required=False,
+                help_text=f"Reason given: {item.reason}"
+                + ("" if item.code in still_outstanding else " (Dealt with since the closure was proposed.)"),
+            )
+            for item in self.items
+        }
+        self.fields = {**fields, **self.fields}
+
+    def item_fields(self) -> list:
+        return [self[rules.closure_item_field(item.pk)] for item in self.items]
+
+    def decision_fields(self) -> list:
+        return [self[name] for name in ("version", "decision", "note")]
+
+    def item_decisions(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(rules.closure_item_field(item.pk), "") for item in self.items}
 
 
 class ReopenForm(VersionedFormMixin, GovukForm):
     reason = text("Why the case is reopened", required=True, rows=4, message="Enter why the case is reopened")
+
+
+class ClosureLetterForm(GovukForm):
+    """Nothing to enter: the button writes the letter telling the GP practice of the closure."""

@@ -15,6 +15,7 @@ from .choices import (
     CaseStatus,
     ChronologyKind,
     Classification,
+    ClosureItemDecision,
     ClosureStatus,
     GpLetterTrigger,
     NrmDecision,
@@ -452,6 +453,30 @@ class CaseClosure(VersionedModel):
 
     def __str__(self) -> str:
         return f"Closure of {self.case} proposed {self.proposed_at:%Y-%m-%d}"
+
+
+class ClosureItem(models.Model):
+    """Something outstanding on the case when its closure was proposed: what it was, the worker's
+    reason to go ahead all the same, and the team leader's answer (accepted, or returned)."""
+
+    closure = models.ForeignKey(CaseClosure, on_delete=models.PROTECT, related_name="items")
+    code = models.CharField(max_length=60)
+    message = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    reason = models.TextField("the worker's reason to go ahead")
+    decision = models.CharField(max_length=10, choices=ClosureItemDecision.choices, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "code"], name="cate_closure_item_once_per_closure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message[:80]} ({self.closure})"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

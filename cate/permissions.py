@@ -1,7 +1,9 @@
 """Who may do what with CATE cases.
 
 A CATE worker sees the cases allocated to them: allocation grants the object permissions of
-CASE_WORKER_OBJECT_PERMISSIONS on that case (django-guardian) and reallocation removes them.
+CASE_WORKER_OBJECT_PERMISSIONS on that case (django-guardian) and reallocation removes them;
+closure leaves the worker who held the case CASE_READER_OBJECT_PERMISSIONS (read, not work on it)
+until it is allocated again.
 Team leaders and group managers hold VIEW_ALL_CASES. Restricted children are filtered on top
 (contacts.selectors.children_visible_to).
 
@@ -52,6 +54,8 @@ RECORD_PANEL_OUTCOME = "cate.record_panel_outcome"
 
 # Object permissions a worker holds on each case allocated to them (codenames).
 CASE_WORKER_OBJECT_PERMISSIONS = ("view_case", "change_case")
+# Those the worker keeps on a case allocated to them when it closes: they may read it, not change it.
+CASE_READER_OBJECT_PERMISSIONS = ("view_case",)
 
 # Who may hold CATE cases: CATE workers and team leaders (and anyone marked as a case holder).
 CASE_HOLDING_ROLES = (Role.CATE_WORKER, Role.TEAM_LEADER)

@@ -18,6 +18,7 @@ from .choices import (
     CSE_NOT_A_FACTOR_OUTCOMES,
     AssessmentType,
     Classification,
+    NrmDecision,
     RiskLevel,
 )
 
@@ -162,3 +163,31 @@ def back_to_back_keys(episodes: Sequence[EpisodeTimes]) -> set:
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
     """Whether two date periods share a day (an open end runs on)."""
     return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)
+
+
+# --- NRM decisions and closure ---------------------------------------------------------------
+
+# A reasonable- or conclusive-grounds answer that is not yet a decision.
+NRM_UNDECIDED = frozenset({"", NrmDecision.PENDING})
+
+
+def nrm_awaiting(*, referred_on: date | None, reasonable_grounds: str, conclusive_grounds: str) -> str:
+    """The NRM decision a referral is waiting for ("reasonable grounds", "conclusive grounds"), or ""
+    when none: not referred yet, refused at reasonable grounds, or decided at conclusive grounds."""
+    if referred_on is None:
+        return ""
+    if reasonable_grounds in NRM_UNDECIDED:
+        return "reasonable grounds"
+    if reasonable_grounds == NrmDecision.POSITIVE and conclusive_grounds in NRM_UNDECIDED:
+        return "conclusive grounds"
+    return ""
+
+
+def outstanding_field(code: str) -> str:
+    """The form field holding the worker's reason to go ahead with an outstanding item."""
+    return "outstanding_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in code)
+
+
+def closure_item_field(item_id: int) -> str:
+    """The form field holding the team leader's decision on one outstanding item."""
+    return f"item_{item_id}"

@@ -12,18 +12,20 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from contacts.selectors import hidden_children
-from core import clock
+from core import clock, contract
 from core import selectors as core_selectors
 from core.clock import DueState
+from core.contract import Outstanding
 from core.due import DueItem, due_items_for_cases
 
 from . import rules
-from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, ReferralStatus, SupportService
+from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, NrmDecision, ReferralStatus, SupportService
 from .models import (
     Allocation,
     Case,
     CaseClosure,
     ChronologyEvent,
+    ClosureItem,
     DetailedAssessment,
     Disclosure,
     GpLetter,
@@ -326,7 +328,7 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
     meetings = list(case.transition_meetings.prefetch_related("attending_agencies"))
     statutory = list(StatutoryEpisode.objects.filter(child_id=case.child_id).order_by("-start"))
     allocations = list(case.allocations.select_related("worker", "allocated_by"))
-    closures = list(case.closures.select_related("proposed_by", "decided_by", "reopened_by"))
+    closures = list(case.closures.select_related("proposed_by", "decided_by", "reopened_by").prefetch_related("items"))
     first_allocation = min((a.started_at for a in allocations if a.started_at >= case.live_since), default=None)
     allocation_state = (
         settings.classify("allocation", case.allocation_due_at, now=now, met_at=first_allocation)
@@ -432,3 +434,42 @@ def closure_proposed(case: Case) -> CaseClosure | None:
 
 def closure_latest(case: Case) -> CaseClosure | None:
     return case.closures.select_related("proposed_by").order_by("-id").first()
+
+
+# --- Closure: what is outstanding ----------------------------------------------------------
+
+
+def closure_outstanding(case: Case, *, now: datetime, settings) -> list[Outstanding]:
+    """Everything still outstanding on the case that closing it would leave behind: what every app
+    declares (core.contract hook `closure_outstanding`), the items no reason overrides first."""
+    items = [
+        item
+        for provider in contract.contributions("closure_outstanding")
+        for item in provider(case, now=now, settings=settings)
+    ]
+    return sorted(items, key=lambda item: item.overridable)
+
+
+def closure_items(closure: CaseClosure | None) -> list[ClosureItem]:
+    """What was outstanding when the closure was proposed, with the worker's reasons and the decisions."""
+    if closure is None:
+        return []
+    return list(closure.items.select_related("decided_by").order_by("id"))
+
+
+# --- NRM referrals awaiting a decision (on open and closed cases alike) --------------------
+
+
+def nrm_awaiting_decision_for_user(user) -> QuerySet[NrmReferral]:
+    """NRM referrals made and waiting for the reasonable- or conclusive-grounds decision, on the cases
+    the user may see, closed ones included (a decision comes after the case closes as before),
+    the longest waiting first."""
+    undecided = sorted(rules.NRM_UNDECIDED)
+    awaiting = Q(reasonable_grounds__in=undecided) | Q(
+        reasonable_grounds=NrmDecision.POSITIVE, conclusive_grounds__in=undecided
+    )
+    return (
+        NrmReferral.objects.filter(visible_cases_q("case", user), awaiting, referred_on__isnull=False)
+        .select_related("case", "case__child", "case__allocated_worker")
+        .order_by("referred_on", "id")
+    )

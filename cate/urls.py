@@ -18,6 +18,7 @@ urlpatterns = [
     path("caseload/", home.my_caseload, name="my_caseload"),
     path("caseloads/", home.caseload_list, name="caseload_list"),
     path("caseloads/<int:user_pk>/", home.caseload_detail, name="caseload_detail"),
+    path("nrm-referrals/awaiting-decision/", home.nrm_awaiting, name="nrm_awaiting"),
     # Cases
     path("cases/", home.case_list, name="case_list"),
     path(case, cases.case_detail, name="case_detail"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path(case + "missing-episodes/<int:item>/edit/", casework.missing_episode_edit, name="missing_episode_edit"),
     path(case + "missing-episodes/<int:item>/interview/", casework.rhi_edit, name="rhi_edit"),
     path(case + "nrm-referrals/<int:item>/", casework.nrm_edit, name="nrm_edit"),
+    path(case + "gp-letters/closure/", casework.gp_letter_closure, name="gp_letter_closure"),
     path(case + "gp-letters/<int:item>/", casework.gp_letter_detail, name="gp_letter_detail"),
     path(case + "gp-letters/<int:item>/pdf/", casework.gp_letter_pdf, name="gp_letter_pdf"),
     path(case + "gp-letters/<int:item>/sent/", casework.gp_letter_sent, name="gp_letter_sent"),

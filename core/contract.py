@@ -75,6 +75,20 @@ class PageAction:
 
 
 @dataclass(frozen=True)
+class Outstanding:
+    """Something still outstanding on a case when its closure is proposed (and checked again when it
+    is approved): a code that names it the same way each time it is checked ("nrm_pending:12"), what
+    to tell the worker, whether the worker may go ahead with a reason (False: the case cannot be
+    closed while it lasts), and where it is dealt with."""
+
+    code: str
+    message: str
+    overridable: bool = True
+    url: str = ""
+    link_text: str = ""
+
+
+@dataclass(frozen=True)
 class Hook:
     name: str
     doc: str
@@ -145,6 +159,11 @@ HOOKS: dict[str, Hook] = {
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
         Hook("panel_paper_actions", "action(item, *, user) -> PageAction | None: on a panel paper."),
         Hook("person_records", "PersonRecord: what the app holds about a person.", paths=False),
+        Hook(
+            "closure_outstanding",
+            "provider(case, *, now, settings) -> [Outstanding]: what the app still has outstanding on a case "
+            "whose closure is proposed (listed to the worker, who gives a reason for each, and to the team leader).",
+        ),
     )
 }
 
@@ -174,6 +193,7 @@ class AppContract:
     case_page_actions: Any = ()
     panel_paper_actions: Any = ()
     person_records: Any = ()
+    closure_outstanding: Any = ()
 
 
 # --- Reading the declarations ---------------------------------------------------------------------

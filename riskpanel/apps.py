@@ -12,6 +12,7 @@ class RiskPanelConfig(AppContract, AppConfig):
     demo_seed = "riskpanel.demo.seed_demo"
     alert_rules = "riskpanel.alert_rules.RULES"
     case_due_providers = ("riskpanel.due.riskpanel_due_items",)
+    closure_outstanding = ("riskpanel.outstanding.case_outstanding",)
     case_links = (CaseLink("Risk panels, strategy meetings, safety plans and actions", "riskpanel:case_detail"),)
     person_records = (
         PersonRecord("riskpanel.AgendaItem", "case__child", "Risk panel papers"),

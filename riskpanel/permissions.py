@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from cate.permissions import can_work_on_case
 from cate.selectors import cases_visible_to
 from core.permissions import require
 from core.roles import Role, has_role
@@ -102,7 +103,9 @@ def can_see_case(user, case) -> bool:
 
 
 def _can_on_case(user, case, perm: str) -> bool:
-    return user.has_perm(perm) and can_see_case(user, case)
+    """Write on a case: seeing it is not enough (a worker keeps read-only access to a case they held
+    when it closed); the user works on it (cate's allocation, or every case for managers)."""
+    return user.has_perm(perm) and can_work_on_case(user, case) and can_see_case(user, case)
 
 
 def can_chair_case(user, case) -> bool:
@@ -252,9 +255,11 @@ class CasePagePermissions:
 
 
 def case_page_permissions(user, case=None) -> CasePagePermissions:
+    # Read-only access (the worker who held a closed case) offers nothing to write.
+    works = case is None or can_work_on_case(user, case)
     return CasePagePermissions(
-        can_write_plan=user.has_perm(ADD_SAFETY_PLAN),
-        can_add_action=user.has_perm(ADD_ACTION),
+        can_write_plan=works and user.has_perm(ADD_SAFETY_PLAN),
+        can_add_action=works and user.has_perm(ADD_ACTION),
     )
 
 

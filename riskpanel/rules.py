@@ -9,7 +9,7 @@ import datetime as dt
 from cate.choices import RISK_ORDER, ChronologyKind, RiskLevel
 from core import clock
 
-from .choices import RagColour
+from .choices import STRATEGY_MEETING_COLOURS, RagColour
 
 # The most panels scheduled at once.
 MAX_SCHEDULED_AT_ONCE = 26
@@ -46,6 +46,13 @@ def date_text(day: dt.date) -> str:
 def rag_colour(level: str, settings) -> RagColour:
     """The red/amber/green colour of a risk level, from the council's mapping setting."""
     return RagColour(settings["rag_mapping"][RiskLevel(level)])
+
+
+def needs_panel(level: str, settings) -> bool:
+    """Whether a case at this risk level needs a risk panel's decision: its colour (the council's
+    mapping setting) is red or amber, the colours whose cases the panel sends to a strategy meeting.
+    A case with no risk level set yet needs none by this rule (its first panel is due by the clock)."""
+    return bool(level) and rag_colour(level, settings) in STRATEGY_MEETING_COLOURS
 
 
 def default_next_review_on(level: str, decided_at: dt.datetime, settings) -> dt.date:

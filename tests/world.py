@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from cate import services as cate_services
-from cate.choices import AssessmentType, StatutoryKind, StepDownDestination, SupportService, VisitKind
+from cate.choices import AssessmentType, StatutoryKind, SupportService, VisitKind
 from contacts import services as contact_services
 from contacts.choices import ExploitationFactor, FactorLevel, Outcome
 from core import services as core_services
@@ -41,7 +41,9 @@ from tests.factories import (
     StrategyMeetingFactory,
     ThresholdAssessmentFactory,
     allocated_case,
+    approve_closure,
     factor_levels,
+    propose_closure,
 )
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
@@ -166,14 +168,10 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
 
     # --- A closure proposed, a case closed, an enquiry sent to the police alone
     proposed_case = allocated_case(leader, worker)
-    cate_services.case_closure_propose(
-        case=proposed_case, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
-    )
+    propose_closure(proposed_case, worker, reason="r", exit_plan="p")
     closed_case = allocated_case(leader, worker)
-    cate_services.case_closure_propose(
-        case=closed_case, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
-    )
-    cate_services.case_closure_approve(case=closed_case, actor=leader)
+    propose_closure(closed_case, worker, reason="r", exit_plan="p")
+    approve_closure(closed_case, leader)
     # Received before the annual-report tests' period (the last 30 days), which counts the other two.
     police_contact = ContactFactory(child=child, recorded_by=screener, received_at=now - dt.timedelta(days=60))
     ThresholdAssessmentFactory(contact=police_contact, assessed_by=screener)

@@ -17,7 +17,7 @@ from .casework import (
 )
 from .chronology import case_change, chronology_add_significant_event, chronology_record
 from .closure import case_closure_approve, case_closure_propose, case_closure_return, case_reopen
-from .letters import gp_letter_create, gp_letter_mark_sent
+from .letters import gp_letter_closure_write, gp_letter_create, gp_letter_mark_sent
 from .missing import missing_episode_record, missing_episode_update, rhi_record
 from .nrm import nrm_referral_update
 from .referrals import referral_create_from_contact
@@ -40,6 +40,7 @@ __all__ = [
     "chronology_add_significant_event",
     "chronology_record",
     "disclosure_record",
+    "gp_letter_closure_write",
     "gp_letter_create",
     "gp_letter_mark_sent",
     "missing_episode_record",

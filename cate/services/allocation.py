@@ -2,7 +2,8 @@
 
 Who may see a case is a change of the record like any other: each grant or removal of a worker's
 object permissions writes a chronology event on the case, saved with history naming the acting
-user (see `_give_access`)."""
+user (see `_give_access`). The worker who held a case when it closed keeps read-only access to it
+until it is allocated again; the worker then allocated works on it."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from core.selectors import service_settings
 
 from .. import selectors
 from ..choices import ChronologyKind, GpLetterTrigger
-from ..models import Allocation, Case
-from ..permissions import ALLOCATE_CASE, CASE_WORKER_OBJECT_PERMISSIONS
+from ..models import Allocation, Case, CaseUserObjectPermission
+from ..permissions import ALLOCATE_CASE, CASE_READER_OBJECT_PERMISSIONS, CASE_WORKER_OBJECT_PERMISSIONS
 from ._common import lock_case, next_visit_due, require_live
 from .chronology import case_change, chronology_record
 from .letters import gp_letter_create
@@ -57,6 +58,36 @@ def _take_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | No
         summary=f"{worker}'s access to the case removed",
         detail=reason,
     )
+
+
+def _leave_read_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
+    """The worker who held a case that closes may still read it, and no longer change it; recorded
+    as `_give_access` records a grant."""
+    for codename in CASE_WORKER_OBJECT_PERMISSIONS:
+        if codename not in CASE_READER_OBJECT_PERMISSIONS:
+            remove_perm(codename, worker, case)
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.ALLOCATION,
+        actor=actor,
+        occurred_at=at,
+        summary=f"{worker} keeps read-only access to the case",
+        detail=reason,
+    )
+
+
+def _end_read_access(case: Case, *, keep, actor, reason: str, at: dt.datetime) -> None:
+    """Who kept reading the case after an earlier closure no longer does once it is allocated again
+    (to someone else): a worker sees the cases allocated to them."""
+    readers = (
+        CaseUserObjectPermission.objects.filter(
+            content_object=case, permission__codename__in=CASE_READER_OBJECT_PERMISSIONS
+        )
+        .exclude(user=keep)
+        .select_related("user")
+    )
+    for reader in {row.user for row in readers}:
+        _take_access(case, reader, actor=actor, reason=reason, at=at)
 
 
 def case_allocate(
@@ -107,6 +138,7 @@ def case_allocate(
         )
         audit.save(allocation, actor=actor, reason=reason or "Allocated")
         _give_access(case, worker, actor=actor, reason=reason or "Allocated", at=now)
+        _end_read_access(case, keep=worker, actor=actor, reason=f"The case is allocated to {worker}", at=now)
         case.allocated_worker = worker
         case.worker_likely_witness = case.disclosures.filter(made_to_worker=True, worker=worker).exists()
         case.next_visit_due_at = next_visit_due(case, settings)

@@ -1,33 +1,39 @@
-"""Closure and reopening: the worker proposes, a team leader approves (the worker's access goes)
-or returns it; a closed case is reopened with its history."""
+"""Closure and reopening: the worker proposes, answering everything still outstanding on the case
+with a reason; a team leader accepts or returns each reason and approves (the worker keeps read-only
+access) or returns the proposal; a closed case is reopened with its history."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from contacts.models import Child
 from core import audit, clock
 from core.concurrency import check_version
+from core.contract import Outstanding
 from core.exceptions import TransitionNotAllowed
 from core.selectors import service_settings
 from core.workflow import transition
 
-from .. import rules
+from .. import rules, selectors
 from ..choices import (
     ALLOWED_CASE_TRANSITIONS,
     ALLOWED_CLOSURE_TRANSITIONS,
     LIVE_CASE_STATUSES,
     CaseStatus,
     ChronologyKind,
+    ClosureItemDecision,
     ClosureStatus,
     StepDownDestination,
 )
-from ..models import Allocation, Case, CaseClosure
+from ..models import Allocation, Case, CaseClosure, ClosureItem
 from ..permissions import CLOSE_CASE, PROPOSE_CLOSURE, require_work_on_case
 from ._common import lock_case, set_child_markers
-from .allocation import _take_access
+from .allocation import _leave_read_access
 from .chronology import case_change
 from .nrm import nrm_referral_create_due
 
@@ -52,6 +58,19 @@ def _set_closure_status(closure: CaseClosure, status: str) -> None:
     closure.status = status
 
 
+def _outstanding_errors(items: list[Outstanding], reasons: Mapping[str, str]) -> dict[str, str]:
+    """A reason is needed for each outstanding item (by its form field)."""
+    return {
+        rules.outstanding_field(item.code): f"Enter your reason to close the case all the same: {item.message}"
+        for item in items
+        if not reasons.get(item.code)
+    }
+
+
+def _blocked(items: list[Outstanding]) -> list[str]:
+    return [item.message for item in items if not item.overridable]
+
+
 def case_closure_propose(
     *,
     case: Case,
@@ -59,11 +78,16 @@ def case_closure_propose(
     exit_plan: str,
     step_down_destination: str,
     step_down_detail: str = "",
+    outstanding_reasons: Mapping[str, str] | None = None,
     actor,
     expected_version: int | None = None,
 ) -> CaseClosure:
-    """The worker proposes closing the case, with the reason, the exit plan and where it steps down to."""
+    """The worker proposes closing the case, with the reason, the exit plan and where it steps down
+    to, and a reason to go ahead with each thing still outstanding (`outstanding_reasons`, by the
+    item's code; see `selectors.closure_outstanding`). A child missing now stops the proposal: no
+    reason overrides it."""
     require_work_on_case(actor, case, PROPOSE_CLOSURE)
+    reasons = {code: (text or "").strip() for code, text in (outstanding_reasons or {}).items()}
     errors = {}
     if not reason.strip():
         errors["reason"] = "Enter the reason for closing the case"
@@ -73,13 +97,17 @@ def case_closure_propose(
         errors["step_down_destination"] = "Select where the case steps down to"
     elif step_down_destination == StepDownDestination.OTHER and not step_down_detail.strip():
         errors["step_down_detail"] = "Enter where the case steps down to"
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
         case = lock_case(case)
         check_version(case, expected_version)
         _set_case_status(case, CaseStatus.CLOSURE_PROPOSED)
         now = timezone.now()
+        items = selectors.closure_outstanding(case, now=now, settings=service_settings())
+        if blocked := _blocked(items):
+            raise ValidationError(blocked)
+        errors.update(_outstanding_errors(items, reasons))
+        if errors:
+            raise ValidationError(errors)
         closure = CaseClosure(
             case=case,
             reason=reason.strip(),
@@ -90,12 +118,21 @@ def case_closure_propose(
             proposed_at=now,
         )
         audit.save(closure, actor=actor, reason="Closure proposed")
+        for item in items:
+            audit.save(
+                ClosureItem(
+                    closure=closure, code=item.code, message=item.message, url=item.url, reason=reasons[item.code]
+                ),
+                actor=actor,
+                reason="Outstanding when closure was proposed",
+            )
         case.closure_reason, case.exit_plan, case.step_down_destination = (
             closure.reason,
             closure.exit_plan,
             step_down_destination,
         )
         case.closure_proposed_by, case.closure_proposed_at = actor, now
+        outstanding = "".join(f"\n\nOutstanding: {item.message}\nReason: {reasons[item.code]}" for item in items)
         case_change(
             case,
             actor=actor,
@@ -103,8 +140,9 @@ def case_closure_propose(
             fields=PROPOSAL_FIELDS,
             kind=ChronologyKind.CLOSURE,
             occurred_at=now,
-            summary=f"Closure proposed: steps down to {closure.get_step_down_destination_display().lower()}",
-            detail=closure.reason,
+            summary=f"Closure proposed: steps down to {closure.get_step_down_destination_display().lower()}"
+            + (f"; {len(items)} item{pluralize(len(items))} outstanding" if items else ""),
+            detail=closure.reason + outstanding,
         )
     return closure
 
@@ -116,28 +154,113 @@ def _lock_proposal(case: Case) -> CaseClosure:
     return closure
 
 
-def case_closure_approve(*, case: Case, actor, note: str = "", expected_version: int | None = None) -> Case:
-    """A team leader approves the closure: the allocation ends, the worker's access goes, and the
-    child keeps a "previously known to CATE" marker."""
+def _item_decisions(items: list[ClosureItem], decisions: Mapping, *, required: bool) -> dict[int, str]:
+    """The team leader's decision on each outstanding item (by the item's id): accepted or returned.
+    When approving, each needs one."""
+    chosen = {int(pk): value for pk, value in (decisions or {}).items() if value}
+    errors = {}
+    for item in items:
+        value = chosen.get(item.pk)
+        if value is None and required:
+            errors[rules.closure_item_field(item.pk)] = f"Select whether you accept the reason given: {item.message}"
+        elif value is not None and value not in ClosureItemDecision.values:
+            errors[rules.closure_item_field(item.pk)] = f"Select accept or return: {item.message}"
+    if errors:
+        raise ValidationError(errors)
+    return {pk: value for pk, value in chosen.items() if pk in {item.pk for item in items}}
+
+
+def _record_item_decisions(items: list[ClosureItem], decisions: dict[int, str], *, actor, now) -> None:
+    for item in items:
+        value = decisions.get(item.pk, "")
+        if value and value != item.decision:
+            item.decision, item.decided_by, item.decided_at = value, actor, now
+            audit.save_change(
+                item,
+                actor=actor,
+                reason=f"Reason to go ahead {ClosureItemDecision(value).label.lower()}",
+                fields=["decision", "decided_by", "decided_at"],
+            )
+
+
+def _return(case: Case, closure: CaseClosure, *, actor, note: str, now) -> Case:
+    _set_case_status(case, CaseStatus.OPEN)
+    _set_closure_status(closure, ClosureStatus.RETURNED)
+    closure.decided_by, closure.decided_at, closure.decision_note = actor, now, note
+    audit.save_change(closure, actor=actor, reason=f"Closure returned: {note}")
+    case.closure_reason, case.exit_plan, case.step_down_destination = "", "", ""
+    case.closure_proposed_by, case.closure_proposed_at = None, None
+    case_change(
+        case,
+        actor=actor,
+        reason="Closure returned to the worker",
+        fields=PROPOSAL_FIELDS,
+        kind=ChronologyKind.CLOSURE,
+        occurred_at=now,
+        summary="Closure returned to the worker",
+        detail=note,
+    )
+    return case
+
+
+def _returned_note(note: str, returned: list[ClosureItem]) -> str:
+    listed = "\n".join(f"- {item.message}" for item in returned)
+    lead = f"The reason given was not accepted for {len(returned)} outstanding item{pluralize(len(returned))}:"
+    return "\n".join(part for part in (note, lead, listed) if part)
+
+
+def case_closure_approve(
+    *,
+    case: Case,
+    actor,
+    note: str = "",
+    item_decisions: Mapping[int, str] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """A team leader approves the closure, accepting or returning the worker's reason for each thing
+    outstanding (`item_decisions`, by item id). With any reason returned, the closure goes back to
+    the worker. Otherwise the outstanding items are checked again: a child missing now, or anything
+    outstanding since that the proposal does not answer, stops the closure. The case then closes:
+    the allocation ends, the worker keeps read-only access, and the child keeps a "previously known
+    to CATE" marker."""
     require_work_on_case(actor, case, CLOSE_CASE)
+    note = note.strip()
     with transaction.atomic():
         case = lock_case(case)
         check_version(case, expected_version)
         closure = _lock_proposal(case)
         if closure.proposed_by_id == actor.pk:
             raise ValidationError("Someone other than the person who proposed the closure must approve it.")
+        items = list(closure.items.select_for_update().order_by("id"))
+        decisions = _item_decisions(items, item_decisions or {}, required=True)
+        now = timezone.now()
+        returned = [item for item in items if decisions.get(item.pk) == ClosureItemDecision.RETURNED]
+        if returned:
+            _record_item_decisions(items, decisions, actor=actor, now=now)
+            return _return(case, closure, actor=actor, note=_returned_note(note, returned), now=now)
+        current = selectors.closure_outstanding(case, now=now, settings=service_settings())
+        answered = {item.code for item in items}
+        new = [item.message for item in current if item.overridable and item.code not in answered]
+        if blocked := _blocked(current):
+            raise ValidationError(blocked)
+        if new:
+            raise ValidationError(
+                [f"Outstanding since the closure was proposed: {message}" for message in new]
+                + ["Return the closure to the worker so that they can deal with it or give a reason."]
+            )
+        _record_item_decisions(items, decisions, actor=actor, now=now)
         _set_case_status(case, CaseStatus.CLOSED)
         _set_closure_status(closure, ClosureStatus.APPROVED)
-        now = timezone.now()
-        closure.decided_by, closure.decided_at, closure.decision_note = actor, now, note.strip()
+        closure.decided_by, closure.decided_at, closure.decision_note = actor, now, note
         audit.save_change(closure, actor=actor, reason="Closure approved")
-        current = Allocation.objects.select_for_update().filter(case=case, ended_at__isnull=True).first()
-        if current is not None:
-            current.ended_at = now
-            audit.save(current, actor=actor, reason="Case closed")
-            _take_access(case, current.worker, actor=actor, reason="Case closed", at=now)
+        current_allocation = Allocation.objects.select_for_update().filter(case=case, ended_at__isnull=True).first()
+        if current_allocation is not None:
+            current_allocation.ended_at = now
+            audit.save(current_allocation, actor=actor, reason="Case closed")
+            _leave_read_access(case, current_allocation.worker, actor=actor, reason="Case closed", at=now)
         case.closed_at, case.closure_approved_by = now, actor
         case.allocated_worker, case.next_visit_due_at = None, None
+        accepted = "".join(f"\n\nAccepted: {item.message}\nReason: {item.reason}" for item in items)
         case_change(
             case,
             actor=actor,
@@ -146,14 +269,22 @@ def case_closure_approve(*, case: Case, actor, note: str = "", expected_version:
             kind=ChronologyKind.CLOSURE,
             occurred_at=now,
             summary="Case closed",
-            detail=note.strip(),
+            detail=(note + accepted).strip(),
         )
         set_child_markers(case, actor=actor, reason=f"CATE case {case.reference} closed")
     return case
 
 
-def case_closure_return(*, case: Case, actor, note: str, expected_version: int | None = None) -> Case:
-    """A team leader returns the proposed closure to the worker, saying why; the case stays open."""
+def case_closure_return(
+    *,
+    case: Case,
+    actor,
+    note: str,
+    item_decisions: Mapping[int, str] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """A team leader returns the proposed closure to the worker, saying why (and, where given, which
+    reasons for outstanding items they accept or return); the case stays open."""
     require_work_on_case(actor, case, CLOSE_CASE)
     if not note.strip():
         raise ValidationError({"note": "Enter why the closure is returned"})
@@ -161,24 +292,12 @@ def case_closure_return(*, case: Case, actor, note: str, expected_version: int |
         case = lock_case(case)
         check_version(case, expected_version)
         closure = _lock_proposal(case)
-        _set_case_status(case, CaseStatus.OPEN)
-        _set_closure_status(closure, ClosureStatus.RETURNED)
+        items = list(closure.items.select_for_update().order_by("id"))
         now = timezone.now()
-        closure.decided_by, closure.decided_at, closure.decision_note = actor, now, note.strip()
-        audit.save_change(closure, actor=actor, reason=f"Closure returned: {note.strip()}")
-        case.closure_reason, case.exit_plan, case.step_down_destination = "", "", ""
-        case.closure_proposed_by, case.closure_proposed_at = None, None
-        case_change(
-            case,
-            actor=actor,
-            reason="Closure returned to the worker",
-            fields=PROPOSAL_FIELDS,
-            kind=ChronologyKind.CLOSURE,
-            occurred_at=now,
-            summary="Closure returned to the worker",
-            detail=note.strip(),
+        _record_item_decisions(
+            items, _item_decisions(items, item_decisions or {}, required=False), actor=actor, now=now
         )
-    return case
+        return _return(case, closure, actor=actor, note=note.strip(), now=now)
 
 
 def case_reopen(*, case: Case, reason: str, actor, expected_version: int | None = None) -> Case:

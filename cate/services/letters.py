@@ -1,5 +1,5 @@
-"""Letters to the child's GP practice: generated on allocation and after a risk panel, and
-recorded as sent."""
+"""Letters to the child's GP practice: generated on allocation, after a risk panel and when the case
+is to close, and recorded as sent."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from core import audit, clock
 from core.concurrency import check_version
 from core.selectors import service_settings
 
-from ..choices import ChronologyKind, GpLetterTrigger
+from ..choices import CaseStatus, ChronologyKind, GpLetterTrigger
 from ..models import Case, GpLetter
 from ..permissions import CHANGE_GP_LETTER, require_work_on_case, require_write_gp_letter
-from ._common import day_start, lock_case, not_in_future
+from ._common import CASE_CLOSED, day_start, lock_case, not_in_future, require_live
 from .chronology import chronology_record
 
 
@@ -47,6 +47,25 @@ def gp_letter_create(*, case: Case, trigger: str, actor) -> GpLetter:
     return letter
 
 
+def gp_letter_closure_write(*, case: Case, actor) -> GpLetter:
+    """Write the letter telling the GP practice that the case is closing. One per opening: while the
+    one written is not sent, it is the letter (a second request gives it back)."""
+    require_work_on_case(actor, case)
+    with transaction.atomic():
+        case = lock_case(case)
+        require_live(case)
+        unsent = (
+            case.gp_letters.filter(
+                trigger=GpLetterTrigger.CLOSURE, generated_at__gte=case.live_since, sent_on__isnull=True
+            )
+            .order_by("-generated_at", "-id")
+            .first()
+        )
+        if unsent is not None:
+            return unsent
+        return gp_letter_create(case=case, trigger=GpLetterTrigger.CLOSURE, actor=actor)
+
+
 def gp_letter_mark_sent(*, letter: GpLetter, sent_on: dt.date, actor, expected_version: int | None = None) -> GpLetter:
     """Record that the letter went to the GP practice, and when (002:L314)."""
     case = letter.case
@@ -58,6 +77,9 @@ def gp_letter_mark_sent(*, letter: GpLetter, sent_on: dt.date, actor, expected_v
         case = lock_case(case)
         letter = GpLetter.objects.select_for_update().get(pk=letter.pk)
         check_version(letter, expected_version)
+        if case.status == CaseStatus.CLOSED and letter.trigger != GpLetterTrigger.CLOSURE:
+            # The letter telling the GP of the closure goes after the closure as well.
+            raise ValidationError(CASE_CLOSED)
         if sent_on < clock.local_date(letter.generated_at):
             raise ValidationError({"sent_on": "The letter cannot be sent before it was written"})
         if letter.sent_on == sent_on:

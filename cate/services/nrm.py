@@ -13,11 +13,16 @@ from core import audit
 from core.concurrency import check_version
 from core.selectors import ServiceSettings
 
-from ..choices import ChronologyKind, NrmDecision
+from ..choices import CaseStatus, ChronologyKind, NrmDecision
 from ..models import Case, NrmReferral
 from ..permissions import CHANGE_NRM, require_work_on_case
-from ._common import day_start, lock_case, not_in_future, require_live
+from ._common import day_start, lock_case, not_in_future
 from .chronology import chronology_record
+
+NRM_CASE_CLOSED = (
+    "This case is closed: only the decisions on an NRM referral already made can be recorded. "
+    "Reopen the case to change anything else."
+)
 
 
 def nrm_referral_create_due(*, case: Case, actor, settings: ServiceSettings, start: dt.datetime) -> NrmReferral:
@@ -37,7 +42,8 @@ def nrm_referral_update(
     actor,
     expected_version: int | None = None,
 ) -> NrmReferral:
-    """Record the NRM referral's submission and the reasonable- and conclusive-grounds decisions."""
+    """Record the NRM referral's submission and the reasonable- and conclusive-grounds decisions. On a
+    closed case the decisions on a referral already made can still be recorded."""
     case = referral.case
     require_work_on_case(actor, case, CHANGE_NRM)
     errors = {}
@@ -74,7 +80,9 @@ def nrm_referral_update(
         case = lock_case(case)
         referral = NrmReferral.objects.select_for_update().get(pk=referral.pk)
         check_version(referral, expected_version)
-        require_live(case)
+        if case.status == CaseStatus.CLOSED and (referral.referred_on is None or referred_on != referral.referred_on):
+            # A decision comes when it comes: after the case closed as well.
+            raise ValidationError(NRM_CASE_CLOSED)
         before = (
             referral.referred_on,
             referral.reasonable_grounds,

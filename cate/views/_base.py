@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
 from core.pages import record_view
 
@@ -44,3 +45,16 @@ def works(perms: CasePermissions) -> bool:
 
 def case_form(request, case, perms, template: str, form, **context):
     return render(request, template, {"case": case, "perms": perms, "form": form, **context})
+
+
+def closed_unless(request, case, allowed: bool):
+    """A page that records something on a case, which a closed case allows only in part (the
+    decision on an NRM referral made, the closure letter sent to the GP): otherwise what
+    `case_view(live=True)` does. A redirect for a GET it refuses; None to go on."""
+    if case.status != CaseStatus.CLOSED or allowed:
+        return None
+    if request.method != "POST":
+        messages.info(request, CASE_CLOSED_ON_GET)
+        return redirect(case)
+    request.record_closed = CASE_CLOSED_ON_POST
+    return None

@@ -156,8 +156,10 @@ def statutory_episode_edit(request, case, perms, item: int):
 
 @case_view(allow=works)
 def closure_propose(request, case, perms):
-    form = forms.ClosureProposeForm(request.POST or None, initial={"version": case.version})
-    if case.status != CaseStatus.OPEN:
+    live = case.status == CaseStatus.OPEN
+    outstanding = selectors.closure_outstanding(case, now=timezone.now(), settings=service_settings()) if live else []
+    form = forms.ClosureProposeForm(request.POST or None, initial={"version": case.version}, outstanding=outstanding)
+    if not live:
         if refuse_if_stale(form, case):
             return case_form(request, case, perms, "cate/closure_propose.html", form)
         messages.info(request, "Only an open case can be proposed for closure.")
@@ -167,16 +169,32 @@ def closure_propose(request, case, perms):
         form,
         services.case_closure_propose,
         case=case,
+        args=lambda data: form.proposal(),
         success=case.get_absolute_url(),
         message="Closure proposed: a team leader will approve or return it",
     )
-    return response or case_form(request, case, perms, "cate/closure_propose.html", form)
+    blocked = [item for item in outstanding if not item.overridable]
+    return response or case_form(
+        request, case, perms, "cate/closure_propose.html", form, outstanding=outstanding, blocked=blocked
+    )
+
+
+def _decided(case) -> str:
+    return "Case closed" if case.status == CaseStatus.CLOSED else "Closure returned to the worker"
 
 
 @case_view(allow=lambda perms: perms.can_close)
 def closure_decide(request, case, perms):
     closure = selectors.closure_proposed(case)
-    form = forms.ClosureDecisionForm(request.POST or None, initial={"version": case.version})
+    items = selectors.closure_items(closure)
+    # What is outstanding now: anything the proposal does not answer stops the approval.
+    current = selectors.closure_outstanding(case, now=timezone.now(), settings=service_settings()) if closure else []
+    form = forms.ClosureDecisionForm(
+        request.POST or None,
+        initial={"version": case.version},
+        items=items,
+        still_outstanding={item.code for item in current},
+    )
     if closure is None:
         if refuse_if_stale(form, case):
             return case_form(
@@ -190,11 +208,13 @@ def closure_decide(request, case, perms):
         form,
         services.case_closure_approve if approve else services.case_closure_return,
         case=case,
-        args=lambda data: {"note": data["note"]},
+        args=lambda data: {"note": data["note"], "item_decisions": form.item_decisions()},
         success=case.get_absolute_url(),
-        message="Case closed" if approve else "Closure returned to the worker",
+        message=_decided,
     )
-    return response or case_form(request, case, perms, "cate/closure_decide.html", form, closure=closure)
+    answered = {item.code for item in items}
+    since = [item for item in current if not item.overridable or item.code not in answered]
+    return response or case_form(request, case, perms, "cate/closure_decide.html", form, closure=closure, since=since)
 
 
 @case_view(allow=lambda perms: perms.can_close)

@@ -16,8 +16,8 @@ from core.pdf import pdf_response, render_pdf
 from core.selectors import service_settings
 
 from .. import forms, rules, selectors, services
-from ..choices import SupportService
-from ._base import case_form, case_view, works
+from ..choices import GpLetterTrigger, SupportService
+from ._base import case_form, case_view, closed_unless, works
 
 # --- Visits --------------------------------------------------------------------------------
 
@@ -235,9 +235,12 @@ def rhi_edit(request, case, perms, item: int):
 # --- NRM referral and GP letters -----------------------------------------------------------
 
 
-@case_view(live=True, allow=works)
+@case_view(allow=works)
 def nrm_edit(request, case, perms, item: int):
     nrm = selectors.nrm_referral_get_on_case(case, item)
+    # The decisions on a referral made still come after the case closed.
+    if refused := closed_unless(request, case, allowed=nrm.referred_on is not None):
+        return refused
     initial = {
         "version": nrm.version,
         "referred_on": nrm.referred_on,
@@ -265,10 +268,13 @@ def _letter_page(request, case, perms, letter, form):
     state = service_settings().classify(
         "gp_letter", letter.due_at, now=timezone.now(), met_at=selectors.date_met(letter.sent_on)
     )
+    can_mark_sent = (
+        perms.can_work and not letter.sent_on and (case.is_live or letter.trigger == GpLetterTrigger.CLOSURE)
+    )
     return render(
         request,
         "cate/gp_letter_detail.html",
-        {"case": case, "perms": perms, "letter": letter, "state": state, "form": form},
+        {"case": case, "perms": perms, "letter": letter, "state": state, "form": form, "can_mark_sent": can_mark_sent},
     )
 
 
@@ -291,8 +297,25 @@ def gp_letter_pdf(request, case, perms, item: int):
 
 
 @case_view(live=True, allow=works)
+def gp_letter_closure(request, case, perms):
+    form = forms.ClosureLetterForm(request.POST if request.method == "POST" else None)  # bound when empty too
+    response = submit(
+        request,
+        form,
+        services.gp_letter_closure_write,
+        case=case,
+        success=lambda letter: reverse("cate:gp_letter_detail", args=[case.pk, letter.pk]),
+        message="Closure letter written: send it to the GP practice, then record it as sent",
+    )
+    return response or case_form(request, case, perms, "cate/gp_letter_closure.html", form)
+
+
+@case_view(allow=works)
 def gp_letter_sent(request, case, perms, item: int):
     letter = selectors.gp_letter_get_on_case(case, item)
+    # The letter telling the GP of the closure may go after the case closed.
+    if refused := closed_unless(request, case, allowed=letter.trigger == GpLetterTrigger.CLOSURE):
+        return refused
     form = forms.GpLetterSentForm(request.POST or None, initial={"version": letter.version})
     response = submit(
         request,

@@ -13,6 +13,7 @@ from core.selectors import service_settings
 from .. import selectors
 from ..choices import CaseStatus
 from ..permissions import ALLOCATE_CASE, LANDING_ROLES, VIEW_ALL_CASES
+from ..rules import nrm_awaiting as nrm_awaiting_rule
 
 
 @require_GET
@@ -26,6 +27,7 @@ def index(request):
     referrals = list(selectors.referral_queue(user))
     context["referral_count"] = len(referrals)
     context["referrals_overdue"] = sum(1 for r in referrals if r.assessment_due_at < now)
+    context["nrm_awaiting_count"] = selectors.nrm_awaiting_decision_for_user(user).count()
     if context["is_manager"]:
         context.update(selectors.manager_summary(user, now=now))
     return render(request, "cate/index.html", context)
@@ -83,3 +85,26 @@ def case_list(request):
         "cate/case_list.html",
         {"page": page, "rows": rows, "view": view, "tabs": tabs, "query": f"view={view}"},
     )
+
+
+@require_GET
+@role_required(*LANDING_ROLES)
+def nrm_awaiting(request):
+    """NRM referrals made and awaiting a decision, on open and closed cases alike."""
+    user = request.user
+    page = paginate(request, selectors.nrm_awaiting_decision_for_user(user))
+    sees_all = user.has_perm(VIEW_ALL_CASES)
+    rows = [
+        (
+            nrm,
+            nrm_awaiting_rule(
+                referred_on=nrm.referred_on,
+                reasonable_grounds=nrm.reasonable_grounds,
+                conclusive_grounds=nrm.conclusive_grounds,
+            ),
+            # Who works on the case records the decision: a manager, or the worker it is allocated to.
+            sees_all or nrm.case.allocated_worker_id == user.pk,
+        )
+        for nrm in page.object_list
+    ]
+    return render(request, "cate/nrm_awaiting_list.html", {"page": page, "rows": rows})

@@ -18,7 +18,7 @@ from core.permissions import role_required
 
 from .. import selectors, services
 from ..forms import ActionCancelForm, ActionCompleteForm, ActionFilterForm, ActionForm
-from ..permissions import ADD_ACTION, CASEWORK_ROLES, action_permissions
+from ..permissions import ADD_ACTION, CASEWORK_ROLES, action_permissions, case_page_permissions
 from .agenda import ITEM
 
 
@@ -94,7 +94,13 @@ def _action_form_page(request, *, parent_url: str, parent_label: str, case=None,
     )
 
 
-@record_view(get=case_get_for_user, keys=("case_pk",), log=False)
+@record_view(
+    get=case_get_for_user,
+    keys=("case_pk",),
+    permissions=case_page_permissions,
+    allow=attrgetter("can_add_action"),  # not on a case the user only reads
+    log=False,
+)
 def action_add_for_case(request, case, _):
     return _action_form_page(
         request,

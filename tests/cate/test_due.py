@@ -8,11 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cate import services
-from cate.choices import StepDownDestination
 from core.clock import DueState
 from core.due import due_items_for_cases
 from core.selectors import service_settings
-from tests.factories import allocated_case, open_case
+from tests.factories import allocated_case, approve_closure, open_case, propose_closure
 
 pytestmark = pytest.mark.django_db
 
@@ -86,10 +85,8 @@ def test_a_transition_meeting_held_or_a_closed_case_owes_nothing_of_it(case, wor
         actor=worker,
     )
     assert "transition" not in {item.kind for item in items_of(case)}
-    services.case_closure_propose(
-        case=case, reason="r", exit_plan="e", step_down_destination=StepDownDestination.UNIVERSAL, actor=worker
-    )
-    services.case_closure_approve(case=case, actor=leader)
+    propose_closure(case, worker)
+    approve_closure(case, leader)
     assert items_of(case) == []  # no provider gives items of a closed case
 
 

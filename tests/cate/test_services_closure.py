@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from guardian.shortcuts import get_perms
 
 from cate import selectors, services
 from cate.choices import CaseStatus, ChronologyKind, ClosureStatus, StepDownDestination, VisitKind
 from cate.models import Allocation, CaseClosure
+from cate.permissions import can_work_on_case
 from core.exceptions import TransitionNotAllowed
+from tests.factories import approve_closure, propose_closure
 
 from .helpers import assert_history
 
@@ -15,12 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def propose(case, actor):
-    return services.case_closure_propose(
-        case=case,
+    return propose_closure(
+        case,
+        actor,
         reason="Risk reduced over six months",
         exit_plan="Youth club key worker; school aware",
         step_down_destination=StepDownDestination.EARLY_HELP,
-        actor=actor,
     )
 
 
@@ -33,15 +35,15 @@ def test_the_worker_proposes_and_the_team_leader_approves(case, worker, leader):
     assert_history(case, worker, "Closure proposed")
     with pytest.raises(PermissionDenied):
         services.case_closure_approve(case=case, actor=worker)
-    services.case_closure_approve(case=case, actor=leader, note="Agreed")
+    approve_closure(case, leader, note="Agreed")
     case.refresh_from_db()
     closure.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closed_at and case.closure_approved_by == leader
     assert closure.status == ClosureStatus.APPROVED and closure.decided_by == leader
     assert case.allocated_worker is None and case.next_visit_due_at is None
     assert Allocation.objects.get(case=case).ended_at == case.closed_at
-    with pytest.raises(Http404):
-        selectors.case_get_for_user(worker, case.pk)
+    assert selectors.case_get_for_user(worker, case.pk) == case  # read-only access stays
+    assert not can_work_on_case(worker, case)
     case.child.refresh_from_db()
     assert (case.child.open_to_cate, case.child.previously_known_to_cate) == (False, True)
     assert case.chronology.filter(kind=ChronologyKind.CLOSURE, summary="Case closed").exists()
@@ -76,7 +78,7 @@ def test_the_proposer_cannot_approve_their_own_closure(case, leader, personas):
     propose(case, leader)
     with pytest.raises(ValidationError):
         services.case_closure_approve(case=case, actor=leader)
-    services.case_closure_approve(case=case, actor=personas["group_manager"])
+    approve_closure(case, personas["group_manager"])
 
 
 def test_nothing_to_decide_without_a_proposal(case, leader):
@@ -88,7 +90,7 @@ def test_nothing_to_decide_without_a_proposal(case, leader):
 
 def test_a_closed_case_is_reopened_with_history(case, worker, leader):
     propose(case, worker)
-    services.case_closure_approve(case=case, actor=leader)
+    approve_closure(case, leader)
     with pytest.raises(TransitionNotAllowed):
         propose(case, leader)
     services.case_reopen(case=case, reason="Missing again; re-referred by police", actor=leader)
@@ -107,11 +109,12 @@ def test_a_closed_case_is_reopened_with_history(case, worker, leader):
         services.case_reopen(case=case, reason="again", actor=leader)
 
 
-def test_closing_the_case_records_that_the_worker_lost_access(case, worker, leader):
+def test_closing_the_case_leaves_the_worker_read_only_access(case, worker, leader):
     propose(case, worker)
-    services.case_closure_approve(case=case, actor=leader, note="Agreed")
-    removed = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{worker}'s access to the case removed")
-    assert (removed.recorded_by, removed.detail) == (leader, "Case closed")
-    assert_history(removed, leader, f"{worker}'s access to the case removed")
-    with pytest.raises(Http404):
-        selectors.case_get_for_user(worker, case.pk)
+    approve_closure(case, leader, note="Agreed")
+    kept = case.chronology.get(kind=ChronologyKind.ALLOCATION, summary=f"{worker} keeps read-only access to the case")
+    assert (kept.recorded_by, kept.detail) == (leader, "Case closed")
+    assert_history(kept, leader, f"{worker} keeps read-only access to the case")
+    assert selectors.case_get_for_user(worker, case.pk) == case
+    assert set(get_perms(worker, case)) == {"view_case"}
+    assert not can_work_on_case(worker, case)

@@ -16,10 +16,10 @@ from cate.choices import (
     ClosureStatus,
     ReferralStatus,
     RhiStatus,
-    StepDownDestination,
 )
 from core.exceptions import TransitionNotAllowed
 from core.workflow import transition
+from tests.factories import approve_closure, propose_closure
 
 EXPECTED = {
     "case": (
@@ -74,14 +74,12 @@ def test_every_pair_of_states(what, current, new):
 
 
 def _propose(case, actor):
-    services.case_closure_propose(
-        case=case, reason="r", exit_plan="p", step_down_destination=StepDownDestination.UNIVERSAL, actor=actor
-    )
+    propose_closure(case, actor, reason="r", exit_plan="p")
 
 
 ACTIONS = {
     "propose": lambda case, worker, leader: _propose(case, leader),
-    "approve": lambda case, worker, leader: services.case_closure_approve(case=case, actor=leader),
+    "approve": lambda case, worker, leader: approve_closure(case, leader),
     "return": lambda case, worker, leader: services.case_closure_return(case=case, actor=leader, note="n"),
     "reopen": lambda case, worker, leader: services.case_reopen(case=case, reason="r", actor=leader),
 }
@@ -98,7 +96,7 @@ def _bring_to(case, status, worker, leader):
     if status in (CaseStatus.CLOSURE_PROPOSED, CaseStatus.CLOSED):
         _propose(case, worker)
     if status == CaseStatus.CLOSED:
-        services.case_closure_approve(case=case, actor=leader)
+        approve_closure(case, leader)
     case.refresh_from_db()
     assert case.status == status
 

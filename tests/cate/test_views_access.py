@@ -93,8 +93,11 @@ PAGES = [
     (c("cate:transition_meeting_add", "case"), CASE_PAGE),
     (c("cate:closure_propose", "case"), CASE_PAGE),
     (c("cate:closure_decide", "proposed"), MANAGER_CASE_PAGE),
-    (c("cate:case_detail", "closed"), expect(MANAGERS, 404)),  # the worker's access ended with the case
-    (c("cate:case_reopen", "closed"), expect(MANAGERS, 404)),
+    # The worker who held the closed case still reads it, and changes nothing.
+    (c("cate:case_detail", "closed"), expect({**MANAGERS, "cate_worker": 200}, 404)),
+    (c("cate:case_reopen", "closed"), MANAGER_CASE_PAGE),
+    (c("cate:gp_letter_closure", "case"), CASE_PAGE),
+    (c("cate:nrm_awaiting"), LANDING),
 ]
 
 

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 from cate import services
 from cate.choices import AssessmentType, CaseStatus, ReferralStatus, VisitKind
 from cate.models import Case, Visit
+from cate.rules import closure_item_field, outstanding_field
 from core import services as core_services
-from tests.factories import ReferralFactory, allocated_case, open_case
+from tests.factories import ReferralFactory, allocated_case, closure_reasons, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,7 @@ def test_closure_through_the_pages(case, worker, leader, client_for):
         "reason": "Safe and settled",
         "exit_plan": "School mentor",
         "step_down_destination": "universal",
+        **{outstanding_field(code): reason for code, reason in closure_reasons(case).items()},
     }
     assert worker_client.post(reverse("cate:closure_propose", args=[case.pk]), data).status_code == 302
     case.refresh_from_db()
@@ -176,7 +178,8 @@ def test_closure_through_the_pages(case, worker, leader, client_for):
     url = reverse("cate:closure_decide", args=[case.pk])
     html = leader_client.post(url, {"decision": "return", "note": "", "version": case.version}).content.decode()
     assert "Enter why the closure is returned" in html
-    response = leader_client.post(url, {"decision": "approve", "note": "Agreed", "version": case.version})
+    accepted = {closure_item_field(item.pk): "accepted" for item in case.closures.get().items.all()}
+    response = leader_client.post(url, {"decision": "approve", "note": "Agreed", "version": case.version, **accepted})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED

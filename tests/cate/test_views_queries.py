@@ -172,5 +172,18 @@ def test_index_and_team_caseloads(personas, client_for, django_assert_max_num_qu
     client = client_for(leader)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("cate:caseload_list")).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # with the count of NRM referrals awaiting a decision
         assert client.get(reverse("cate:index")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("persona", ["team_leader", "cate_worker"])
+def test_nrm_referrals_awaiting_a_decision(personas, client_for, django_assert_max_num_queries, rows, persona):
+    leader, worker = personas["team_leader"], personas["cate_worker"]
+    for case in make_cases(rows, worker, leader):
+        NrmReferral.objects.filter(case=case).update(referred_on=timezone.localdate())
+    client = client_for(personas[persona])
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("cate:nrm_awaiting"))
+    assert response.status_code == 200
+    assert f"{rows} referral{'s' if rows > 1 else ''} awaiting a decision" in response.content.decode()

@@ -168,6 +168,9 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.get_by_label("Reason for closing").fill("Risk reduced; engaged with support")
     page.get_by_label("Exit plan").fill("School mentor and youth club")
     page.get_by_label("Early help").check()
+    # Still outstanding: the Medium-High case has not been to a panel, and the GP is not told yet.
+    page.get_by_label(re.compile("no risk panel has decided on it")).fill("Risk reduced before the first panel")
+    page.get_by_label(re.compile("GP practice has not been told")).fill("The letter goes once approved")
     submit(page, "Propose closure")
     expect(page.locator("main")).to_contain_text("Closure proposed")
     axe_check(page)
@@ -179,6 +182,8 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     axe_check(page)
     page.get_by_role("link", name="Decide on the closure").click()
     axe_check(page)
+    for item in ("no risk panel has decided on it", "GP practice has not been told"):
+        page.get_by_role("group", name=re.compile(item)).get_by_label("Accept the reason").check()
     page.get_by_label("Approve the closure").check()
     submit(page, "Save the decision")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")

@@ -45,8 +45,11 @@ __all__ = [
     "StatutoryEpisodeFactory",
     "VisitFactory",
     "allocated_case",
+    "approve_closure",
+    "closure_reasons",
     "grant_case_access",
     "open_case",
+    "propose_closure",
     "referral_from_contact",
     "revoke_case_access",
 ]
@@ -207,3 +210,32 @@ def revoke_case_access(case, worker) -> None:
 
     for codename in CASE_WORKER_OBJECT_PERMISSIONS:
         remove_perm(codename, worker, case)
+
+
+def closure_reasons(case) -> dict[str, str]:
+    """A reason to close all the same for each thing outstanding on the case now (test set-up)."""
+    from cate import selectors
+    from core.selectors import service_settings
+
+    items = selectors.closure_outstanding(case, now=timezone.now(), settings=service_settings())
+    return {item.code: f"Reason to close all the same ({item.code})" for item in items if item.overridable}
+
+
+def propose_closure(case, actor, **kwargs):
+    """The closure proposed through the service, with a reason for everything outstanding."""
+    proposal = {
+        "reason": "Risk reduced; engaging with universal services",
+        "exit_plan": "Youth club key worker; school aware",
+        "step_down_destination": cate_choices.StepDownDestination.UNIVERSAL,
+        "outstanding_reasons": closure_reasons(case),
+        **kwargs,
+    }
+    return services.case_closure_propose(case=case, actor=actor, **proposal)
+
+
+def approve_closure(case, actor, *, note: str = "", **kwargs):
+    """The proposed closure approved, every reason given accepted."""
+    closure = case.closures.filter(status=cate_choices.ClosureStatus.PROPOSED).first()
+    items = closure.items.all() if closure is not None else []
+    decisions = {item.pk: cate_choices.ClosureItemDecision.ACCEPTED for item in items}
+    return services.case_closure_approve(case=case, actor=actor, note=note, item_decisions=decisions, **kwargs)

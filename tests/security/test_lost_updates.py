@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from cate import services as cate_services
 from cate.models import ReturnHomeInterview
 from core.models import ServiceSetting
 from riskpanel import services as panel_services
 from riskpanel.models import PanelDecision
+from tests.factories import approve_closure, propose_closure
 from tests.world import World, build_world, url_patterns
 
-from .forms import error_summary, form_data, post_form
+from .forms import error_summary, field_names, form_data, post_form
 
 STALE = "Someone else changed this record while you were editing it"
 NAMED = "Changed since you opened it:"
@@ -77,19 +77,12 @@ def _case_url(url_name: str, item: str | None = None) -> Callable[[World], str]:
 
 
 def _propose(w: World) -> None:
-    cate_services.case_closure_propose(
-        case=w["case"],
-        reason="Settled",
-        exit_plan="Mentor",
-        step_down_destination="universal",
-        step_down_detail="",
-        actor=w.personas["cate_worker"],
-    )
+    propose_closure(w["case"], w.personas["cate_worker"], reason="Settled", exit_plan="Mentor")
 
 
 def _close(w: World) -> None:
     _propose(w)
-    cate_services.case_closure_approve(case=w["case"], note="Agreed", actor=w.personas["team_leader"])
+    approve_closure(w["case"], w.personas["team_leader"], note="Agreed")
 
 
 SCENARIOS: dict[str, Edit] = {
@@ -284,6 +277,7 @@ SCENARIOS: dict[str, Edit] = {
         a={"reason": A_TEXT, "exit_plan": "Mentor", "step_down_destination": "universal"},
         b={"reason": B_TEXT, "exit_plan": "Mentor", "step_down_destination": "early_help"},
         holds_a=lambda r: r.status == "closure_proposed",
+        extra={"answer_outstanding": True},
     ),
     "cate:closure_decide": Edit(
         persona="team_leader",
@@ -294,6 +288,7 @@ SCENARIOS: dict[str, Edit] = {
         a={"decision": "approve", "note": A_TEXT},
         b={"decision": "return", "note": B_TEXT},
         holds_a=lambda r: r.status == "closed",
+        extra={"answer_outstanding": True},
     ),
     "cate:case_reopen": Edit(
         persona="team_leader",
@@ -431,6 +426,7 @@ NOT_EDITS = {
     "cate:support_referral_add",
     "cate:disclosure_add",
     "cate:transition_meeting_add",
+    "cate:gp_letter_closure",
     "riskpanel:panel_schedule",
     "riskpanel:item_add",
     "riskpanel:safety_plan_new",
@@ -477,6 +473,7 @@ READ_ONLY = {
     "cate:caseload_list",
     "cate:caseload_detail",
     "cate:case_list",
+    "cate:nrm_awaiting",
     "cate:case_detail",
     "cate:chronology",
     "cate:visit_list",
@@ -516,6 +513,16 @@ def test_every_page_is_classified():
     assert sum(len(g) for g in groups) == len(classified), "A page is in two groups"
 
 
+def _answer_outstanding(form, data: dict) -> None:
+    """A closure's outstanding items answered: a reason for each (proposal), each reason accepted
+    (decision)."""
+    for name in field_names(form):
+        if name.startswith("outstanding_"):
+            data[name] = ["Reason to close all the same"]
+        elif name.startswith("item_"):
+            data[name] = ["accepted"]
+
+
 def _history(record) -> list:
     if record is None:
         return []
@@ -544,6 +551,9 @@ def test_the_second_of_two_saves_is_refused_and_nothing_is_lost(name, personas, 
         data_b["worker"] = str(personas[spec.extra["b_worker"]].pk)
     if "agencies" in spec.extra:
         data_a["attending_agencies"] = data_b["attending_agencies"] = [str(personas["police"].agency_id)]
+    if "answer_outstanding" in spec.extra:
+        _answer_outstanding(form_a, data_a)
+        _answer_outstanding(form_b, data_b)
     before = _history(spec.record(world))
 
     saved = client_a.post(url, data_a)
@@ -584,6 +594,8 @@ def test_a_save_that_does_not_say_its_version_is_refused(name, personas, client_
         data["worker"] = str(personas[spec.extra["a_worker"]].pk)
     if "agencies" in spec.extra:
         data["attending_agencies"] = [str(personas["police"].agency_id)]
+    if "answer_outstanding" in spec.extra:
+        _answer_outstanding(form, data)
     version = data.pop("version", [""])
     if version in ([""], ["0"]):
         pytest.skip("the record does not exist yet: nothing to overwrite")
@@ -596,7 +608,8 @@ def test_a_save_that_does_not_say_its_version_is_refused(name, personas, client_
 
 
 def test_a_case_closed_while_a_form_was_open_refuses_the_save_and_keeps_the_typing(personas, client_for):
-    """(The allocated worker loses sight of a closed case, so answers 404; a manager still sees it.)"""
+    """(The allocated worker keeps only read access to a closed case, so is refused; a manager still
+    works on it.)"""
     world = build_world(personas)
     client = client_for(personas["group_manager"])
     url = reverse("cate:case_edit", args=[world["case"].pk])
