@@ -18,6 +18,8 @@ class CateConfig(AppContract, AppConfig):
     case_due_providers = ("cate.due.case_clocks", "cate.due.case_records")
     child_involvement_providers = ("cate.involvement.open_cases_of_children",)
     child_holders_providers = ("cate.involvement.holders_of_children",)
+    worked_contacts_providers = ("cate.involvement.contacts_of_referrals_worked_on",)
+    worked_children_providers = ("cate.involvement.children_of_referrals_worked_on",)
     contact_referred_handlers = ("cate.handlers.referral_from_contact",)
     child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
     closure_outstanding = ("cate.outstanding.case_outstanding",)

@@ -1,4 +1,5 @@
-"""What CATE knows of a child, for the front door's screening and child pages (contacts.hooks)."""
+"""What CATE knows of a child, for the front door's screening and child pages (contacts.hooks), and
+which contacts and children those working on a referral read at the front door (contacts.selectors)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.urls import reverse
 
 from .choices import LIVE_CASE_STATUSES
 from .models import Case
-from .selectors import cases_visible_to
+from .selectors import cases_visible_to, referrals_worked_on
 
 
 def open_cases_of_children(child_ids, *, user) -> dict:
@@ -33,6 +34,18 @@ def open_cases_of_children(child_ids, *, user) -> dict:
             )
         )
     return result
+
+
+def contacts_of_referrals_worked_on(user):
+    """The contacts the referrals the user works on came from (`worked_contacts_providers`)."""
+    referrals = referrals_worked_on(user)
+    return None if referrals is None else referrals.filter(contact__isnull=False).values("contact_id")
+
+
+def children_of_referrals_worked_on(user):
+    """The children of the referrals the user works on (`worked_children_providers`)."""
+    referrals = referrals_worked_on(user)
+    return None if referrals is None else referrals.values("child_id")
 
 
 def holders_of_children(child_ids) -> dict:

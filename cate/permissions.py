@@ -62,6 +62,9 @@ CASE_HOLDING_ROLES = (Role.CATE_WORKER, Role.TEAM_LEADER)
 # Who may refer a contact to CATE: the front door's screeners, who decide contacts.
 REFER_TO_CATE = "contacts.decide_contact"
 REFERRING_ROLES = (Role.SCREENER,)
+# Who works on every referral, besides its assessment's author and the worker allocated its case: the
+# CATE team leaders (they start the assessments and choose who writes them).
+REFERRAL_TEAM_ROLES = (Role.TEAM_LEADER,)
 # The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
 

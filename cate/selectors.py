@@ -17,6 +17,7 @@ from core import selectors as core_selectors
 from core.clock import DueState
 from core.contract import Outstanding
 from core.due import DueItem, due_items_for_cases
+from core.roles import has_role
 
 from . import rules
 from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, NrmDecision, ReferralStatus, SupportService
@@ -38,7 +39,7 @@ from .models import (
     TransitionMeeting,
     Visit,
 )
-from .permissions import CASE_HOLDING_ROLES, VIEW_ALL_CASES, VIEW_REFERRAL
+from .permissions import CASE_HOLDING_ROLES, REFERRAL_TEAM_ROLES, VIEW_ALL_CASES, VIEW_REFERRAL
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -78,15 +79,33 @@ def case_get_for_user(user, pk: int) -> Case:
 # --- Referrals -----------------------------------------------------------------------------
 
 
+def _worker_on_referral(user) -> Q:
+    """The referrals whose detailed assessment the user writes, or whose case is allocated to them."""
+    return Q(assessment__author=user) | Q(case__allocated_worker=user)
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     """Team leaders and group managers see every referral; a worker sees the referrals whose detailed
-    assessment they write. Restricted children only for the staff named on them."""
+    assessment they write or whose case is allocated to them. Restricted children only for the staff
+    named on them."""
     if not user.is_authenticated or not user.has_perm(VIEW_REFERRAL):
         return Referral.objects.none()
     referrals = Referral.objects.all()
     if not user.has_perm(VIEW_ALL_CASES):
-        referrals = referrals.filter(assessment__author=user)
+        referrals = referrals.filter(_worker_on_referral(user))
     return referrals.exclude(child__in=hidden_children(user).values("pk"))
+
+
+def referrals_worked_on(user) -> QuerySet[Referral] | None:
+    """The referrals the user works on: the assessment's author, the worker allocated the case opened
+    from it, and the CATE team leaders (every referral). They read the contact a referral came from
+    and its child at the front door (cate.involvement); None for anyone else. Restricted children
+    are removed by the front door's selectors, which read this as a subquery."""
+    if not user.is_authenticated or not user.has_perm(VIEW_REFERRAL):
+        return None
+    if has_role(user, *REFERRAL_TEAM_ROLES):
+        return Referral.objects.all()
+    return Referral.objects.filter(_worker_on_referral(user))
 
 
 def referral_get_for_user(user, pk: int) -> Referral:

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from simple_history.models import HistoricalChanges
 
-from core import clock
+from core import clock, contract
 from core import selectors as core_selectors
 from core.clock import Duration, Unit
 from core.roles import Role
@@ -104,11 +104,31 @@ def children_hidden_from(user, numbers) -> set[int]:
     return set(hidden.values_list("pk", flat=True))
 
 
+def worked_on(providers, user) -> Q | None:
+    """What the apps above say the user works on (the providers of core.contract's
+    `worked_contacts_providers` or `worked_children_providers`), as one filter on the primary key, or
+    None when nothing. Each provider gives a subquery: a page reading through it makes the same
+    queries whatever the rows."""
+    if not user.is_authenticated:
+        return None
+    found = [ids for provider in providers if (ids := provider(user)) is not None]
+    if not found:
+        return None
+    condition = Q(pk__in=found[0])
+    for ids in found[1:]:
+        condition |= Q(pk__in=ids)
+    return condition
+
+
 def child_list_for_user(user) -> QuerySet[Child]:
-    """The child index as this user may read it (front-door staff only)."""
-    if not user.is_authenticated or not user.has_perm(VIEW_CHILD):
+    """The child index as this user may read it: front-door staff all of it; staff of the apps above
+    only the children they work on there (CATE: a referral's author, allocated worker, team leaders)."""
+    if not user.is_authenticated:
         return Child.objects.none()
-    return children_visible_to(user)
+    if user.has_perm(VIEW_CHILD):
+        return children_visible_to(user)
+    worked = worked_on(contract.contributions("worked_children_providers"), user)
+    return Child.objects.none() if worked is None else children_visible_to(user).filter(worked)
 
 
 def child_get_for_user(user, pk: int) -> Child:
@@ -283,11 +303,38 @@ def merge_get_for_user(user, pk: int) -> ChildMerge:
 
 
 def contacts_visible_to(user) -> QuerySet[Contact]:
-    """Contacts front-door staff may read: a contact about a restricted child only for the staff
-    named on the child."""
-    if not user.is_authenticated or not user.has_perm(VIEW_CONTACT):
+    """Contacts front-door staff may read, and those other staff work on (`contacts_worked_on`): a
+    contact about a restricted child only for the staff named on the child."""
+    if not user.is_authenticated:
         return Contact.objects.none()
+    if not user.has_perm(VIEW_CONTACT):
+        return contacts_worked_on(user)
     return Contact.objects.exclude(child__in=hidden_children(user).values("pk"))  # contacts with no child stay
+
+
+def contacts_worked_on(user) -> QuerySet[Contact]:
+    """The contacts the apps above say the user works on (CATE: the contact a referral came from, for
+    the assessment's author, the allocated worker and the team leaders). They read the contact, its
+    child, threshold assessment and decision, and every agency's answers to its enquiries (the MACE
+    information follows the referral, 001:L1395-1396); writes stay with the front door."""
+    worked = worked_on(contract.contributions("worked_contacts_providers"), user)
+    if worked is None:
+        return Contact.objects.none()
+    return Contact.objects.filter(worked).exclude(child__in=hidden_children(user).values("pk"))
+
+
+def contact_worked_on(user, contact: Contact) -> bool:
+    return contacts_worked_on(user).filter(pk=contact.pk).exists()
+
+
+def contact_readable(user, contact_id: int | None) -> bool:
+    """Whether the user may open this contact's page."""
+    return contact_id is not None and contacts_visible_to(user).filter(pk=contact_id).exists()
+
+
+def child_readable(user, child_id: int | None) -> bool:
+    """Whether the user may open this child's record."""
+    return child_id is not None and child_list_for_user(user).filter(pk=child_id).exists()
 
 
 def contact_get_for_user(user, pk: int) -> Contact:
@@ -425,12 +472,13 @@ def contact_list_for_user(user, *, text: str = "", status: str = "") -> QuerySet
     return contacts.select_related("child", "assigned_to").order_by("-received_at", "-id")
 
 
-def previous_contacts(contact: Contact) -> QuerySet[Contact]:
-    """The child's other contacts, newest first."""
+def previous_contacts(user, contact: Contact) -> QuerySet[Contact]:
+    """The child's other contacts the user may read, newest first."""
     if not contact.child_id:
         return Contact.objects.none()
     return (
-        Contact.objects.filter(child_id=contact.child_id)
+        contacts_visible_to(user)
+        .filter(child_id=contact.child_id)
         .exclude(pk=contact.pk)
         .select_related("decided_by")
         .order_by("-received_at", "-id")
@@ -486,15 +534,18 @@ def mace_open_count_for_user(user) -> int:
 
 def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
     """The screener sees every agency's entries; a partner only their own agency's, in the
-    requests sent to their agency; other staff none."""
+    requests sent to their agency; staff working on a contact referred on (`contacts_worked_on`)
+    every agency's entries about that contact, as the information follows the referral
+    (001:L1395-1396); other staff none."""
     if not user.is_authenticated:
         return MaceEntry.objects.none()
     requests = mace_requests_visible_to(user).values("pk")
     if user.has_perm(VIEW_ALL_MACE_ENTRIES):
         return MaceEntry.objects.filter(request__in=requests)
+    visible = Q(request__contact__in=contacts_worked_on(user).values("pk"))
     if user.has_perm(VIEW_MACE_ENTRIES) and user.agency_id:
-        return MaceEntry.objects.filter(request__in=requests, agency_id=user.agency_id)
-    return MaceEntry.objects.none()
+        visible |= Q(request__in=requests, agency_id=user.agency_id)
+    return MaceEntry.objects.filter(visible)
 
 
 def mace_request_list_for_user(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
@@ -549,6 +600,14 @@ def mace_entries_for_contact(user, contact: Contact) -> QuerySet[MaceEntry]:
         .select_related("agency", "author", "request")
         .order_by("created_at", "id")
     )
+
+
+def mace_pack_for_contact(user, contact: Contact) -> list[MaceEntry] | None:
+    """Every agency's answers to the contact's enquiries, in order, for those who read them all (the
+    screener, and staff working on the contact after it was referred on); None for anyone else."""
+    if not (user.has_perm(VIEW_ALL_MACE_ENTRIES) or contact_worked_on(user, contact)):
+        return None
+    return list(mace_entries_for_contact(user, contact))
 
 
 def mace_entries_for_child(user, child: Child) -> QuerySet[MaceEntry]:

@@ -141,6 +141,18 @@ HOOKS: dict[str, Hook] = {
             "provider(user, numbers) -> the child numbers the user may not know exist (core.audit).",
         ),
         Hook(
+            "worked_contacts_providers",
+            "provider(user) -> a queryset of the ids of the contacts the user works on in the app (one column), or "
+            "None: they read the contact as the front door recorded it, with its threshold assessment, decision and "
+            "every agency's answer to its enquiries (the MACE pack follows the referral). A subquery: no query of "
+            "its own. Read access only; restricted children stay hidden.",
+        ),
+        Hook(
+            "worked_children_providers",
+            "provider(user) -> a queryset of the ids of the children the user works on in the app (one column), "
+            "or None: they may open the child's record at the front door (read only). A subquery, as above.",
+        ),
+        Hook(
             "contact_referred_handlers",
             "handler(*, contact, actor): a screener referred a contact to CATE and/or statutory safeguarding. "
             "Runs inside the decision's transaction: an exception undoes the decision.",
@@ -182,6 +194,8 @@ class AppContract:
     child_involvement_providers: Any = ()
     child_holders_providers: Any = ()
     hidden_children_providers: Any = ()
+    worked_contacts_providers: Any = ()
+    worked_children_providers: Any = ()
     contact_referred_handlers: Any = ()
     child_restriction_handlers: Any = ()
     child_page_sections: Any = ()

@@ -2,7 +2,8 @@
 (tests/contacts/test_mace_compartments.py): no partner practitioner ever receives another agency's
 MACE entry by any route: any page of any app, search, child page, contact page, export, notification
 or e-mail. Only the screener (who runs the enquiry) and the Family Connect manager read every agency's
-entries."""
+entries; when the contact is referred to CATE the information follows the referral (001:L1395-1396) to
+those working on it (the assessment's author, the allocated worker, the team leaders) and to no one else."""
 
 import pytest
 from django.core import mail
@@ -13,7 +14,7 @@ from core.models import Agency, Notification
 
 from .matrix_support import PERSONAS
 from .test_permission_matrix import MATRIX, url_of
-from .world import HEALTH_SECRET, POLICE_SECRET
+from .world import HEALTH_REFERRED, HEALTH_SECRET, POLICE_REFERRED, POLICE_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,11 @@ def world(rich_world):
 
 
 def _searches(world) -> list[str]:
+    """Searches, and the pages of the child and contact the enquiry is about (not referred on)."""
     contact = world["contact"]
     return [
+        contact.get_absolute_url(),
+        world["child"].get_absolute_url(),
         reverse("contacts:mace_list") + "?text=Worldchild",
         reverse("contacts:mace_list") + f"?text={contact.reference}",
         reverse("contacts:mace_list") + "?state=closed",
@@ -59,6 +63,25 @@ def test_no_one_but_the_screener_receives_another_agencys_entry_by_any_page(worl
         seen_own = seen_own or (persona in SECRETS and SECRETS[persona] in body)
     if persona in SECRETS:
         assert seen_own, "a partner does see their own agency's entry (the sweep reaches it)"
+
+
+# Who reads the referred contact's answers, on any page: the screeners, and those working on the referral
+# (the `cate_worker` persona writes its assessment; team leaders work on every referral).
+READS_THE_REFERRAL = {"screener", "fc_manager", "cate_worker", "team_leader"}
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_the_information_follows_the_referral_to_those_working_on_it_and_no_one_else(world, client_for, persona):
+    client = client_for(world.personas[persona])
+    urls = [url_of(name, row, world) for name, row in MATRIX.items() if not name.startswith("admin:")]
+    urls += [*_searches(world), reverse("contacts:mace_detail", args=[world["referred_mace"].pk])]
+    seen = set()
+    for url in urls:
+        body = client.get(url).content.decode(errors="replace")
+        seen |= {text for text in (POLICE_REFERRED, HEALTH_REFERRED) if text in body}
+    own = {"police": {POLICE_REFERRED}, "health": {HEALTH_REFERRED}}
+    expected = {POLICE_REFERRED, HEALTH_REFERRED} if persona in READS_THE_REFERRAL else own.get(persona, set())
+    assert seen == expected
 
 
 @pytest.mark.parametrize("persona", ["police", "health"])

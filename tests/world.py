@@ -2,7 +2,9 @@
 compartments across apps, restricted records, the access log, lost updates and bad input.
 
 `build_world(personas)` makes a child with a contact, a MACE enquiry answered by police and health,
-a referral, a case allocated to the `cate_worker` persona with one of each casework record, an open
+a contact about another child referred to CATE (its threshold assessment, an enquiry answered by
+police and health, the decision) whose detailed assessment the `cate_worker` persona writes, a case
+allocated to the `cate_worker` persona with one of each casework record, an open
 risk panel with the `panel_member` persona invited and the case on its agenda (decided), a second
 panel the member is not invited to, a safety plan, an action, a strategy meeting, a notification
 for each persona, a merge record, a possible duplicate and an annual-report export; and, for the
@@ -21,7 +23,7 @@ from django.utils import timezone
 from cate import services as cate_services
 from cate.choices import AssessmentType, StatutoryKind, SupportService, VisitKind
 from contacts import services as contact_services
-from contacts.choices import ExploitationFactor, FactorLevel, Outcome
+from contacts.choices import ExploitationFactor, FactorLevel, Outcome, ThresholdLevel
 from core import services as core_services
 from core.models import Agency
 from reporting.choices import ReportKind
@@ -48,6 +50,10 @@ from tests.factories import (
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
 HEALTH_SECRET = "Health-only: attends the sexual health clinic"
+# The answers about the referred contact: they follow the referral to those working on it.
+POLICE_REFERRED = "Police to the referral: stopped in a taxi with two adults at 2am"
+HEALTH_REFERRED = "Health to the referral: missed three clinic appointments"
+REFERRAL_REASONS = "Coercion and going missing: refer to CATE for a detailed assessment"
 CHILD_NAME = "Worldchild Matrixtest"
 
 
@@ -138,7 +144,32 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=worker,
     )
     awaiting = ReferralFactory(child=ChildFactory(first_name="Awaitingchild"))
-    assigned = ReferralFactory(child=ChildFactory(first_name="Assessedchild"))
+
+    # --- A contact referred to CATE, as the front door left it; the worker writes its detailed assessment
+    referred_child = ChildFactory(first_name="Assessedchild", created_by=screener)
+    referred_contact = ContactFactory(child=referred_child, recorded_by=screener)
+    ThresholdAssessmentFactory(
+        contact=referred_contact,
+        assessed_by=screener,
+        factors=factor_levels(running_away=FactorLevel.ACUTE, coercion=FactorLevel.COMPLEX),
+        overall_level=ThresholdLevel.ACUTE,
+    )
+    referred_mace = contact_services.mace_request_send(
+        contact=referred_contact,
+        actor=screener,
+        agencies=Agency.objects.filter(name__in=[police.agency.name, health.agency.name]),
+        question="What do you know of this child?",
+    )
+    contact_services.mace_entry_add(request=referred_mace, actor=police, information=POLICE_REFERRED)
+    contact_services.mace_entry_add(request=referred_mace, actor=health, information=HEALTH_REFERRED)
+    referred_contact = contact_services.contact_decide(
+        contact=referred_contact,
+        actor=screener,
+        outcome=Outcome.CATE_OR_STATUTORY,
+        refer_to_cate=True,
+        outcome_detail=REFERRAL_REASONS,
+    )
+    assigned = referred_contact.cate_referrals.get()
     cate_services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
 
     # --- Risk panel: an open panel with the member invited, the case on it and decided
@@ -217,6 +248,9 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "nrm": case.nrm_referrals.first(),
         "assigned": assigned,
         "referral": assigned,
+        "referred_contact": referred_contact,
+        "referred_child": referred_child,
+        "referred_mace": referred_mace,
         "assessment": assigned.assessment,
         "awaiting": awaiting,
         "undecided": undecided,

@@ -64,7 +64,7 @@ def contact_detail(request, contact, perms):
         "child": contact.child,
         "perms": perms,
         "due_state": current.classify("contact_decision", contact.decision_due_at, now=now, met_at=contact.decided_at),
-        "previous_contacts": list(selectors.previous_contacts(contact)[:20]) if contact.child_id else [],
+        "previous_contacts": list(selectors.previous_contacts(user, contact)[:20]) if contact.child_id else [],
         "repeat_count": repeat_count,
         "repeat_threshold": current["repeat_contacts_alert"],
         "repeat_window": current.duration("repeat_contacts_window"),
@@ -74,9 +74,7 @@ def contact_detail(request, contact, perms):
         "factor_rows": rules.factor_rows(assessment),
         "assessment_history": selectors.history_of(assessment) if assessment else [],
         "mace_requests": mace_requests,
-        "mace_entries": list(selectors.mace_entries_for_contact(user, contact))
-        if perms.sees_all_mace_entries
-        else None,
+        "mace_entries": selectors.mace_pack_for_contact(user, contact),
         "follow_up": follow_up,
         "follow_up_state": current.classify(
             "early_help_follow_up", follow_up.due_at, now=now, met_at=follow_up.completed_at

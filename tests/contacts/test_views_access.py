@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ChildFactory, ContactFactory
+from tests.factories import ChildFactory, ContactFactory, allocated_case, referral_from_contact
 from tests.personas import SIGNED_IN
+from tests.world import HEALTH_REFERRED, POLICE_REFERRED
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,14 @@ def expect(ok: set[str], *, forbidden: set[str] = frozenset(), not_found: str = 
 @pytest.fixture
 def records(rich_world):
     """The one world's front-door records (tests/world.py); the enquiry is the one sent to the police
-    alone, answered by them."""
+    alone, answered by them. The `cate_worker` persona holds the child's case (opened from a referral
+    with no contact) and writes the detailed assessment of the referred contact."""
     r = rich_world
     return {
         "child": r["child"],
         "contact": r["contact"],
+        "referred_child": r["referred_child"],
+        "referred_contact": r["referred_contact"],
         "mace": r["police_mace"],
         "follow_up": r["follow_up"],
         "merge": r["merge"],
@@ -45,6 +49,7 @@ PAGES = [
     ("contacts:child_create", None, expect(WRITERS)),
     ("contacts:merge_list", None, expect({*SCREENERS, "administrator"})),
     ("contacts:contact_detail", "contact", expect(FRONT_DOOR, not_found="404")),
+    ("contacts:contact_detail", "referred_contact", expect(FRONT_DOOR | {"cate_worker"}, not_found="404")),
     ("contacts:contact_edit", "contact", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
     (
         "contacts:contact_link_child",
@@ -62,15 +67,20 @@ PAGES = [
         expect({*SCREENERS, "police"}, forbidden={"advisor", "team_leader", "group_manager"}, not_found="404"),
     ),
     ("contacts:follow_up_complete", "follow_up", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
-    ("contacts:child_detail", "child", expect(FRONT_DOOR, not_found="404")),
-    ("contacts:child_edit", "child", expect(WRITERS, forbidden={"team_leader", "group_manager"}, not_found="404")),
-    ("contacts:child_merge", "child", expect(SCREENERS, forbidden=FRONT_DOOR, not_found="404")),
+    ("contacts:child_detail", "child", expect(FRONT_DOOR | {"cate_worker"}, not_found="404")),
+    ("contacts:child_detail", "referred_child", expect(FRONT_DOOR | {"cate_worker"}, not_found="404")),
+    (
+        "contacts:child_edit",
+        "child",
+        expect(WRITERS, forbidden={"team_leader", "group_manager", "cate_worker"}, not_found="404"),
+    ),
+    ("contacts:child_merge", "child", expect(SCREENERS, forbidden=FRONT_DOOR | {"cate_worker"}, not_found="404")),
     ("contacts:merge_detail", "merge", expect({*SCREENERS, "administrator"}, not_found="404")),
     ("contacts:anonymous_referral", None, expect(EVERYONE)),
 ]
 
 
-@pytest.mark.parametrize(("url_name", "record", "expected"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("url_name", "record", "expected"), PAGES, ids=[f"{p[0]}:{p[1]}" for p in PAGES])
 def test_persona_matrix(personas, client_for, records, url_name, record, expected):
     url = reverse(url_name, args=[records[record].pk] if record else [])
     for name, user in personas.items():
@@ -121,3 +131,72 @@ def test_posts_are_refused_to_those_who_may_not(personas, client_for, records):
     )
     assert response.status_code == 403
     assert client_for(None).post(reverse("contacts:contact_assign", args=[contact.pk])).status_code == 302
+
+
+# --- Those working on a CATE referral read its contact and child, and change nothing there --------
+
+
+def test_the_assessments_author_opens_the_referred_contact_and_child_and_reads_every_agencys_answer(
+    personas, client_for, records
+):
+    client = client_for(personas["cate_worker"])
+    page = client.get(records["referred_contact"].get_absolute_url())
+    assert page.status_code == 200
+    assert POLICE_REFERRED in page.content.decode() and HEALTH_REFERRED in page.content.decode()
+    child_page = client.get(records["referred_child"].get_absolute_url()).content.decode()
+    assert records["referred_contact"].reference in child_page  # the contact they may open, listed
+
+
+def test_the_allocated_worker_opens_the_contact_and_child_of_their_cases_referral(personas, client_for):
+    referral = referral_from_contact(personas["screener"], first_name="Allocatedchild")
+    allocated_case(personas["team_leader"], personas["other_worker"], referral=referral)
+    client = client_for(personas["other_worker"])
+    assert client.get(reverse("contacts:contact_detail", args=[referral.contact_id])).status_code == 200
+    assert client.get(reverse("contacts:child_detail", args=[referral.child_id])).status_code == 200
+    assert client.get(reverse("contacts:contact_detail", args=[referral.contact_id])).context["mace_entries"] == []
+
+
+def test_a_team_leader_reads_the_answers_of_a_referred_contact_and_a_group_manager_does_not(
+    personas, client_for, records
+):
+    url = records["referred_contact"].get_absolute_url()
+    leader = client_for(personas["team_leader"]).get(url).content.decode()
+    assert POLICE_REFERRED in leader and HEALTH_REFERRED in leader
+    manager = client_for(personas["group_manager"]).get(url)
+    assert manager.status_code == 200 and manager.context["mace_entries"] is None
+    assert POLICE_REFERRED not in manager.content.decode()
+
+
+def test_another_worker_gets_404_on_the_referrals_contact_and_child(personas, client_for, records):
+    """A CATE worker not working on the referral cannot tell its contact or child from one that does not exist."""
+    client = client_for(personas["other_worker"])
+    for name, record in (("contacts:contact_detail", "referred_contact"), ("contacts:child_detail", "referred_child")):
+        real = client.get(reverse(name, args=[records[record].pk]))
+        missing = client.get(reverse(name, args=[999999]))
+        assert real.status_code == missing.status_code == 404, name
+
+
+def test_those_working_on_a_referral_change_nothing_at_the_front_door(personas, client_for, records):
+    contact, child = records["referred_contact"], records["referred_child"]
+    versions = (contact.version, child.version)
+    for persona in ("cate_worker", "team_leader"):
+        client = client_for(personas[persona])
+        for name in ("contact_edit", "threshold_assess", "contact_decide", "mace_create", "contact_assign"):
+            assert client.post(reverse(f"contacts:{name}", args=[contact.pk]), {}).status_code == 403, name
+        for name in ("child_edit", "child_merge"):
+            assert client.post(reverse(f"contacts:{name}", args=[child.pk]), {}).status_code == 403, name
+    contact.refresh_from_db()
+    child.refresh_from_db()
+    assert (contact.version, child.version) == versions
+
+
+def test_a_restricted_child_stays_hidden_from_an_author_not_named_on_it(personas, client_for, records):
+    from contacts import services
+
+    child = records["referred_child"]
+    services.child_restrict(
+        child=child, actor=personas["group_manager"], is_restricted=True, staff=[], reason="Child of a member of staff"
+    )
+    client = client_for(personas["cate_worker"])
+    assert client.get(records["referred_contact"].get_absolute_url()).status_code == 404
+    assert client.get(child.get_absolute_url()).status_code == 404

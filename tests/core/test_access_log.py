@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 # World records whose pages must be logged, by the key the URL kwargs use.
 RECORD_KEYS = {
-    "child", "contact", "mace", "follow_up", "case", "assigned", "awaiting", "item", "undecided", "safety_plan",
-    "action", "strategy_meeting", "meeting", "visit", "risk_assessment", "missing", "statutory", "support",
-    "gp_letter", "nrm",
+    "child", "contact", "referred_child", "referred_contact", "mace", "follow_up", "case", "assigned", "awaiting",
+    "item", "undecided", "safety_plan", "action", "strategy_meeting", "meeting", "visit", "risk_assessment",
+    "missing", "statutory", "support", "gp_letter", "nrm",
 }  # fmt: skip
 # Pages with a record in the URL that show none of a child's content, and why.
 NOT_LOGGED = {
