@@ -11,6 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from contacts import selectors as front_door
+from contacts.models import Contact, MaceEntry, ThresholdAssessment
+from contacts.rules import factor_rows
 from contacts.selectors import hidden_children
 from core import clock, contract
 from core import selectors as core_selectors
@@ -111,9 +114,51 @@ def referrals_worked_on(user) -> QuerySet[Referral] | None:
 def referral_get_for_user(user, pk: int) -> Referral:
     return get_object_or_404(
         referrals_visible_to(user).select_related(
-            "child", "contact", "referred_by", "assessment", "assessment__author", "case"
+            "child",
+            "contact__threshold_assessment__assessed_by",
+            "contact__decided_by",
+            "contact__early_help_agency",
+            "referred_by",
+            "assessment",
+            "assessment__author",
+            "case",
         ),
         pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class FrontDoorRecord:
+    """What the front door knew of a referral, as the reader may see it: the contact it came from,
+    its threshold assessment, the decision, and every agency's answers to its enquiries (None for a
+    reader who may see none of them); whether the reader may open the contact and the child."""
+
+    contact: Contact | None
+    threshold: ThresholdAssessment | None
+    factor_rows: list
+    decision_state: DueState | None
+    mace_entries: list[MaceEntry] | None
+    contact_readable: bool
+    child_readable: bool
+
+
+def front_door_of(referral: Referral, user, *, now: datetime, settings) -> FrontDoorRecord:
+    """Read with a fixed number of queries, whatever the factors and answers (the referral read
+    through `referral_get_for_user`)."""
+    contact = referral.contact
+    threshold = getattr(contact, "threshold_assessment", None) if contact is not None else None
+    decision_state = None
+    if contact is not None and contact.decided_at:
+        due_at, met_at = contact.decision_due_at, contact.decided_at
+        decision_state = settings.classify("contact_decision", due_at, now=now, met_at=met_at)
+    return FrontDoorRecord(
+        contact=contact,
+        threshold=threshold,
+        factor_rows=factor_rows(threshold),
+        decision_state=decision_state,
+        mace_entries=front_door.mace_pack_for_contact(user, contact) if contact is not None else None,
+        contact_readable=front_door.contact_readable(user, referral.contact_id),
+        child_readable=front_door.child_readable(user, referral.child_id),
     )
 
 

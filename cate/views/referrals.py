@@ -23,6 +23,14 @@ def referral_view(*, allow=None):
     return record_view(get=selectors.referral_get_for_user, permissions=referral_permissions, allow=allow, log=False)
 
 
+def _referral_page(request, template: str, referral, **context):
+    """A page of the referral, with what the front door knew of it (the contact, its threshold
+    assessment, the decision and the agencies' answers the reader may see)."""
+    now, settings = timezone.now(), service_settings()
+    front_door = selectors.front_door_of(referral, request.user, now=now, settings=settings)
+    return render(request, template, {"referral": referral, "front_door": front_door, **context})
+
+
 def _assessment_of(referral) -> DetailedAssessment:
     assessment = getattr(referral, "assessment", None)
     if assessment is None:
@@ -48,14 +56,15 @@ def referral_list(request):
 @referral_view()
 def referral_detail(request, referral, perms: ReferralPermissions):
     log(request, referral)
-    context = {
-        "referral": referral,
-        "assessment": getattr(referral, "assessment", None),
-        "state": selectors.referral_due_state(referral, now=timezone.now(), settings=service_settings()),
-        "case": getattr(referral, "case", None),
-        "perms": perms,
-    }
-    return render(request, "cate/referral_detail.html", context)
+    return _referral_page(
+        request,
+        "cate/referral_detail.html",
+        referral,
+        assessment=getattr(referral, "assessment", None),
+        state=selectors.referral_due_state(referral, now=timezone.now(), settings=service_settings()),
+        case=getattr(referral, "case", None),
+        perms=perms,
+    )
 
 
 @referral_view(allow=lambda perms: perms.can_assign)
@@ -97,7 +106,7 @@ def assessment_edit(request, referral, perms: ReferralPermissions):
         form.fields["author"].disabled = True
     if not perms.in_progress:
         if refuse_if_stale(form, assessment):
-            return render(request, "cate/assessment_edit.html", {"form": form, "referral": referral})
+            return _referral_page(request, "cate/assessment_edit.html", referral, form=form)
         return redirect(referral)
     response = submit(
         request,
@@ -107,7 +116,7 @@ def assessment_edit(request, referral, perms: ReferralPermissions):
         success=referral.get_absolute_url(),
         message="Assessment saved",
     )
-    return response or render(request, "cate/assessment_edit.html", {"form": form, "referral": referral})
+    return response or _referral_page(request, "cate/assessment_edit.html", referral, form=form)
 
 
 @referral_view()
@@ -128,7 +137,7 @@ def assessment_outcome(request, referral, perms: ReferralPermissions):
     form = forms.AssessmentOutcomeForm(request.POST or None, initial=initial)
     if not perms.in_progress:
         if refuse_if_stale(form, assessment):
-            return render(request, "cate/assessment_outcome.html", {"form": form, "referral": referral})
+            return _referral_page(request, "cate/assessment_outcome.html", referral, form=form)
         return redirect(referral)
     response = submit(
         request,
@@ -145,4 +154,4 @@ def assessment_outcome(request, referral, perms: ReferralPermissions):
         success=lambda result: result[1].get_absolute_url() if result[1] else referral.get_absolute_url(),
         message="Outcome recorded",
     )
-    return response or render(request, "cate/assessment_outcome.html", {"form": form, "referral": referral})
+    return response or _referral_page(request, "cate/assessment_outcome.html", referral, form=form)

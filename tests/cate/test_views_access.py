@@ -8,7 +8,9 @@ from django.urls import reverse
 from cate.choices import RhiStatus
 from cate.models import ReturnHomeInterview
 from core.models import AccessLog
+from tests.factories import allocated_case, referral_from_contact
 from tests.personas import SIGNED_IN
+from tests.world import HEALTH_REFERRED, POLICE_REFERRED, REFERRAL_REASONS
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +148,57 @@ def test_every_case_page_view_is_in_the_access_log(world, personas, client_for):
     assert ("view", str(world["case"]), f"/cate/cases/{world['case']}/") in rows
     assert ("export", str(world["case"]), f"/cate/cases/{world['case']}/gp-letters/{world['letter']}/pdf/") in rows
     assert ("view", str(world["assigned"]), f"/cate/referrals/{world['assigned']}/") in rows
+
+
+# --- What the front door knew, on the referral's pages ----------------------------------------------
+
+
+def _front_door(rich_world):
+    contact = rich_world["referred_contact"]
+    return {
+        "contact_link": f'href="{reverse("contacts:contact_detail", args=[contact.pk])}"',
+        "child_link": f'href="{reverse("contacts:child_detail", args=[contact.child_id])}"',
+    }
+
+
+@pytest.mark.parametrize("persona", ["cate_worker", "team_leader"])
+@pytest.mark.parametrize("page", ["cate:referral_detail", "cate:assessment_edit", "cate:assessment_outcome"])
+def test_those_working_on_the_referral_see_what_the_front_door_knew(rich_world, client_for, persona, page):
+    """The assessment's author and the team leaders: the factors and levels, the decision and its
+    reasons, every agency's answers, and links to the contact and the child."""
+    response = client_for(rich_world.personas[persona]).get(reverse(page, args=[rich_world["assigned"].pk]))
+    if response.status_code == 403:  # the author does not record the outcome
+        assert (persona, page) == ("cate_worker", "cate:assessment_outcome")
+        return
+    body = response.content.decode()
+    assert "Running away/going missing" in body and "Seen: running away/going missing" in body
+    assert "Acute" in body and REFERRAL_REASONS in body and "CATE" in body
+    assert POLICE_REFERRED in body and HEALTH_REFERRED in body
+    links = _front_door(rich_world)
+    assert links["contact_link"] in body and links["child_link"] in body
+
+
+def test_a_group_manager_sees_the_referral_but_not_the_agencies_answers(rich_world, client_for):
+    body = client_for(rich_world.personas["group_manager"]).get(rich_world["assigned"].get_absolute_url())
+    text = body.content.decode()
+    assert REFERRAL_REASONS in text and "Seen: running away/going missing" in text
+    assert POLICE_REFERRED not in text and HEALTH_REFERRED not in text
+    assert body.context["front_door"].mace_entries is None
+
+
+def test_another_worker_gets_404_on_the_referral_and_sees_none_of_it(rich_world, client_for):
+    other = client_for(rich_world.personas["other_worker"])
+    for page in ("cate:referral_detail", "cate:assessment_edit"):
+        theirs = other.get(reverse(page, args=[rich_world["assigned"].pk]))
+        missing = other.get(reverse(page, args=[999999]))
+        assert theirs.status_code == missing.status_code == 404
+
+
+def test_the_allocated_worker_reads_the_referral_of_their_case_without_changing_it(personas, client_for):
+    referral = referral_from_contact(personas["screener"], first_name="Allocatedchild")
+    allocated_case(personas["team_leader"], personas["other_worker"], referral=referral)
+    response = client_for(personas["other_worker"]).get(referral.get_absolute_url())
+    assert response.status_code == 200
+    assert f'href="{reverse("contacts:contact_detail", args=[referral.contact_id])}"' in response.content.decode()
+    assert not response.context["perms"].can_edit_assessment
+    assert client_for(personas["cate_worker"]).get(referral.get_absolute_url()).status_code == 404

@@ -187,3 +187,46 @@ def test_nrm_referrals_awaiting_a_decision(personas, client_for, django_assert_m
         response = client.get(reverse("cate:nrm_awaiting"))
     assert response.status_code == 200
     assert f"{rows} referral{'s' if rows > 1 else ''} awaiting a decision" in response.content.decode()
+
+
+def referred_with_answers(n, *, screener, leader, author):
+    """A referral from a contact with all ten factors recorded, `n` enquiries each answered by a
+    new agency (so `n` agencies, authors and answers), and its detailed assessment started."""
+    from contacts.choices import FactorLevel, Outcome
+    from contacts.services import contact_decide
+    from tests.factories import (
+        ChildFactory,
+        ContactFactory,
+        MaceEntryFactory,
+        MaceRequestFactory,
+        ThresholdAssessmentFactory,
+        factor_levels,
+    )
+
+    contact = ContactFactory(child=ChildFactory())
+    ThresholdAssessmentFactory(contact=contact, factors=factor_levels(FactorLevel.COMPLEX))
+    for i in range(n):
+        MaceEntryFactory(request=MaceRequestFactory(contact=contact), information=f"Answer {i}")
+    contact = contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_cate=True)
+    referral = contact.cate_referrals.get()
+    services.assessment_start(referral=referral, assessment_type="cate", author=author, actor=leader)
+    return referral
+
+
+REFERRAL_PAGE = 20
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("persona", ["cate_worker", "team_leader"])
+@pytest.mark.parametrize("page", ["cate:referral_detail", "cate:assessment_edit"])
+def test_referral_pages_with_what_the_front_door_knew(
+    personas, client_for, django_assert_max_num_queries, rows, persona, page
+):
+    referral = referred_with_answers(
+        rows, screener=personas["screener"], leader=personas["team_leader"], author=personas["cate_worker"]
+    )
+    client = client_for(personas[persona])
+    with django_assert_max_num_queries(REFERRAL_PAGE):
+        response = client.get(reverse(page, args=[referral.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("Answer ") == rows
