@@ -146,8 +146,11 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     awaiting = ReferralFactory(child=ChildFactory(first_name="Awaitingchild"))
 
     # --- A contact referred to CATE, as the front door left it; the worker writes its detailed assessment
+    # Received before the annual-report tests' period (the last 30 days), as the police's contact below.
     referred_child = ChildFactory(first_name="Assessedchild", created_by=screener)
-    referred_contact = ContactFactory(child=referred_child, recorded_by=screener)
+    referred_contact = ContactFactory(
+        child=referred_child, recorded_by=screener, received_at=now - dt.timedelta(days=60)
+    )
     ThresholdAssessmentFactory(
         contact=referred_contact,
         assessed_by=screener,
@@ -168,6 +171,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         outcome=Outcome.CATE_OR_STATUTORY,
         refer_to_cate=True,
         outcome_detail=REFERRAL_REASONS,
+        late_decision_reason="Waited for the police's answer",
     )
     assigned = referred_contact.cate_referrals.get()
     cate_services.assessment_start(referral=assigned, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
