@@ -323,10 +323,6 @@ def contacts_worked_on(user) -> QuerySet[Contact]:
     return Contact.objects.filter(worked).exclude(child__in=hidden_children(user).values("pk"))
 
 
-def contact_worked_on(user, contact: Contact) -> bool:
-    return contacts_worked_on(user).filter(pk=contact.pk).exists()
-
-
 def contact_readable(user, contact_id: int | None) -> bool:
     """Whether the user may open this contact's page."""
     return contact_id is not None and contacts_visible_to(user).filter(pk=contact_id).exists()
@@ -605,7 +601,7 @@ def mace_entries_for_contact(user, contact: Contact) -> QuerySet[MaceEntry]:
 def mace_pack_for_contact(user, contact: Contact) -> list[MaceEntry] | None:
     """Every agency's answers to the contact's enquiries, in order, for those who read them all (the
     screener, and staff working on the contact after it was referred on); None for anyone else."""
-    if not (user.has_perm(VIEW_ALL_MACE_ENTRIES) or contact_worked_on(user, contact)):
+    if not (user.has_perm(VIEW_ALL_MACE_ENTRIES) or contacts_worked_on(user).filter(pk=contact.pk).exists()):
         return None
     return list(mace_entries_for_contact(user, contact))
 
