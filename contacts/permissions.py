@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from core.roles import Role
+from core.roles import Role, has_role
 
 VIEW_CHILD = "contacts.view_child"
 # Whose role works with children's records, so who may be named on a restricted one.
@@ -233,6 +233,7 @@ class ContactPermissions:
     may_request_mace: bool
     may_decide: bool
     sees_all_mace_entries: bool
+    at_front_door: bool = False  # the screening queue and child search are theirs
 
     @property
     def can_edit(self) -> bool:
@@ -265,6 +266,7 @@ def contact_permissions(user, contact) -> ContactPermissions:
         may_request_mace=user.has_perm(REQUEST_MACE),
         may_decide=user.has_perm(DECIDE_CONTACT),
         sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
+        at_front_door=has_role(user, *FRONT_DOOR_ROLES),
     )
 
 
@@ -278,6 +280,7 @@ class ChildPermissions:
     may_restrict: bool
     may_record: bool
     sees_all_mace_entries: bool
+    at_front_door: bool = False
 
     @property
     def can_edit(self) -> bool:
@@ -306,6 +309,7 @@ def child_permissions(user, child) -> ChildPermissions:
         may_restrict=user.has_perm(RESTRICT_CHILD),
         may_record=user.has_perm(ADD_CONTACT),
         sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
+        at_front_door=has_role(user, *FRONT_DOOR_ROLES),
     )
 
 

@@ -145,6 +145,13 @@ def test_the_assessments_author_opens_the_referred_contact_and_child_and_reads_e
     assert POLICE_REFERRED in page.content.decode() and HEALTH_REFERRED in page.content.decode()
     child_page = client.get(records["referred_child"].get_absolute_url()).content.decode()
     assert records["referred_contact"].reference in child_page  # the contact they may open, listed
+    # No way back to front-door pages that would refuse them.
+    for html in (page.content.decode(), child_page):
+        for refused in ("contacts:queue", "contacts:child_search"):
+            assert f'class="govuk-back-link" href="{reverse(refused)}"' not in html
+            assert f'href="{reverse(refused)}" class="govuk-back-link"' not in html
+    screener = client_for(personas["screener"]).get(records["referred_contact"].get_absolute_url()).content.decode()
+    assert f'href="{reverse("contacts:queue")}" class="govuk-back-link"' in screener
 
 
 def test_the_allocated_worker_opens_the_contact_and_child_of_their_cases_referral(personas, client_for):
