@@ -196,7 +196,9 @@ def test_another_worker_gets_404_on_the_referral_and_sees_none_of_it(rich_world,
 
 def test_the_allocated_worker_reads_the_referral_of_their_case_without_changing_it(personas, client_for):
     referral = referral_from_contact(personas["screener"], first_name="Allocatedchild")
-    allocated_case(personas["team_leader"], personas["other_worker"], referral=referral)
+    case = allocated_case(personas["team_leader"], personas["other_worker"], referral=referral)
+    case_page = client_for(personas["other_worker"]).get(case.get_absolute_url()).content.decode()
+    assert f'href="{referral.get_absolute_url()}"' in case_page  # the case links to its referral
     response = client_for(personas["other_worker"]).get(referral.get_absolute_url())
     assert response.status_code == 200
     assert f'href="{reverse("contacts:contact_detail", args=[referral.contact_id])}"' in response.content.decode()
