@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -364,3 +364,15 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@login_not_required
+@otp_exempt
+def admin_sign_in(request):
+    """The admin site's sign-in page. Everyone signs in through the service's own sign-in (with its
+    second step); staff already signed in who are not administrators get the styled 403 page,
+    rather than being sent between the two sign-ins for ever."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("The administration pages are for administrators only.")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("core:login") + (f"?{query}" if query else ""))

@@ -174,3 +174,10 @@ class TestTwoFactor:
     def test_the_admin_sign_in_cannot_bypass_the_second_step(self, client):
         response = client.get("/admin/login/?next=/admin/")
         assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
+
+    def test_staff_who_are_not_administrators_get_the_styled_403_at_the_admin(self, client, make_user):
+        """Not an endless round of redirects between the admin's sign-in and the service's."""
+        client.force_login(make_user(Role.TEAM_LEADER, username="leader1"))
+        response = client.get("/admin/", follow=True)
+        assert response.status_code == 403 and len(response.redirect_chain) == 1
+        assert "You do not have access to this page" in response.content.decode()
