@@ -30,50 +30,34 @@ from .chronology import case_change, chronology_record
 from .letters import gp_letter_create
 
 
+def _record_access_change(case: Case, summary: str, *, actor, reason: str, at: dt.datetime | None) -> None:
+    """A change of who may see or work on the case, in its chronology: an event recorded by
+    `actor`, whose history row names them, with `reason` as its detail."""
+    chronology_record(
+        case=case, kind=ChronologyKind.ALLOCATION, actor=actor, occurred_at=at, summary=summary, detail=reason
+    )
+
+
 def _give_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
-    """The worker may now see and work on the case (its object permissions). The change is in the
-    case's chronology: an event recorded by `actor`, whose history row names them, with `reason`
-    as its detail."""
+    """The worker may now see and work on the case (its object permissions)."""
     for codename in CASE_WORKER_OBJECT_PERMISSIONS:
         assign_perm(codename, worker, case)
-    chronology_record(
-        case=case,
-        kind=ChronologyKind.ALLOCATION,
-        actor=actor,
-        occurred_at=at,
-        summary=f"{worker} given access to the case",
-        detail=reason,
-    )
+    _record_access_change(case, f"{worker} given access to the case", actor=actor, reason=reason, at=at)
 
 
 def _take_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
-    """The worker may no longer see the case; recorded as `_give_access` records a grant."""
+    """The worker may no longer see the case."""
     for codename in CASE_WORKER_OBJECT_PERMISSIONS:
         remove_perm(codename, worker, case)
-    chronology_record(
-        case=case,
-        kind=ChronologyKind.ALLOCATION,
-        actor=actor,
-        occurred_at=at,
-        summary=f"{worker}'s access to the case removed",
-        detail=reason,
-    )
+    _record_access_change(case, f"{worker}'s access to the case removed", actor=actor, reason=reason, at=at)
 
 
 def _leave_read_access(case: Case, worker, *, actor, reason: str, at: dt.datetime | None = None) -> None:
-    """The worker who held a case that closes may still read it, and no longer change it; recorded
-    as `_give_access` records a grant."""
+    """The worker who held a case that closes may still read it, and no longer change it."""
     for codename in CASE_WORKER_OBJECT_PERMISSIONS:
         if codename not in CASE_READER_OBJECT_PERMISSIONS:
             remove_perm(codename, worker, case)
-    chronology_record(
-        case=case,
-        kind=ChronologyKind.ALLOCATION,
-        actor=actor,
-        occurred_at=at,
-        summary=f"{worker} keeps read-only access to the case",
-        detail=reason,
-    )
+    _record_access_change(case, f"{worker} keeps read-only access to the case", actor=actor, reason=reason, at=at)
 
 
 def _end_read_access(case: Case, *, keep, actor, reason: str, at: dt.datetime) -> None:
@@ -86,7 +70,7 @@ def _end_read_access(case: Case, *, keep, actor, reason: str, at: dt.datetime) -
         .exclude(user=keep)
         .select_related("user")
     )
-    for reader in {row.user for row in readers}:
+    for reader in sorted({row.user for row in readers}, key=lambda user: user.pk):
         _take_access(case, reader, actor=actor, reason=reason, at=at)
 
 
