@@ -117,3 +117,35 @@ def test_the_development_data_is_not_installed_in_production():
     assert result.returncode != 0 and "Unknown command: 'generate_data'" in result.stderr
     result = manage("generate_data", "--help", env_overrides={}, settings_module="config.settings.local")
     assert result.returncode == 0, result.stderr
+
+
+LOCAL_PAGES = """
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST="localhost")
+css = client.get("/static/build/app.css")
+govuk = client.get("/static/govuk/govuk-frontend.min.js")
+missing = client.get("/no-such-page/")
+print(settings.DEBUG, css.status_code, govuk.status_code, missing.status_code)
+print("Page not found" in missing.content.decode(), "Technical details" in missing.content.decode())
+print(Client(HTTP_HOST="evil.example").get("/no-such-page/").status_code)
+"""
+
+
+def test_make_run_serves_what_users_see_with_debug_off_unless_asked(tmp_path):
+    """`make run` (the local settings) has debug off: the styled 404 page, static files served by
+    WhiteNoise with no collectstatic, unknown hosts refused. DJANGO_DEBUG=1 turns debug on."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    result = manage(
+        "shell", "--no-imports", "-c", LOCAL_PAGES, env_overrides=database, settings_module="config.settings.local"
+    )
+    assert result.stdout.split() == ["False", "200", "200", "404", "True", "False", "400"], result.stderr
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        LOCAL_PAGES,
+        env_overrides={**database, "DJANGO_DEBUG": "1"},
+        settings_module="config.settings.local",
+    )
+    assert result.stdout.split()[:4] == ["True", "200", "200", "404"], result.stderr
