@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
 from cate.choices import RISK_ORDER, ClosureStatus, OpenTo
@@ -230,6 +230,23 @@ def _missing(period: Period, people: set[int], settings: ServiceSettings) -> dic
         "rhi_completed": len(completed),
         "rhi_in_timescale": figures.share(len(in_time), len(eligible)),
     }
+
+
+def default_report_period(today: date) -> Period:
+    """The period the annual report opens on: the last complete financial year that has records
+    (a contact received or a case opened in it); the last complete financial year when none has."""
+    last = figures.last_complete_financial_year(today)
+    _, before = _window(last)
+    latest = [
+        Contact.objects.filter(received_at__lt=before)
+        .exclude(status=ContactStatus.ENTERED_IN_ERROR)
+        .aggregate(at=Max("received_at"))["at"],
+        Case.objects.filter(opened_at__lt=before).aggregate(at=Max("opened_at"))["at"],
+    ]
+    moments = [moment for moment in latest if moment is not None]
+    if not moments:
+        return last
+    return figures.financial_year_containing(clock.local_date(max(moments)))
 
 
 def annual_report(

@@ -164,7 +164,7 @@ def _report_context(period: figures.Period) -> dict:
 @require_GET
 @permission_required(VIEW_ANNUAL_REPORT, raise_exception=True)
 def annual_report(request):
-    default = figures.last_complete_financial_year(timezone.localdate())
+    default = selectors.default_report_period(timezone.localdate())
     form = AnnualReportPeriodForm(request.GET or None, initial={"start": default.start, "end": default.end})
     context: dict = {"form": form}
     if not request.GET:

@@ -16,6 +16,8 @@ from contacts.choices import ContactStatus
 from core import audit
 from core.choices import AccessAction
 from core.models import AccessLog
+from reporting import selectors
+from reporting.figures import financial_year
 from reporting.models import ReportExport
 from tests.factories import (
     AllocationFactory,
@@ -207,6 +209,33 @@ def test_the_annual_report_page_defaults_to_the_last_complete_financial_year(per
     html = response.content.decode()
     assert f"<title>Annual report {period.label} – CATE pathway</title>" in html
     assert "Download the report as CSV" in html and 'value="1"' in html  # the period form is filled in
+
+
+def test_the_annual_report_page_opens_on_the_last_complete_year_that_has_records(personas, client_for):
+    """Records in 2021/22, 2022/23 and the current year: the page opens on 2022/23, not on an
+    empty year since; a contact entered in error is no record; London's dates decide the year."""
+    ContactFactory(received_at=dt.datetime(2021, 9, 1, 10, tzinfo=dt.UTC))
+    CaseFactory(opened_at=dt.datetime(2022, 3, 31, 23, 30, tzinfo=dt.UTC))  # 1 April in London: 2022/23
+    ContactFactory(received_at=dt.datetime(2023, 5, 1, 10, tzinfo=dt.UTC), status=ContactStatus.ENTERED_IN_ERROR)
+    ContactFactory(received_at=timezone.now())
+    response = client_for(personas["group_manager"]).get(reverse("reporting:annual_report"))
+    assert response.context["period"] == financial_year(2022)
+    assert response.context["report"]["new_cases"]["children"] == 1
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        ((), 2023),
+        ((dt.datetime(2019, 4, 1, 9, tzinfo=dt.UTC),), 2019),
+        ((dt.datetime(2024, 3, 31, 9, tzinfo=dt.UTC),), 2023),
+    ],
+)
+def test_the_default_period_is_the_last_complete_year_with_records(db, records, expected):
+    for moment in records:
+        ContactFactory(received_at=moment)
+    ContactFactory(received_at=dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC))  # the current year, not complete
+    assert selectors.default_report_period(dt.date(2024, 12, 7)) == financial_year(expected)
 
 
 def test_the_annual_report_page_shows_every_table_with_a_chart(personas, client_for):
