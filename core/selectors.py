@@ -18,7 +18,7 @@ from . import clock
 from .clock import DueState, Duration
 from .models import AccessLog, Notification, ServiceSetting
 from .roles import Role
-from .timescales import DEFINITIONS, REGISTRY, Frequency, SettingDefinition
+from .timescales import DEFINITIONS, REGISTRY, RISK_LEVELS, Frequency, Kind, SettingDefinition
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,48 @@ class ServiceSettings:
 
 def service_settings() -> ServiceSettings:
     return ServiceSettings()
+
+
+def setting_value_display(spec: SettingDefinition, value: Any) -> str:
+    """A setting's value in words, as the settings pages show it."""
+    if spec.kind is Kind.RAG_MAPPING:
+        return "; ".join(f"{label}: {str(value.get(level, '')).capitalize()}" for level, label in RISK_LEVELS)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """One change of a setting: what it became, who changed it, when and why."""
+
+    definition: SettingDefinition
+    value: str
+    changed_at: datetime
+    changed_by: Any
+    reason: str
+
+
+def setting_changes(*, key: str | None = None) -> QuerySet:
+    """The history of every setting (or of one), newest first: read with describe_setting_changes."""
+    rows = ServiceSetting.history.select_related("history_user").order_by("-history_date", "-history_id")
+    if key is not None:
+        rows = rows.filter(key=key)
+    return rows.filter(key__in=list(REGISTRY))
+
+
+def describe_setting_changes(rows) -> list[SettingChange]:
+    changes = []
+    for row in rows:
+        spec = REGISTRY[row.key]
+        changes.append(
+            SettingChange(
+                definition=spec,
+                value=setting_value_display(spec, spec.from_json(row.value)),
+                changed_at=row.history_date,
+                changed_by=row.history_user,
+                reason=row.history_change_reason or "",
+            )
+        )
+    return changes
 
 
 def notifications_for_user(user) -> QuerySet[Notification]:

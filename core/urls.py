@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/mark-all-read/", views.notification_mark_all_read, name="notification_mark_all_read"),
     path("settings/", views.settings_list, name="settings"),
+    path("settings/changes/", views.setting_changes, name="setting_changes"),
     path("settings/<slug:key>/", views.setting_edit, name="setting_edit"),
     path("audit/", views.audit, name="audit"),
     path("locked-accounts/", views.locked_accounts, name="locked_accounts"),

@@ -41,7 +41,7 @@ from .middleware import OTP_STATE, otp_exempt, otp_state_for
 from .navigation import nav_items_for
 from .pages import paginate, query_without_page, safe_next
 from .permissions import CHANGE_SETTINGS, VIEW_ACCESS_LOG, VIEW_SETTINGS
-from .timescales import GROUPS, RISK_LEVELS, Frequency, Kind
+from .timescales import GROUPS, REGISTRY, RISK_LEVELS, Frequency, Kind
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +194,30 @@ def settings_list(request):
             "groups": groups,
             "can_change": request.user.has_perm(CHANGE_SETTINGS),
             "risk_levels": RISK_LEVELS,
+            "changes": selectors.describe_setting_changes(selectors.setting_changes()[:RECENT_SETTING_CHANGES]),
+        },
+    )
+
+
+RECENT_SETTING_CHANGES = 10
+
+
+@require_GET
+@permission_required(VIEW_SETTINGS, raise_exception=True)
+def setting_changes(request):
+    """Every change of the settings, newest first; `?key=` for one setting's."""
+    key = request.GET.get("key") or None
+    if key is not None and key not in REGISTRY:
+        raise Http404
+    page = paginate(request, selectors.setting_changes(key=key))
+    return render(
+        request,
+        "core/setting_changes.html",
+        {
+            "page": page,
+            "changes": selectors.describe_setting_changes(page.object_list),
+            "setting": REGISTRY[key] if key else None,
+            "query": query_without_page(request),
         },
     )
 
@@ -254,7 +278,8 @@ def setting_edit(request, key: str):
         else:
             messages.success(request, f"{entry.definition.label} changed.")
             return redirect("core:settings")
-    return render(request, "core/setting_edit.html", {"form": form, "entry": entry})
+    changes = selectors.describe_setting_changes(selectors.setting_changes(key=key)[:RECENT_SETTING_CHANGES])
+    return render(request, "core/setting_edit.html", {"form": form, "entry": entry, "changes": changes})
 
 
 # --- Sign-in lockouts ----------------------------------------------------------------------

@@ -123,6 +123,7 @@ MATRIX: dict[str, Row] = {
     "core:notification_open": Row("LNNNNRNNNNNNNN", "LMMMMMMMMMMMMM"),
     "core:notification_mark_all_read": Row("LMMMMMMMMMMMMM", "LRRRRRRRRRRRRR"),
     "core:settings": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
+    "core:setting_changes": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
     "core:setting_edit": Row("LFFFFFFF2FFFFF", "LFFFFFFF2FFFFF"),
     "core:audit": Row("LFFFFFFFFFF2FF", "LMMMMMMMMMMMMM"),
     "core:locked_accounts": Row("LFFFFFFFFFFF2F", "LFFFFFFFFFFF2F"),
