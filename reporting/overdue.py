@@ -29,6 +29,13 @@ from core.timescales import REGISTRY
 from riskpanel.choices import ActionStatus, SafetyPlanStatus
 from riskpanel.models import Action, SafetyPlan, StrategyMeeting
 
+from .caseloads import (
+    awaiting_allocation_q,
+    held_by_staff_not_in_post_q,
+    open_at_end_of,
+    statutory_only_unallocated_q,
+)
+
 OPEN_CONTACT = (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
 
 
@@ -91,9 +98,15 @@ class ListKind:
     related: tuple[str, ...] = ()
     overdue: bool = True  # counted among the overdue items
     order: tuple[str, ...] = ()
+    due_heading: str = "Due"  # what the date of each row is
 
     def count(self, *, now: datetime, today: date) -> int:
         return self.records(now, today).count()
+
+    def hidden_count(self, user, *, now: datetime, today: date) -> int:
+        """How many of the records counted on the dashboard the user may not open (restricted
+        children they are not named on): counted there, not listed."""
+        return self.records(now, today).exclude(self.visible(user)).count()
 
     def rows_for(self, user, *, now: datetime, today: date) -> QuerySet:
         rows = self.records(now, today).filter(self.visible(user)).select_related(*self.related)
@@ -255,6 +268,45 @@ KINDS: tuple[ListKind, ...] = (
         order=("due_on", "id"),
     ),
     # Lists the dashboard links to that are not overdue items.
+    ListKind(
+        "awaiting_allocation",
+        "Open cases awaiting allocation",
+        "allocation",
+        lambda now, today: Case.objects.filter(open_at_end_of(today), awaiting_allocation_q(today)),
+        lambda user: _visible_cases("pk", user),
+        lambda c: Row(
+            c.child, "Allocation to a worker", c.allocation_due_at or c.live_since, record_url(c), None, c.reference
+        ),
+        ("child",),
+        overdue=False,
+        order=("allocation_due_at", "id"),
+    ),
+    ListKind(
+        "held_by_staff_not_in_post",
+        "Open cases allocated to staff not in post",
+        "",
+        lambda now, today: Case.objects.filter(open_at_end_of(today), held_by_staff_not_in_post_q(today)),
+        lambda user: _visible_cases("pk", user),
+        lambda c: Row(
+            c.child, "Reallocation to staff in post", c.live_since, record_url(c), c.allocated_worker, c.reference
+        ),
+        ("child", "allocated_worker"),
+        overdue=False,
+        order=("opened_at", "id"),
+        due_heading="Open since",
+    ),
+    ListKind(
+        "statutory_only",
+        "Open cases open to statutory safeguarding only, allocated to no one",
+        "",
+        lambda now, today: Case.objects.filter(open_at_end_of(today), statutory_only_unallocated_q(today)),
+        lambda user: _visible_cases("pk", user),
+        lambda c: Row(c.child, "Open to statutory safeguarding only", c.live_since, record_url(c), None, c.reference),
+        ("child",),
+        overdue=False,
+        order=("opened_at", "id"),
+        due_heading="Open since",
+    ),
     ListKind(
         "front_door_queue",
         "Contacts waiting for a decision",

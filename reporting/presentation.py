@@ -38,7 +38,8 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "caseload",
         "Caseload",
-        "All cases, not only CSE, held at the end of the period's last day by staff who hold cases.",
+        "All cases, not only CSE, open and allocated at the end of the period's last day to staff in post "
+        "that day; the average is over the staff holding at least one of them.",
     ),
 )
 SECTION_LABELS = {key: label for key, label, _ in SECTIONS}
@@ -91,7 +92,7 @@ LABELS: dict[str, str] = {
     "rhi_in_timescale": "Interviewed within the timescale (72 hours)",
     "nrm_referrals": "NRM referrals made",
     "as_at": "As at the end of",
-    "open_cases": "Open cases held by case holders",
+    "open_cases": "Open cases held by staff in post",
     "case_holders": "Staff holding cases in post",
     "average": "Average caseload",
 }

@@ -14,19 +14,34 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
-from cate.choices import RISK_ORDER, ClosureStatus, OpenTo
+from cate.choices import RISK_ORDER, ClosureStatus
 from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode
-from cate.selectors import cases_visible_to
+from cate.selectors import case_holder_choices, cases_visible_to
 from contacts.choices import ContactStatus
 from contacts.models import Child, Contact
 from core import clock
 from core.selectors import ServiceSettings, service_settings
 from core.timescales import REGISTRY
 
-from . import figures
+from . import caseloads, figures
+from .caseloads import CATE_OPEN_TO
 from .figures import Period
 from .overdue import overdue_counts, twelve_months_from
 
@@ -41,9 +56,6 @@ PERSON = Coalesce(
 )
 
 
-CATE_OPEN_TO = (OpenTo.CATE, OpenTo.BOTH)
-
-
 def _window(period: Period) -> tuple[datetime, datetime]:
     """The moments a period of London days starts and ends (end exclusive)."""
     return clock.start_of_local_day(period.start), clock.start_of_local_day(period.end + timedelta(days=1))
@@ -54,13 +66,21 @@ def _window(period: Period) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True)
 class Caseload:
+    """The caseload at the end of a day (reporting.caseloads says what each word means): cases held by
+    staff in post, the staff holding them, and every case open then (held or not)."""
+
     as_at: date
-    open_cases: int
-    case_holders: int
+    open_cases: int  # held by staff in post
+    case_holders: int  # staff in post holding at least one open case
+    all_open: int = 0  # every open case, held or not
 
     @property
     def average(self) -> float:
         return figures.ratio_1dp(self.open_cases, self.case_holders)
+
+    @property
+    def not_held(self) -> int:
+        return self.all_open - self.open_cases
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,49 +91,26 @@ class Caseload:
         }
 
 
-def _active_on(day: date, prefix: str = "") -> Q:
-    """Staff in post on `day`: from on or before it, to empty or on or after it."""
-    return (Q(**{f"{prefix}active_from__isnull": True}) | Q(**{f"{prefix}active_from__lte": day})) & (
-        Q(**{f"{prefix}active_to__isnull": True}) | Q(**{f"{prefix}active_to__gte": day})
-    )
-
-
-def case_holders_on(day: date) -> Q:
-    return Q(case_holder=True, is_system=False) & _active_on(day)
-
-
-def held_at_end_of(day: date) -> Q:
-    """Allocations (of all cases, not only CSE: 000:L340) that count in a caseload at the end of
-    `day`: the case open then, the allocation current then, to a case holder in post that day."""
-    boundary = clock.start_of_local_day(day + timedelta(days=1))
-    return (
-        Q(started_at__lt=boundary)
-        & (Q(ended_at__isnull=True) | Q(ended_at__gte=boundary))
-        & Q(case__opened_at__lt=boundary)
-        & (Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=boundary))
-        & Q(worker__case_holder=True, worker__is_system=False)
-        & _active_on(day, "worker__")
-    )
-
-
 def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
-    """Open cases, case holders and the average caseload at the end of each day, from the
-    allocation history (so any past date can be reproduced). Two queries however many days."""
+    """Cases held, staff holding them, the average caseload and every open case at the end of each
+    day, from the allocation and closure history (so any past date can be reproduced). Two queries
+    however many days."""
     days = list(dict.fromkeys(days))
     if not days:
         return {}
-    holders = get_user_model().objects.aggregate(
-        **{f"d{i}": Count("id", filter=case_holders_on(day)) for i, day in enumerate(days)}
-    )
-    # Only allocations that overlap the days asked about can count on any of them: the others
-    # (years of history) are left out before the per-day filters run.
-    first = clock.start_of_local_day(min(days) + timedelta(days=1))
-    last = clock.start_of_local_day(max(days) + timedelta(days=1))
+    # Only allocations and cases that overlap the days asked about can count on any of them: the
+    # others (years of history) are left out before the per-day filters run. A case reopened since
+    # is open now, so kept.
+    first, last = caseloads.end_of(min(days)), caseloads.end_of(max(days))
     overlapping = Allocation.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first), started_at__lt=last)
-    cases = overlapping.aggregate(
-        **{f"d{i}": Count("case_id", filter=held_at_end_of(day), distinct=True) for i, day in enumerate(days)}
+    held_on = [caseloads.held_at_end_of(day) for day in days]
+    held = overlapping.aggregate(
+        **{f"c{i}": Count("case_id", filter=q, distinct=True) for i, q in enumerate(held_on)},
+        **{f"w{i}": Count("worker_id", filter=q, distinct=True) for i, q in enumerate(held_on)},
     )
-    return {day: Caseload(day, cases[f"d{i}"], holders[f"d{i}"]) for i, day in enumerate(days)}
+    live = Case.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first), opened_at__lt=last)
+    open_ = live.aggregate(**{f"o{i}": Count("id", filter=caseloads.open_at_end_of(day)) for i, day in enumerate(days)})
+    return {day: Caseload(day, held[f"c{i}"], held[f"w{i}"], open_[f"o{i}"]) for i, day in enumerate(days)}
 
 
 # --- The annual report ---------------------------------------------------------------------------
@@ -319,12 +316,30 @@ class FrontDoorQueue:
 
 
 @dataclass(frozen=True)
+class OpenCases:
+    """Every case open now, in parts that add up to it (reporting.caseloads defines each part)."""
+
+    total: int
+    held: int  # by staff in post: the bars, and the average caseload today
+    held_by_staff_not_in_post: int  # allocated to someone who has left (or not yet started)
+    awaiting_allocation: int  # open to CATE, allocated to no one
+    statutory_only: int  # open to statutory safeguarding only, allocated to no one
+
+    @property
+    def parts_total(self) -> int:
+        return self.held + self.held_by_staff_not_in_post + self.awaiting_allocation + self.statutory_only
+
+
+@dataclass(frozen=True)
 class CaseloadDashboard:
     today: date
     limit: int
-    workers: list[WorkerLoad]
+    workers: list[WorkerLoad]  # staff in post holding cases today: one bar each
+    not_in_post: list[WorkerLoad]  # staff not in post today who still have cases allocated
+    idle: list[Any]  # staff in post who may hold cases and hold none today (no bar)
     caseload_now: Caseload
     caseload_months: list[Caseload]
+    open_now: OpenCases
     risk_mix: list[RiskRow]
     open_cases: int
     overdue: list
@@ -332,29 +347,52 @@ class CaseloadDashboard:
     decisions: list[DecisionMonth]
 
 
-def worker_loads(*, today: date, limit: int) -> list[WorkerLoad]:
-    """Open cases each worker holds now, for every case holder in post and anyone holding a case."""
+def worker_loads(*, today: date, limit: int) -> tuple[list[WorkerLoad], list[WorkerLoad], list[Any]]:
+    """Open cases allocated to each member of staff at the end of today: those in post (the bars,
+    counted in the average caseload), those not in post (whose cases wait to be reallocated), and
+    the staff in post who may hold cases (cate's case holders) holding none. One query."""
     held = (
-        Allocation.objects.filter(worker=OuterRef("pk"), ended_at__isnull=True, case__closed_at__isnull=True)
+        Allocation.objects.filter(caseloads.allocated_at_end_of(today), worker=OuterRef("pk"))
         .order_by()
         .values("worker")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("case_id", distinct=True))
         .values("n")
     )
-    workers = (
+    may_hold = case_holder_choices().filter(caseloads.in_post_on(today)).order_by().values("pk")
+    people = (
         get_user_model()
-        .objects.filter(is_system=False)
-        .annotate(open_cases=Coalesce(Subquery(held, output_field=IntegerField()), 0))
-        .filter(case_holders_on(today) | Q(open_cases__gt=0))
+        .objects.annotate(
+            open_cases=Coalesce(Subquery(held, output_field=IntegerField()), 0),
+            in_post=ExpressionWrapper(caseloads.in_post_on(today), output_field=BooleanField()),
+        )
+        .filter(Q(open_cases__gt=0) | Q(pk__in=may_hold))
         .order_by("-open_cases", "first_name", "last_name", "pk")
     )
-    return [WorkerLoad(worker, worker.open_cases, limit) for worker in workers]
+    workers, not_in_post, idle = [], [], []
+    for person in people:
+        if not person.open_cases:
+            idle.append(person)
+        else:
+            (workers if person.in_post else not_in_post).append(WorkerLoad(person, person.open_cases, limit))
+    return workers, not_in_post, idle
 
 
-def risk_mix(settings: ServiceSettings) -> tuple[list[RiskRow], int]:
-    """Open CATE cases by their current risk level (the panel's decision where there is one)."""
+def open_cases_now(today: date) -> OpenCases:
+    """Every case open at the end of today, and the parts it divides into. One query."""
+    counts = Case.objects.filter(caseloads.open_at_end_of(today)).aggregate(
+        total=Count("id"),
+        held=Count("id", filter=caseloads.held_q(today)),
+        not_in_post=Count("id", filter=caseloads.held_by_staff_not_in_post_q(today)),
+        awaiting=Count("id", filter=caseloads.awaiting_allocation_q(today)),
+        statutory=Count("id", filter=caseloads.statutory_only_unallocated_q(today)),
+    )
+    return OpenCases(counts["total"], counts["held"], counts["not_in_post"], counts["awaiting"], counts["statutory"])
+
+
+def risk_mix(settings: ServiceSettings, *, today: date) -> tuple[list[RiskRow], int]:
+    """Every case open now by its current risk level (the panel's decision where there is one)."""
     counts = dict(
-        Case.objects.filter(closed_at__isnull=True, open_to__in=CATE_OPEN_TO)
+        Case.objects.filter(caseloads.open_at_end_of(today))
         .order_by()
         .values_list("current_risk_level")
         .annotate(n=Count("id"))
@@ -415,6 +453,16 @@ def open_cases_visible_to(user) -> QuerySet[Case]:
     return cases_visible_to(user).filter(closed_at__isnull=True).select_related("child", "allocated_worker")
 
 
+def open_case_ids_hidden_from(user) -> list[int]:
+    """Open cases the user may not see (of restricted children they are not named on): the
+    dashboard counts them, its lists do not show them."""
+    return list(
+        Case.objects.filter(closed_at__isnull=True)
+        .exclude(pk__in=cases_visible_to(user).values("pk"))
+        .values_list("pk", flat=True)
+    )
+
+
 def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None) -> CaseloadDashboard:
     """Everything the team leader's and group manager's dashboard shows: a fixed number of queries
     however many cases there are."""
@@ -423,13 +471,17 @@ def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None
     limit = settings["caseload_limit"]
     months = figures.month_ends(today, 24)
     loads = caseloads_on([*months, today])
-    mix, open_cases = risk_mix(settings)
+    mix, open_cases = risk_mix(settings, today=today)
+    workers, not_in_post, idle = worker_loads(today=today, limit=limit)
     return CaseloadDashboard(
         today=today,
         limit=limit,
-        workers=worker_loads(today=today, limit=limit),
+        workers=workers,
+        not_in_post=not_in_post,
+        idle=idle,
         caseload_now=loads[today],
         caseload_months=[loads[day] for day in months],
+        open_now=open_cases_now(today),
         risk_mix=mix,
         open_cases=open_cases,
         overdue=overdue_counts(now=now, settings=settings),

@@ -63,27 +63,36 @@ def index(request):
             "overdue_chart": overdue_chart,
             "decisions_chart": decisions_chart,
             "overdue_total": sum(row.count for row in board.overdue),
+            "decisions_total": selectors.DecisionMonth(
+                board.today, sum(m.decided for m in board.decisions), sum(m.late for m in board.decisions)
+            ),
             "timescales": {row.code: timescale_text(row.timescale, settings) for row in board.overdue},
             "can_see_annual_report": request.user.has_perm(VIEW_ANNUAL_REPORT),
         },
     )
 
 
-def _computed_rows(request, code: str, now) -> list[Row]:
-    """A computed kind of overdue item, for the open cases the user may see."""
+def _computed_rows(request, code: str, now) -> tuple[list[Row], int]:
+    """A computed kind of overdue item, for the open cases the user may see; and how many more the
+    dashboard counts in the open cases the user may not see."""
+    settings = service_settings()
     cases = {case.pk: case for case in selectors.open_cases_visible_to(request.user)}
-    items = computed_overdue(now=now, settings=service_settings(), case_ids=list(cases)).get(code, [])
-    if not items and code not in COMPUTED_LABELS:
+    items = computed_overdue(now=now, settings=settings, case_ids=list(cases)).get(code, [])
+    hidden_ids = selectors.open_case_ids_hidden_from(request.user)
+    hidden = len(computed_overdue(now=now, settings=settings, case_ids=hidden_ids).get(code, [])) if hidden_ids else 0
+    if not items and not hidden and code not in COMPUTED_LABELS:
         raise Http404
     rows = []
     for item in sorted(items, key=lambda i: i.due_at):
         case = cases[item.case_id]
         rows.append(Row(case.child, item.label, item.due_at, item.url or record_url(case), case.allocated_worker,
                         case.reference))  # fmt: skip
-    return rows
+    return rows, hidden
 
 
 def _with_state(spec, row: Row, now) -> Row:
+    if not spec.timescale and not spec.overdue:
+        return row  # a list of records, not of things due
     if spec.overdue:
         return replace(row, state=DueState.OVERDUE)
     if row.met_at is not None:
@@ -97,14 +106,17 @@ def item_list(request, kind: str):
     """A drill-down list: only the records of children the user may see."""
     now = timezone.now()
     spec = KIND_BY_CODE.get(kind)
+    today = clock.local_date(now)
+    due_heading = "Due"
     if spec is not None:
-        records = spec.rows_for(request.user, now=now, today=clock.local_date(now))
+        records = spec.rows_for(request.user, now=now, today=today)
         page = paginate(request, records)
         rows = [_with_state(spec, spec.row(obj), now) for obj in page.object_list]
-        label, overdue = spec.label, spec.overdue
+        label, overdue, due_heading = spec.label, spec.overdue, spec.due_heading
         timescale = timescale_text(spec.timescale, service_settings())
+        hidden = spec.hidden_count(request.user, now=now, today=today)
     else:
-        items = _computed_rows(request, kind, now)
+        items, hidden = _computed_rows(request, kind, now)
         page = paginate(request, items)
         rows = [replace(row, state=DueState.OVERDUE) for row in page.object_list]
         label, overdue, timescale = computed_label(kind, items), True, ""
@@ -119,6 +131,9 @@ def item_list(request, kind: str):
             "rows": rows,
             "timescale": timescale,
             "late_list": kind == "late_decisions",
+            "hidden": hidden,
+            "counted": page.paginator.count + hidden,
+            "due_heading": due_heading,
         },
     )
 

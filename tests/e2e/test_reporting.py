@@ -31,7 +31,8 @@ def test_a_group_manager_reads_the_dashboard_and_downloads_the_annual_report(pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseloads and overdue work")
     expect(page.get_by_role("table", name=re.compile("Open cases per worker"))).to_contain_text("Imported Worker One")
     expect(page.get_by_role("table", name="Average caseload at the end of each month")).to_be_visible()
-    expect(page.get_by_role("table", name="Open CATE cases by current risk level")).to_be_visible()
+    expect(page.get_by_role("table", name="Open cases by current risk level")).to_be_visible()
+    expect(page.get_by_role("table", name="Open cases and how they add up")).to_contain_text("Total open cases")
     axe_check(page)
 
     page.get_by_role("link", name="Decisions on contacts").click()

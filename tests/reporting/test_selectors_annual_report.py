@@ -258,7 +258,8 @@ def test_caseload_on_a_date_counts_case_holders_in_post_and_cases_held_that_nigh
     leaving = UserFactory(case_holder=True, active_to=dt.date(2024, 3, 31))  # leaves that day
     UserFactory(case_holder=True, active_to=dt.date(2024, 3, 30))  # left the day before
     UserFactory(case_holder=True, active_from=dt.date(2024, 4, 1))  # starts the day after
-    not_holder = UserFactory(case_holder=False)
+    not_flagged = UserFactory(case_holder=False)  # holds a case all the same: holding is what counts
+    UserFactory(case_holder=True)  # in post and holding nothing: not in the average
 
     def held(worker, *, started, ended=None, closed=None):
         case = CaseFactory(opened_at=london_day(2023, 1, 9), closed_at=closed and london_day(*closed))
@@ -271,15 +272,38 @@ def test_caseload_on_a_date_counts_case_holders_in_post_and_cases_held_that_nigh
     held(holder, started=(2023, 2, 1), closed=(2024, 3, 31))  # closed on the day: no
     held(holder, started=(2023, 2, 1), closed=(2024, 4, 1), ended=(2024, 4, 1))  # closed the day after: counts
     held(holder, started=(2024, 4, 1))  # allocated the day after: no
-    held(not_holder, started=(2023, 2, 1))  # not a case holder: no
+    held(not_flagged, started=(2023, 2, 1))  # not marked as a case holder, holding a case: counts
     caseload = caseloads_on([day])[day]
-    assert (caseload.open_cases, caseload.case_holders, caseload.average) == (3, 2, 1.5)
+    assert (caseload.open_cases, caseload.case_holders, caseload.average) == (4, 3, 1.3)
     assert annual_report(Period(dt.date(2024, 1, 1), day))["caseload"] == {
         "as_at": "2024-03-31",
-        "open_cases": 3,
-        "case_holders": 2,
-        "average": 1.5,
+        "open_cases": 4,
+        "case_holders": 3,
+        "average": 1.3,
     }
+
+
+def test_a_case_closed_on_a_date_and_reopened_since_is_not_held_that_night():
+    from cate.choices import ClosureStatus
+    from cate.models import CaseClosure
+
+    worker = UserFactory()
+    case = CaseFactory(opened_at=london_day(2023, 1, 9))  # open again now: closed_at cleared on reopening
+    # Held before the closure, and again after the reopening (allocations end when a case closes).
+    AllocationFactory(case=case, worker=worker, started_at=london_day(2023, 1, 9), ended_at=london_day(2024, 3, 1))
+    AllocationFactory(case=case, worker=worker, started_at=london_day(2024, 6, 2))
+    CaseClosure.objects.create(
+        case=case, status=ClosureStatus.REOPENED, reason="Safe", exit_plan="Plan", step_down_destination="other",
+        proposed_by=worker, proposed_at=london_day(2024, 3, 1), decided_by=worker, decided_at=london_day(2024, 3, 1),
+        reopened_by=worker, reopened_at=london_day(2024, 6, 1),
+    )  # fmt: skip
+    days = [dt.date(2024, 2, 29), dt.date(2024, 3, 31), dt.date(2024, 6, 30)]
+    loads = caseloads_on(days)
+    assert [(loads[d].all_open, loads[d].open_cases, loads[d].case_holders) for d in days] == [
+        (1, 1, 1),
+        (0, 0, 0),
+        (1, 1, 1),
+    ]
 
 
 def test_caseload_average_rounds_half_up_and_is_zero_without_case_holders():

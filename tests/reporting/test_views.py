@@ -120,7 +120,9 @@ def test_the_dashboard_shows_workers_against_the_limit(personas, client_for, mak
     assert "Open cases per worker (limit 2)" in html
     busy_row = html[html.index('<th scope="row" class="govuk-table__header">Busyworker') :][:400]
     assert ">3<" in busy_row and "Over the limit" in busy_row
-    assert "Within the limit" in html[html.index(f'<th scope="row" class="govuk-table__header">{idle}') :][:400]
+    # A case holder with no cases has no bar: named under the chart, outside the average.
+    assert f'<th scope="row" class="govuk-table__header">{idle}' not in html
+    assert str(idle) in html[html.index('id="no-cases"') :][:400]
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'aria-hidden="true"' in html
 
 
@@ -187,7 +189,7 @@ def test_list_query_counts_do_not_grow_with_rows(personas, client_for, kind, row
             outcome="early_help",
         )
     client = client_for(personas["team_leader"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # with the count of restricted records not listed
         response = client.get(reverse("reporting:item_list", args=[kind]))
     assert response.context["page"].paginator.count == rows
 
