@@ -37,6 +37,23 @@ def in_post_on(day: date, prefix: str = "") -> Q:
     )
 
 
+class ReopenedGaps:
+    """Closures undone by a later reopening that span any moment between `first` and `last`: a
+    handful, read in one query, so that each day's filter names the cases rather than running a
+    subquery of its own."""
+
+    def __init__(self, first: datetime, last: datetime):
+        self.gaps = list(
+            CaseClosure.objects.filter(status=ClosureStatus.REOPENED, decided_at__lt=last, reopened_at__gte=first)
+            .order_by()
+            .values_list("case_id", "decided_at", "reopened_at")
+        )
+
+    def closed_at(self, moment: datetime) -> list[int]:
+        """Cases closed at `moment` that have been reopened since (their closed_at was cleared)."""
+        return sorted({case for case, decided, reopened in self.gaps if decided < moment <= reopened})
+
+
 def _reopened_across(moment: datetime):
     """Cases whose closure before `moment` was undone by a reopening after it: closed at `moment`."""
     return CaseClosure.objects.filter(
@@ -44,28 +61,33 @@ def _reopened_across(moment: datetime):
     ).values("case_id")
 
 
-def open_at_end_of(day: date, prefix: str = "") -> Q:
-    """Cases (through `prefix`, e.g. "case__") open at the end of `day`."""
+def open_at_end_of(day: date, prefix: str = "", gaps: ReopenedGaps | None = None) -> Q:
+    """Cases (through `prefix`, e.g. "case__") open at the end of `day`; with `gaps` read beforehand
+    for the days asked about, the reopened cases are named rather than looked up."""
     moment = end_of(day)
-    return (
-        Q(**{f"{prefix}opened_at__lt": moment})
-        & (Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": moment}))
-        & ~Q(**{f"{prefix}pk__in": _reopened_across(moment)})
+    q = Q(**{f"{prefix}opened_at__lt": moment}) & (
+        Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": moment})
     )
+    if gaps is None:
+        return q & ~Q(**{f"{prefix}pk__in": _reopened_across(moment)})
+    reopened = gaps.closed_at(moment)
+    return q & ~Q(**{f"{prefix}pk__in": reopened}) if reopened else q
 
 
-def allocated_at_end_of(day: date) -> Q:
+def allocated_at_end_of(day: date, gaps: ReopenedGaps | None = None) -> Q:
     """Allocations current at the end of `day` of cases open then, whoever they were to."""
     moment = end_of(day)
     return (
-        Q(started_at__lt=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment)) & open_at_end_of(day, "case__")
+        Q(started_at__lt=moment)
+        & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+        & open_at_end_of(day, "case__", gaps)
     )
 
 
-def held_at_end_of(day: date) -> Q:
+def held_at_end_of(day: date, gaps: ReopenedGaps | None = None) -> Q:
     """Allocations (of all cases, not only CSE: 000:L340) that count in a caseload at the end of
     `day`: the case open then, the allocation current then, to staff in post that day."""
-    return allocated_at_end_of(day) & in_post_on(day, "worker__")
+    return allocated_at_end_of(day, gaps) & in_post_on(day, "worker__")
 
 
 def _current_allocation(day: date):

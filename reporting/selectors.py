@@ -93,7 +93,7 @@ class Caseload:
 
 def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
     """Cases held, staff holding them, the average caseload and every open case at the end of each
-    day, from the allocation and closure history (so any past date can be reproduced). Two queries
+    day, from the allocation and closure history (so any past date can be reproduced). Three queries
     however many days."""
     days = list(dict.fromkeys(days))
     if not days:
@@ -102,14 +102,17 @@ def caseloads_on(days: Sequence[date]) -> dict[date, Caseload]:
     # others (years of history) are left out before the per-day filters run. A case reopened since
     # is open now, so kept.
     first, last = caseloads.end_of(min(days)), caseloads.end_of(max(days))
+    gaps = caseloads.ReopenedGaps(first, last)
     overlapping = Allocation.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=first), started_at__lt=last)
-    held_on = [caseloads.held_at_end_of(day) for day in days]
+    held_on = [caseloads.held_at_end_of(day, gaps) for day in days]
     held = overlapping.aggregate(
         **{f"c{i}": Count("case_id", filter=q, distinct=True) for i, q in enumerate(held_on)},
         **{f"w{i}": Count("worker_id", filter=q, distinct=True) for i, q in enumerate(held_on)},
     )
     live = Case.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first), opened_at__lt=last)
-    open_ = live.aggregate(**{f"o{i}": Count("id", filter=caseloads.open_at_end_of(day)) for i, day in enumerate(days)})
+    open_ = live.aggregate(
+        **{f"o{i}": Count("id", filter=caseloads.open_at_end_of(day, gaps=gaps)) for i, day in enumerate(days)}
+    )
     return {day: Caseload(day, held[f"c{i}"], held[f"w{i}"], open_[f"o{i}"]) for i, day in enumerate(days)}
 
 
@@ -377,41 +380,33 @@ def worker_loads(*, today: date, limit: int) -> tuple[list[WorkerLoad], list[Wor
     return workers, not_in_post, idle
 
 
-def open_cases_now(today: date) -> OpenCases:
-    """Every case open at the end of today, and the parts it divides into. One query."""
+def open_cases_now(today: date, settings: ServiceSettings) -> tuple[OpenCases, list[RiskRow]]:
+    """Every case open at the end of today, the parts it divides into and its risk levels (the
+    panel's decision where there is one). One query."""
     counts = Case.objects.filter(caseloads.open_at_end_of(today)).aggregate(
         total=Count("id"),
         held=Count("id", filter=caseloads.held_q(today)),
         not_in_post=Count("id", filter=caseloads.held_by_staff_not_in_post_q(today)),
         awaiting=Count("id", filter=caseloads.awaiting_allocation_q(today)),
         statutory=Count("id", filter=caseloads.statutory_only_unallocated_q(today)),
+        **{f"risk_{level.value}": Count("id", filter=Q(current_risk_level=level.value)) for level in RISK_ORDER},
     )
-    return OpenCases(counts["total"], counts["held"], counts["not_in_post"], counts["awaiting"], counts["statutory"])
-
-
-def risk_mix(settings: ServiceSettings, *, today: date) -> tuple[list[RiskRow], int]:
-    """Every case open now by its current risk level (the panel's decision where there is one)."""
-    counts = dict(
-        Case.objects.filter(caseloads.open_at_end_of(today))
-        .order_by()
-        .values_list("current_risk_level")
-        .annotate(n=Count("id"))
-    )
-    total = sum(counts.values())
+    total = counts["total"]
+    parts = OpenCases(total, counts["held"], counts["not_in_post"], counts["awaiting"], counts["statutory"])
     colours = settings["rag_mapping"]
     rows = [
         RiskRow(
             level.value,
             level.label,
             colours.get(level.value, ""),
-            counts.get(level.value, 0),
-            figures.percent(counts.get(level.value, 0), total),
+            counts[f"risk_{level.value}"],
+            figures.percent(counts[f"risk_{level.value}"], total),
         )
         for level in reversed(RISK_ORDER)
     ]
     unassessed = total - sum(row.count for row in rows)
     rows.append(RiskRow("", "Not assessed yet", "", unassessed, figures.percent(unassessed, total)))
-    return rows, total
+    return parts, rows
 
 
 def front_door_queue(*, now: datetime) -> FrontDoorQueue:
@@ -471,7 +466,7 @@ def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None
     limit = settings["caseload_limit"]
     months = figures.month_ends(today, 24)
     loads = caseloads_on([*months, today])
-    mix, open_cases = risk_mix(settings, today=today)
+    open_now, mix = open_cases_now(today, settings)
     workers, not_in_post, idle = worker_loads(today=today, limit=limit)
     return CaseloadDashboard(
         today=today,
@@ -481,9 +476,9 @@ def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None
         idle=idle,
         caseload_now=loads[today],
         caseload_months=[loads[day] for day in months],
-        open_now=open_cases_now(today),
+        open_now=open_now,
         risk_mix=mix,
-        open_cases=open_cases,
+        open_cases=open_now.total,
         overdue=overdue_counts(now=now, settings=settings),
         queue=front_door_queue(now=now),
         decisions=decisions_by_month(today=today),
