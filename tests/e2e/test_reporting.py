@@ -33,6 +33,18 @@ def test_a_group_manager_reads_the_dashboard_and_downloads_the_annual_report(pag
     expect(page.get_by_role("table", name="Average caseload at the end of each month")).to_be_visible()
     expect(page.get_by_role("table", name="Open cases by current risk level")).to_be_visible()
     expect(page.get_by_role("table", name="Open cases and how they add up")).to_contain_text("Total open cases")
+    # The figures on the page add up as someone reading it would check them.
+    parts = [
+        int(n) for n in page.get_by_role("table", name="Open cases and how they add up").locator("td").all_inner_texts()
+    ]
+    assert (
+        sum(parts[:-1]) == parts[-1] == int(re.search(r"Open cases\s+(\d+)", page.locator("dl").first.inner_text())[1])
+    )
+    workers = page.get_by_role("table", name=re.compile("Open cases per worker"))
+    loads = [int(n) for n in workers.locator("tbody td.govuk-table__cell--numeric").all_inner_texts()]
+    assert sum(loads[:-1]) == loads[-1] == parts[0]
+    average = page.locator("dl").first.inner_text()
+    assert f"held by {len(loads) - 1} member" in average
     axe_check(page)
 
     page.get_by_role("link", name="Decisions on contacts").click()
