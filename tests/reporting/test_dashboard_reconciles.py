@@ -24,6 +24,7 @@ from contacts.choices import ContactStatus
 from contacts.models import Contact
 from core import clock
 from core.roles import Role
+from core.timescales import REGISTRY
 from reporting import figures
 from reporting.overdue import twelve_months_from
 from tests.factories import ContactFactory, approve_closure, open_case, propose_closure
@@ -245,6 +246,9 @@ def test_the_front_door_and_decision_figures_are_direct_counts(history, personas
     assert board.queue.waiting + board.queue.in_screening == len(waiting) == 2
     assert board.queue.overdue == sum(1 for c in waiting if c.decision_due_at < now) == 1
     assert {row.code: row.count for row in board.overdue}["contact_decision"] == board.queue.overdue
+    soon = now + REGISTRY["contact_decision"].soon
+    assert board.queue.due_soon == sum(1 for c in waiting if now <= c.decision_due_at <= soon)
+    assert board.queue.oldest_received_at == min(c.received_at for c in waiting)
     first = twelve_months_from(timezone.localdate())
     decided = [c for c in contacts if c.status == ContactStatus.DECIDED and clock.local_date(c.decided_at) >= first]
     by_month = Counter(clock.local_date(c.decided_at).replace(day=1) for c in decided)
