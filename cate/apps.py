@@ -23,6 +23,7 @@ class CateConfig(AppContract, AppConfig):
     contact_referred_handlers = ("cate.handlers.referral_from_contact",)
     child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
     closure_outstanding = ("cate.outstanding.case_outstanding",)
+    work_tray = ("cate.tray.work_tray",)
     person_records = (
         PersonRecord("cate.Referral", "child", "CATE referrals"),
         PersonRecord("cate.DetailedAssessment", "referral__child", "Detailed assessments"),

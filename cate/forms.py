@@ -10,7 +10,7 @@ from django.utils import timezone
 from contacts.choices import ExploitationFactor, FactorLevel
 from core import clock
 from core.forms import GovukDateField, GovukDateTimeField, GovukForm, ReasonField, VersionedFormMixin
-from core.models import Agency
+from core.models import Agency, Team
 
 from . import rules
 from .choices import (
@@ -511,3 +511,31 @@ class ReopenForm(VersionedFormMixin, GovukForm):
 
 class ClosureLetterForm(GovukForm):
     """Nothing to enter: the button writes the letter telling the GP practice of the closure."""
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+class CaseListFilterForm(GovukForm):
+    """Search and filters of the list of cases (as the front door's lists have)."""
+
+    text = forms.CharField(
+        label="Young person's name, case reference or worker",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Search must be 100 characters or fewer"},
+    )
+    view = forms.ChoiceField(label="Status", required=False)
+    worker = forms.ModelChoiceField(label="Worker", queryset=None, required=False, empty_label="Anyone")
+    team = forms.ModelChoiceField(label="Team", queryset=None, required=False, empty_label="Any team")
+    risk = forms.ChoiceField(
+        label="Risk level", required=False, choices=[("", "Any"), *RiskLevel.choices, ("none", "Not set")]
+    )
+    due = forms.ChoiceField(label="Overdue", required=False)
+
+    def __init__(self, *args, views, dues, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["view"].choices = views
+        self.fields["due"].choices = [("", "Any"), *dues]
+        self.fields["worker"].queryset = workers
+        self.fields["team"].queryset = Team.objects.filter(is_active=True).order_by("name")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -14,6 +14,7 @@ from guardian.shortcuts import get_objects_for_user
 from contacts import selectors as front_door
 from contacts.models import Contact, MaceEntry, ThresholdAssessment
 from contacts.rules import factor_rows
+from contacts.search import filter_by_name, name_words
 from contacts.selectors import hidden_children
 from core import clock, contract
 from core import selectors as core_selectors
@@ -23,7 +24,15 @@ from core.due import DueItem, due_items_for_cases
 from core.roles import has_role
 
 from . import rules
-from .choices import LIVE_CASE_STATUSES, CaseStatus, ClosureStatus, NrmDecision, ReferralStatus, SupportService
+from .choices import (
+    LIVE_CASE_STATUSES,
+    CaseStatus,
+    ClosureStatus,
+    NrmDecision,
+    ReferralStatus,
+    RhiStatus,
+    SupportService,
+)
 from .models import (
     Allocation,
     Case,
@@ -162,11 +171,14 @@ def front_door_of(referral: Referral, user, *, now: datetime, settings) -> Front
     )
 
 
-def referral_queue(user, *, completed: bool = False) -> QuerySet[Referral]:
-    """Referrals awaiting or in assessment, earliest due first (or the completed ones, newest first)."""
+def referral_queue(user, *, completed: bool = False, status: str = "") -> QuerySet[Referral]:
+    """Referrals awaiting or in assessment, earliest due first (or the completed ones, newest first);
+    `status` keeps those awaiting an assessor or those in assessment."""
     rows = referrals_visible_to(user).select_related("child", "contact", "assessment", "assessment__author", "case")
     if completed:
         return rows.filter(status=ReferralStatus.COMPLETED).order_by("-referred_at", "-id")
+    if status in (ReferralStatus.AWAITING_ASSESSMENT, ReferralStatus.ASSESSMENT_IN_PROGRESS):
+        rows = rows.filter(status=status)
     return rows.exclude(status=ReferralStatus.COMPLETED).order_by("assessment_due_at", "id")
 
 
@@ -195,9 +207,69 @@ CASE_LIST_VIEWS = {
 }
 
 
-def case_list_for_user(user, view: str = "open") -> QuerySet[Case]:
+def _rhi_overdue(now: datetime) -> Q:
+    """Live cases with a return home interview past its 72 hours, not yet held or declined."""
+    late = MissingEpisode.objects.filter(
+        case=OuterRef("pk"), rhi_eligible=True, rhi_due_at__lt=now, case__status__in=LIVE_CASE_STATUSES
+    ).exclude(interview__status__in=[RhiStatus.COMPLETED, RhiStatus.DECLINED])
+    return Q(status__in=LIVE_CASE_STATUSES) & Exists(late)
+
+
+# What is overdue on a case, as the list of cases filters it (?due=): the same clocks as the caseload.
+CASE_DUE_FILTERS = {
+    "visit": ("Visit to the young person", lambda now: Q(status__in=LIVE_CASE_STATUSES, next_visit_due_at__lt=now)),
+    "rhi": ("Return home interview", _rhi_overdue),
+    "allocation": (
+        "Allocation to a worker",
+        lambda now: Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True, allocation_due_at__lt=now),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The search and filters of the list of cases (cate.forms.CaseListFilterForm)."""
+
+    text: str = ""
+    worker_id: int | None = None
+    team_id: int | None = None
+    risk: str = ""  # a RiskLevel, or "none" for no level yet
+    due: str = ""  # a key of CASE_DUE_FILTERS
+
+
+def _case_text(user, text: str) -> Q:
+    """A child's name, a case reference or the allocated worker's name."""
+    words = name_words(text)
+    by_worker = Q()
+    for word in words:
+        by_worker &= (
+            Q(allocated_worker__first_name__icontains=word)
+            | Q(allocated_worker__last_name__icontains=word)
+            | Q(allocated_worker__username__iexact=word)
+        )
+    by_name = filter_by_name(front_door.child_list_for_user(user), text).values("pk")
+    found = Q(reference__iexact=text.strip()) | Q(child__in=by_name)
+    return found | by_worker if words else found
+
+
+def case_list_for_user(
+    user, view: str = "open", *, filters: CaseFilters | None = None, now: datetime | None = None
+) -> QuerySet[Case]:
     _, condition = CASE_LIST_VIEWS.get(view, CASE_LIST_VIEWS["open"])
     rows = cases_visible_to(user).filter(condition()).select_related("child", "allocated_worker")
+    filters = filters or CaseFilters()
+    if filters.text.strip():
+        rows = rows.filter(_case_text(user, filters.text))
+    if filters.worker_id:
+        rows = rows.filter(allocated_worker_id=filters.worker_id)
+    if filters.team_id:
+        rows = rows.filter(allocated_worker__team_id=filters.team_id)
+    if filters.risk == "none":
+        rows = rows.filter(current_risk_level="")
+    elif filters.risk:
+        rows = rows.filter(current_risk_level=filters.risk)
+    if filters.due in CASE_DUE_FILTERS:
+        rows = rows.filter(CASE_DUE_FILTERS[filters.due][1](now or timezone.now()))
     if view == "unallocated":
         return rows.order_by("allocation_due_at", "id")
     if view == "transition_overdue":
@@ -291,11 +363,25 @@ def caseload_counts(worker_ids) -> dict[int, int]:
     return {row["allocated_worker_id"]: row["n"] for row in rows}
 
 
-def case_holders_with_caseloads() -> list[tuple]:
-    """Every case holder with the number of live cases they hold."""
+def case_holders_with_caseloads(*, past_limit: int | None = None) -> list[tuple]:
+    """Every case holder with the number of live cases they hold (only those holding more than
+    `past_limit`, when given)."""
     holders = list(case_holders_by_name())
     counts = caseload_counts(h.pk for h in holders)
-    return [(holder, counts.get(holder.pk, 0)) for holder in holders]
+    rows = [(holder, counts.get(holder.pk, 0)) for holder in holders]
+    return rows if past_limit is None else [row for row in rows if row[1] > past_limit]
+
+
+def case_holders_past_limit_count(limit: int) -> int:
+    """How many case holders hold more live cases than the limit (one query)."""
+    live = (
+        Case.objects.filter(allocated_worker=OuterRef("pk"), status__in=LIVE_CASE_STATUSES)
+        .order_by()
+        .values("allocated_worker")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return case_holders().annotate(live=Subquery(live)).filter(live__gt=limit).count()
 
 
 # --- One case ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ class ContactsConfig(AppContract, AppConfig):
     alert_rules = "contacts.alert_rules.RULES"
     child_model = "contacts.Child"
     hidden_children_providers = ("contacts.selectors.children_hidden_from",)
+    work_tray = ("contacts.tray.work_tray",)
     person_records = (
         PersonRecord("contacts.Child", "pk", "Child record"),
         PersonRecord("contacts.Contact", "child", "Contacts"),

@@ -411,11 +411,17 @@ class QueueFilterForm(GovukForm):
     )
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any"), *Channel.choices])
     source = forms.ChoiceField(label="Source", required=False, choices=[("", "Any"), *Source.choices])
+    origin = forms.ChoiceField(
+        label="Made through",
+        required=False,
+        choices=[("", "Any way"), ("anonymous", "The anonymous online form")],
+    )
 
 
 class ContactListFilterForm(GovukForm):
     text = _text("Reference or child's name", max_length=100)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *ContactStatus.choices])
+    recorded = forms.ChoiceField(label="Logged by", required=False, choices=[("", "Anyone"), ("me", "Me")])
 
 
 # --- Threshold assessment ------------------------------------------------------------------
@@ -523,7 +529,9 @@ class MaceEntryForm(GovukForm):
 class MaceListFilterForm(GovukForm):
     text = _text("Child's name or contact reference", max_length=100)
     state = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any"), ("open", "Open"), ("closed", "Closed")]
+        label="Status",
+        required=False,
+        choices=[("", "Any"), ("open", "Open"), ("awaiting", "Open, awaiting an answer"), ("closed", "Closed")],
     )
 
 

@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    Exists,
     ForeignObjectRel,
     IntegerField,
     ManyToManyRel,
@@ -400,6 +401,7 @@ class QueueFilters:
     concern: str = ""  # "", "cse", "cce", "other"
     channel: str = ""
     source: str = ""
+    origin: str = ""  # "", "anonymous" (the anonymous online form)
 
 
 def _soon(key: str) -> dt.timedelta:
@@ -427,6 +429,8 @@ def screening_queue(user, *, now: dt.datetime, settings: ServiceSettings, filter
         contacts = contacts.filter(channel=filters.channel)
     if filters.source:
         contacts = contacts.filter(source=filters.source)
+    if filters.origin == "anonymous":
+        contacts = contacts.filter(is_anonymous=True)
     since = window_start(now, settings.duration("repeat_contacts_window"))
     return (
         with_recent_contact_counts(contacts, since=since)
@@ -451,11 +455,13 @@ def screening_queue_counts(user, *, now: dt.datetime) -> dict[str, int]:
     )
 
 
-def contact_list_for_user(user, *, text: str = "", status: str = "") -> QuerySet[Contact]:
-    """Every contact the user can read, newest first, by reference or child's name."""
+def contact_list_for_user(user, *, text: str = "", status: str = "", recorded_by=None) -> QuerySet[Contact]:
+    """Every contact the user can read, newest first, by reference or child's name, status, who logged it."""
     contacts = contacts_visible_to(user)
     if status:
         contacts = contacts.filter(status=status)
+    if recorded_by is not None:
+        contacts = contacts.filter(recorded_by=recorded_by)
     text = (text or "").strip()
     if text:
         reference = text.upper()
@@ -547,8 +553,13 @@ def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
 def mace_request_list_for_user(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
     """MACE requests the user can see, open ones due first; searchable by child's name or reference."""
     requests = mace_requests_visible_to(user)
-    if state in ("open", "closed"):
-        requests = requests.filter(status=state)
+    if state in ("open", "closed", "awaiting"):
+        requests = requests.filter(status=MaceStatus.CLOSED if state == "closed" else MaceStatus.OPEN)
+    if state == "awaiting":  # a partner's agency has not answered (for the front door: some agency has not)
+        unanswered = Q(request=OuterRef("pk"), responded_at__isnull=True) & (
+            Q(agency_id=user.agency_id) if is_partner(user) else Q()
+        )
+        requests = requests.filter(Exists(MaceRecipient.objects.filter(unanswered)))
     text = (text or "").strip()
     if text:
         matching_children = search.filter_by_name(children_visible_to(user), text).values("pk")

@@ -89,6 +89,28 @@ class Outstanding:
 
 
 @dataclass(frozen=True)
+class TrayCount:
+    """One count of a work tray: how many records, and the list page (filtered to exactly those
+    records, which the reader may open) it links to. `urgent` shows a non-zero count as a warning."""
+
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class TraySection:
+    """A part of a user's work tray on the home page: a heading, its counts, and links to pages
+    without a count (`PageAction`). `order` places it among the other apps' sections."""
+
+    title: str
+    counts: tuple[TrayCount, ...] = ()
+    links: tuple[PageAction, ...] = ()
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class Hook:
     name: str
     doc: str
@@ -170,6 +192,12 @@ HOOKS: dict[str, Hook] = {
         Hook("contact_page_actions", "action(contact, *, user) -> PageAction | None: on a contact's page."),
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
         Hook("panel_paper_actions", "action(item, *, user) -> PageAction | None: on a panel paper."),
+        Hook(
+            "work_tray",
+            "provider(user, *, now) -> [TraySection]: the app's parts of the user's work tray on the home page, "
+            "for each role the user holds. Counts by aggregate queries (a fixed number, whatever the records); each "
+            "count equals what the list it links to shows the user.",
+        ),
         Hook("person_records", "PersonRecord: what the app holds about a person.", paths=False),
         Hook(
             "closure_outstanding",
@@ -206,6 +234,7 @@ class AppContract:
     contact_page_actions: Any = ()
     case_page_actions: Any = ()
     panel_paper_actions: Any = ()
+    work_tray: Any = ()
     person_records: Any = ()
     closure_outstanding: Any = ()
 
@@ -274,6 +303,12 @@ def call(hook: str, /, **kwargs) -> list:
 def collect(hook: str, obj, *, user) -> list:
     """The sections or actions the apps add to a page about `obj` for `user` (those not None)."""
     return [item for provider in contributions(hook) if (item := provider(obj, user=user)) is not None]
+
+
+def work_tray(user, *, now) -> list[TraySection]:
+    """The user's work tray: every app's sections for the roles the user holds, in `order`."""
+    sections = [section for provider in contributions("work_tray") for section in provider(user, now=now)]
+    return sorted(sections, key=lambda section: section.order)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import selectors, services
+from . import contract, selectors, services
 from .audit import hidden_child_numbers
 from .clock import Duration, Unit
 from .forms import (
@@ -51,9 +52,12 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request):
+    """Each role's work tray (what the apps count for the user, each count linking to its list),
+    the unread notifications and the user's pages."""
     notifications = selectors.notifications_unread_for_user(request.user, limit=5)
     links = [item for item in nav_items_for(request) if item["href"] != reverse("core:home")]
-    return render(request, "core/home.html", {"notifications": notifications, "links": links})
+    tray = contract.work_tray(request.user, now=timezone.now())
+    return render(request, "core/home.html", {"notifications": notifications, "links": links, "tray": tray})
 
 
 # --- Sign-in -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ class ReportingConfig(AppContract, AppConfig):
     # What reporting contributes (core.contract).
     role_permissions = "reporting.permissions.ROLE_PERMISSIONS"
     digest_url = "reporting:index"
+    work_tray = ("reporting.tray.work_tray",)
 
     @property
     def nav_items(self):

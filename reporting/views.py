@@ -68,8 +68,21 @@ def index(request):
             ),
             "timescales": {row.code: timescale_text(row.timescale, settings) for row in board.overdue},
             "can_see_annual_report": request.user.has_perm(VIEW_ANNUAL_REPORT),
+            "contents": DASHBOARD_SECTIONS,
         },
     )
+
+
+# The dashboard's sections, for its contents list (the anchors of its headings).
+DASHBOARD_SECTIONS = (
+    ("open-cases", "Open cases"),
+    ("workers", "Open cases per worker"),
+    ("average-caseload", "Average caseload month by month"),
+    ("risk", "Risk levels of open cases"),
+    ("overdue", "Overdue items"),
+    ("front-door", "Front door"),
+    ("decisions", "Decisions out of time"),
+)
 
 
 def _computed_rows(request, code: str, now) -> tuple[list[Row], int]:

@@ -13,6 +13,7 @@ class RiskPanelConfig(AppContract, AppConfig):
     alert_rules = "riskpanel.alert_rules.RULES"
     case_due_providers = ("riskpanel.due.riskpanel_due_items",)
     closure_outstanding = ("riskpanel.outstanding.case_outstanding",)
+    work_tray = ("riskpanel.tray.work_tray",)
     case_links = (CaseLink("Risk panels, strategy meetings, safety plans and actions", "riskpanel:case_detail"),)
     person_records = (
         PersonRecord("riskpanel.AgendaItem", "case__child", "Risk panel papers"),

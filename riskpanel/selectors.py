@@ -225,10 +225,11 @@ def latest_assessments(case_ids) -> dict[int, RiskAssessment]:
 # --- Cases -----------------------------------------------------------------------------------
 
 
-def case_list_for_user(user) -> QuerySet[Case]:
-    """Open cases the user may see, with their last panel decision (colour and next review)."""
+def case_list_for_user(user, *, review_overdue_on: dt.date | None = None) -> QuerySet[Case]:
+    """Open cases the user may see, with their last panel decision (colour and next review);
+    `review_overdue_on` keeps those whose panel review was due before that day."""
     decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
-    return (
+    cases = (
         cases_visible_to(user)
         .exclude(status=CaseStatus.CLOSED)
         .select_related("child", "allocated_worker")
@@ -237,8 +238,10 @@ def case_list_for_user(user) -> QuerySet[Case]:
             last_decided_at=Subquery(decisions.values("decided_at")[:1]),
             next_review_on=Subquery(decisions.values("next_review_on")[:1]),
         )
-        .order_by("reference")
     )
+    if review_overdue_on is not None:
+        cases = cases.filter(next_review_on__lt=review_overdue_on)
+    return cases.order_by("reference")
 
 
 def open_case_by_reference(user, reference: str) -> Case | None:

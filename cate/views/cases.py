@@ -27,6 +27,7 @@ def case_detail(request, case, perms):
     page = selectors.case_page(case, now=timezone.now(), settings=settings)
     frequency = visit_frequency(case.current_risk_level, settings) if case.is_live else None
     statutory_open = any(e.end is None for e in page.statutory_episodes)
+    added = contributions(request, "case_page", case)
     return render(
         request,
         "cate/case_detail.html",
@@ -41,9 +42,32 @@ def case_detail(request, case, perms):
             "needs_statutory_episode": case.open_to != "cate" and not statutory_open and case.is_live,
             "risk_high": case.current_risk_level in (RiskLevel.HIGH, RiskLevel.MEDIUM_HIGH),
             "see_also": case_links(case.pk),
-            "contributions": contributions(request, "case_page", case),
+            "contributions": added,
+            "contents": case_contents(case, page, added),
         },
     )
+
+
+# The case page's own sections, in the order it shows them (the anchors of its summary cards).
+CASE_SECTIONS = (
+    ("chronology", "Chronology"),
+    ("visits", "Visits"),
+    ("risk", "Risk assessments"),
+    ("missing", "Missing episodes and return home interviews"),
+    ("nrm", "National Referral Mechanism (NRM)"),
+    ("gp-letters", "GP letters"),
+    ("support", "Support referrals and disclosures"),
+    ("statutory", "Statutory safeguarding"),
+    ("transition", "Post-17 transition meeting"),
+    ("history", "Allocation and closure history"),
+)
+
+
+def case_contents(case, page, added) -> list[tuple[str, str]]:
+    """The contents list of the case page: what is due, what other apps add, then its own sections."""
+    due = [("due", "What is due")] if case.is_live and page.due_items else []
+    sections = [(f"section-{number}", section.title) for number, section in enumerate(added["sections"], 1)]
+    return [*due, *sections, *CASE_SECTIONS]
 
 
 @case_view(live=True, allow=works)

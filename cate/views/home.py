@@ -6,11 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.pages import paginate, require_perm
+from core.pages import paginate, query_without_page, require_perm
 from core.permissions import role_required
 from core.selectors import service_settings
 
-from .. import selectors
+from .. import forms, selectors
 from ..choices import CaseStatus
 from ..permissions import ALLOCATE_CASE, LANDING_ROLES, VIEW_ALL_CASES
 from ..rules import nrm_awaiting as nrm_awaiting_rule
@@ -54,8 +54,18 @@ def my_caseload(request):
 def caseload_list(request):
     require_perm(request, ALLOCATE_CASE)
     limit = service_settings()["caseload_limit"]
-    rows = selectors.case_holders_with_caseloads()
-    return render(request, "cate/caseload_list.html", {"page": paginate(request, rows), "limit": limit})
+    past_limit = request.GET.get("over") == "limit"  # only those holding more than the limit
+    rows = selectors.case_holders_with_caseloads(past_limit=limit if past_limit else None)
+    return render(
+        request,
+        "cate/caseload_list.html",
+        {
+            "page": paginate(request, rows),
+            "limit": limit,
+            "past_limit": past_limit,
+            "query": "over=limit" if past_limit else "",
+        },
+    )
 
 
 @require_GET
@@ -65,25 +75,42 @@ def caseload_detail(request, user_pk: int):
     return _caseload_page(request, worker, title=f"Caseload of {worker}")
 
 
+def case_list_form(request) -> forms.CaseListFilterForm:
+    return forms.CaseListFilterForm(
+        request.GET or None,
+        views=[(key, label) for key, (label, _) in selectors.CASE_LIST_VIEWS.items()],
+        dues=[(key, label) for key, (label, _) in selectors.CASE_DUE_FILTERS.items()],
+        workers=selectors.case_holders_by_name(),
+    )
+
+
 @require_GET
 @role_required(*LANDING_ROLES)
 def case_list(request):
-    view = request.GET.get("view", "open")
-    if view not in selectors.CASE_LIST_VIEWS:
-        view = "open"
+    """Cases the user may see: by status, searched by the young person's name, the case reference or
+    the worker, and filtered by worker, team, risk level and what is overdue."""
+    form = case_list_form(request)
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "open"
+    filters = selectors.CaseFilters(
+        text=data.get("text", ""),
+        worker_id=data["worker"].pk if data.get("worker") else None,
+        team_id=data["team"].pk if data.get("team") else None,
+        risk=data.get("risk", ""),
+        due=data.get("due", ""),
+    )
     now, settings = timezone.now(), service_settings()
-    page = paginate(request, selectors.case_list_for_user(request.user, view))
+    page = paginate(request, selectors.case_list_for_user(request.user, view, filters=filters, now=now))
     rows = []
     for case in page.object_list:  # the due state of an unallocated case's allocation
         state = None
         if case.allocated_worker_id is None and case.status != CaseStatus.CLOSED and case.allocation_due_at:
             state = settings.classify("allocation", case.allocation_due_at, now=now)
         rows.append((case, state))
-    tabs = [(key, label) for key, (label, _) in selectors.CASE_LIST_VIEWS.items()]
     return render(
         request,
         "cate/case_list.html",
-        {"page": page, "rows": rows, "view": view, "tabs": tabs, "query": f"view={view}"},
+        {"form": form, "page": page, "rows": rows, "view": view, "query": query_without_page(request)},
     )
 
 

@@ -13,6 +13,7 @@ from core.pages import log, paginate, record_view, require_perm, submit
 from core.selectors import service_settings
 
 from .. import forms, selectors, services
+from ..choices import ReferralStatus
 from ..models import DetailedAssessment
 from ..permissions import VIEW_REFERRAL, ReferralPermissions, referral_permissions
 
@@ -42,13 +43,17 @@ def _assessment_of(referral) -> DetailedAssessment:
 def referral_list(request):
     require_perm(request, VIEW_REFERRAL)
     completed = request.GET.get("view") == "completed"
+    status = "" if completed else request.GET.get("status", "")
+    if status not in (ReferralStatus.AWAITING_ASSESSMENT, ReferralStatus.ASSESSMENT_IN_PROGRESS):
+        status = ""
     now, settings = timezone.now(), service_settings()
-    page = paginate(request, selectors.referral_queue(request.user, completed=completed))
+    page = paginate(request, selectors.referral_queue(request.user, completed=completed, status=status))
     rows = [(r, selectors.referral_due_state(r, now=now, settings=settings)) for r in page.object_list]
+    query = "view=completed" if completed else (f"status={status}" if status else "")
     return render(
         request,
         "cate/referral_list.html",
-        {"page": page, "rows": rows, "completed": completed, "query": "view=completed" if completed else ""},
+        {"page": page, "rows": rows, "completed": completed, "status": status, "query": query},
     )
 
 

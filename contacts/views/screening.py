@@ -63,7 +63,12 @@ def queue(request):
 def contact_list(request):
     form = forms.ContactListFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.contact_list_for_user(request.user, text=data.get("text", ""), status=data.get("status", ""))
+    rows = selectors.contact_list_for_user(
+        request.user,
+        text=data.get("text", ""),
+        status=data.get("status", ""),
+        recorded_by=request.user if data.get("recorded") == "me" else None,
+    )
     return render(
         request,
         "contacts/contact_list.html",

@@ -22,8 +22,19 @@ CASE = ("case_pk",)
 @require_GET
 @role_required(*CASEWORK_ROLES)
 def case_list(request):
-    page = paginate(request, selectors.case_list_for_user(request.user))
-    return render(request, "riskpanel/case_list.html", {"page": page, "today": timezone.localdate()})
+    today = timezone.localdate()
+    review_overdue = request.GET.get("review") == "overdue"  # only the cases past their panel review
+    cases = selectors.case_list_for_user(request.user, review_overdue_on=today if review_overdue else None)
+    return render(
+        request,
+        "riskpanel/case_list.html",
+        {
+            "page": paginate(request, cases),
+            "today": today,
+            "review_overdue": review_overdue,
+            "query": "review=overdue" if review_overdue else "",
+        },
+    )
 
 
 @require_GET

@@ -156,6 +156,7 @@ CHECKS = {
     **{hook: _callable_taking(None, user=None) for hook in HOOKS if hook.endswith(("_sections", "_actions"))},
     "person_records": _person_record,
     "closure_outstanding": _callable_taking(None, now=None, settings=None),
+    "work_tray": _callable_taking(None, now=None),
 }
 
 

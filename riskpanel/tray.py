@@ -1,0 +1,73 @@
+"""The risk panel's parts of the work tray on the home page (core.contract `work_tray`).
+
+A CATE worker and a team leader see the multi-agency actions and the panel reviews overdue on the
+cases they see (their own, or all); a panel member the panels they are invited to and the papers on
+them; a partner their agency's open actions. Each count reads the queryset of the list it links to.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from contacts.selectors import hidden_children
+from core import clock
+from core.contract import TrayCount, TraySection
+from core.roles import Role, has_role
+
+from . import selectors
+from .choices import ActionStatus
+from .models import Action, AgendaItem
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def casework_counts(user, *, now: datetime) -> tuple[TrayCount, ...]:
+    today = clock.local_date(now)
+    actions = selectors.action_list_for_user(user, overdue_on=today).count()
+    reviews = selectors.case_list_for_user(user, review_overdue_on=today).count()
+    return (
+        TrayCount("Risk panel reviews overdue", reviews, _url("riskpanel:case_list", review="overdue"), urgent=True),
+        TrayCount("Multi-agency actions overdue", actions, _url("riskpanel:action_list", overdue="on"), urgent=True),
+    )
+
+
+def panel_member_section(user) -> TraySection:
+    panels = selectors.panels_visible_to(user)
+    papers = AgendaItem.objects.filter(meeting__in=panels.values("pk"), withdrawn_at__isnull=True).count()
+    return TraySection(
+        "Risk panels",
+        (
+            TrayCount("Panels you are invited to", panels.count(), reverse("riskpanel:panel_list")),
+            TrayCount("Papers of the children on them", papers, reverse("riskpanel:panel_list")),
+        ),
+        order=30,
+    )
+
+
+def partner_section(user) -> TraySection:
+    # The list of the agency's actions is the partner's own page (riskpanel:partner_actions) once it
+    # exists; until then the count links to the enquiries the partner works on.
+    actions = Action.objects.filter(owner_agency_id=user.agency_id, status=ActionStatus.OPEN)
+    count = actions.exclude(case__child__in=hidden_children(user).values("pk")).count()
+    return TraySection(
+        "Your agency's actions",
+        (TrayCount("Open multi-agency actions your agency owns", count, reverse("contacts:mace_list")),),
+        order=14,
+    )
+
+
+def work_tray(user, *, now: datetime) -> list[TraySection]:
+    sections = []
+    if has_role(user, Role.CATE_WORKER, Role.TEAM_LEADER):
+        title = "Your team's risk panel work" if has_role(user, Role.TEAM_LEADER) else "Risk panel work on your cases"
+        sections.append(TraySection(title, casework_counts(user, now=now), order=26))
+    if has_role(user, Role.PANEL_MEMBER):
+        sections.append(panel_member_section(user))
+    if has_role(user, Role.PARTNER) and user.agency_id:
+        sections.append(partner_section(user))
+    return sections
