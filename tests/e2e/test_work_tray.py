@@ -82,7 +82,7 @@ def test_each_role_follows_a_tray_count_to_its_list(page, demo_users):
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)  # both of the worker's cases
     sign_out(page)
 
-    # The team leader: visits overdue across the team, then a search by the worker's name.
+    # The team leader: visits overdue across the team, then a search for one worker's.
     sign_in(page, "teamleader", password)
     axe_check(page)
     link = tray_link(page, "Your team", "Visits overdue")
@@ -93,7 +93,7 @@ def test_each_role_follows_a_tray_count_to_its_list(page, demo_users):
     table = page.get_by_role("table")
     expect(table.get_by_role("link", name="Trayone Example")).to_be_visible()
     expect(table.get_by_role("link", name="Traytwo Example")).to_be_visible()
-    page.get_by_label("Young person's name, case reference or worker").fill("Traytwo")
+    page.get_by_label("Young person's name, case reference or worker").fill("cateworker2")  # the worker
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
     axe_check(page)
