@@ -169,3 +169,12 @@ def highest_threshold_of(factor_levels) -> str:
         if level_rank == max(rank, 1):
             return level
     raise AssertionError("unreachable")
+
+
+class PracticeStatus(models.TextChoices):
+    """Status codes of NHS England's organisation data (ODS)."""
+
+    ACTIVE = "A", "Active"
+    CLOSED = "C", "Closed"
+    DORMANT = "D", "Dormant"
+    PROPOSED = "P", "Proposed"

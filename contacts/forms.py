@@ -121,7 +121,15 @@ class ChildForm(VersionedFormMixin, GovukForm):
     address = _area("Address", max_length=500, rows=3)
     postcode = _text("Postcode", max_length=10, width="govuk-input--width-10")
     school = _text("School or college", max_length=200)
-    gp_practice = _text("GP practice", max_length=200)
+    gp_practice_code = _text(
+        "GP practice code",
+        max_length=10,
+        width="govuk-input--width-5",
+        hint="The practice's code in the NHS register of GP practices (ODS code), like M83001",
+    )
+    gp_practice = _text(
+        "GP practice name, if it has no code in the register", max_length=200, hint="For a practice not in the register"
+    )
     nhs_number = _text("NHS number", max_length=12, width="govuk-input--width-10", hint="10 digits, like 943 476 5919")
     send_status = forms.ChoiceField(
         label="Special educational needs and disabilities (SEND)",
@@ -192,6 +200,7 @@ class ChildForm(VersionedFormMixin, GovukForm):
 
         initial = {name: getattr(child, name) for name in CHILD_FIELDS}
         initial["receiving_education"] = _choice_from_bool(child.receiving_education)
+        initial["gp_practice_code"] = child.registered_practice_id or ""
         initial["version"] = child.version
         return initial
 

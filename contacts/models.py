@@ -20,12 +20,53 @@ from .choices import (
     Gender,
     MaceStatus,
     Outcome,
+    PracticeStatus,
     RecordStatus,
     SendStatus,
     Source,
     ThresholdLevel,
 )
 from .validators import validate_nhs_number
+
+
+class GpPractice(models.Model):
+    """A GP practice of NHS England's register (ODS `epraccur`), imported by
+    `manage.py import_gp_practices`; a child's record points to its practice by the ODS code."""
+
+    code = models.CharField("ODS code", max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    address_line_3 = models.CharField(max_length=100, blank=True)
+    address_line_4 = models.CharField(max_length=100, blank=True)
+    address_line_5 = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    telephone = models.CharField(max_length=30, blank=True)
+    status = models.CharField(max_length=1, choices=PracticeStatus.choices, default=PracticeStatus.ACTIVE)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = "GP practice"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address, line by line, ending with the postcode (empty lines left out)."""
+        lines = [
+            self.address_line_1,
+            self.address_line_2,
+            self.address_line_3,
+            self.address_line_4,
+            self.address_line_5,
+            self.postcode,
+        ]
+        return [line for line in lines if line]
 
 
 class Child(VersionedModel):
@@ -51,7 +92,19 @@ class Child(VersionedModel):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     school = models.CharField(max_length=200, blank=True)
-    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_practice = models.CharField(
+        "GP practice", max_length=200, blank=True, help_text="The practice's name, when it is not in the register."
+    )
+    registered_practice = models.ForeignKey(
+        GpPractice,
+        to_field="code",
+        db_column="gp_practice_code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="GP practice (register)",
+    )
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
     send_status = models.CharField("SEND", max_length=12, choices=SendStatus.choices, default=SendStatus.NOT_KNOWN)
     receiving_education = models.BooleanField(null=True, blank=True)

@@ -40,6 +40,8 @@ REVERSE_CHILD_MERGE = "contacts.reverse_child_merge"
 VIEW_CHILD_MERGE = "contacts.view_childmerge"
 RESTRICT_CHILD = "contacts.restrict_child"
 SET_CATE_MARKERS = "contacts.set_cate_markers"
+# The register of GP practices is imported by the system account (manage.py import_gp_practices).
+IMPORT_GP_PRACTICES = "contacts.change_gppractice"
 
 # The list of possible duplicates (Family Connect managers); a restricted record's named staff see and
 # resolve the pairs of that record without it.

@@ -51,6 +51,11 @@ def tidy_child_data(data: dict[str, Any]) -> dict[str, Any]:
     return tidy
 
 
+def normalise_ods_code(value: str | None) -> str:
+    """An ODS code as the register holds it: capitals, no spaces (`m83 001` is M83001)."""
+    return "".join((value or "").split()).upper()
+
+
 # --- Merging duplicate children ------------------------------------------------------------
 
 # Details of the kept record that are filled from the other record when the kept one has none.
@@ -59,6 +64,7 @@ FILLABLE = {
     "ethnicity": ("", "NOBT"),
     "school": ("",),
     "gp_practice": ("",),
+    "registered_practice_id": (None,),  # the practice's ODS code
     "nhs_number": ("",),
     "send_status": ("not_known",),
     "receiving_education": (None,),

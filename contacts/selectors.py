@@ -49,6 +49,7 @@ from .models import (
     ChildMerge,
     Contact,
     EarlyHelpFollowUp,
+    GpPractice,
     MaceEntry,
     MaceRecipient,
     MaceRequest,
@@ -133,7 +134,14 @@ def child_list_for_user(user) -> QuerySet[Child]:
 
 
 def child_get_for_user(user, pk: int) -> Child:
-    return get_object_or_404(child_list_for_user(user).select_related("merged_into", "created_by"), pk=pk)
+    return get_object_or_404(
+        child_list_for_user(user).select_related("merged_into", "created_by", "registered_practice"), pk=pk
+    )
+
+
+def gp_practice_by_code(code: str) -> GpPractice | None:
+    """The practice of the register with this ODS code, or None."""
+    return GpPractice.objects.filter(code=code).first()
 
 
 def children_restrictable_by(user) -> QuerySet[Child]:

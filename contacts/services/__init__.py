@@ -28,6 +28,7 @@ from .duplicates import (
     possible_duplicate_resolve,
     possible_duplicates_find,
 )
+from .gp_practices import PracticeImport, gp_practices_import
 from .mace import MAX_MACE_INFORMATION, mace_entry_add, mace_request_close, mace_request_send
 from .merge import child_link_fields, child_merge, child_merge_reverse
 from .threshold import MAX_EVIDENCE, threshold_assess
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_MACE_INFORMATION",
     "REFERENCE_ALPHABET",
     "PossibleDuplicates",
+    "PracticeImport",
     "anonymous_form_attempt_record",
     "anonymous_form_is_limited",
     "anonymous_referral_submit",
@@ -58,6 +60,7 @@ __all__ = [
     "contact_release",
     "contact_update",
     "follow_up_complete",
+    "gp_practices_import",
     "mace_entry_add",
     "mace_request_close",
     "mace_request_send",

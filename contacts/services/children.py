@@ -31,6 +31,23 @@ __all__ = [
 ]
 
 
+def _with_registered_practice(given: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The practice of the register that `gp_practice_code` names (none when it is empty); a code
+    not in the register is refused: the practice's name goes in `gp_practice` instead."""
+    if "gp_practice_code" not in given:
+        return data
+    code = rules.normalise_ods_code(given["gp_practice_code"])
+    practice = selectors.gp_practice_by_code(code) if code else None
+    if code and practice is None:
+        raise ValidationError(
+            {
+                "gp_practice_code": "No GP practice has this code in the register. Check the code, or leave it "
+                "empty and enter the practice's name"
+            }
+        )
+    return data | {"registered_practice": practice}
+
+
 class PossibleDuplicates(ValidationError):
     """Creating the child would probably duplicate children already in the index."""
 
@@ -51,7 +68,7 @@ def child_create(
     match become possible duplicates for their named staff (and those the user confirmed past, for
     the Family Connect managers), with nothing to tell the user."""
     require(actor, ADD_CHILD, "You cannot add children to the index.")
-    data = rules.tidy_child_data(data)
+    data = _with_registered_practice(data, rules.tidy_child_data(data))
     if not (data.get("first_name") or data.get("last_name") or data.get("known_as")):
         raise ValidationError({"first_name": "Enter the child's name, or a name they are known by"})
     with transaction.atomic():
@@ -81,7 +98,7 @@ def child_update(*, child: Child, actor, data: dict[str, Any], reason: str, expe
     """Change a child's details (not the CATE markers, which cate/ sets, nor merge state)."""
     require(actor, CHANGE_CHILD, "You cannot change children's records.")
     require_see_child(actor, child)
-    data = rules.tidy_child_data(data)
+    data = _with_registered_practice(data, rules.tidy_child_data(data))
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         check_version(child, expected_version)
