@@ -349,6 +349,12 @@ class GpLetter(VersionedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="gp_letters")
     trigger = models.CharField(max_length=12, choices=GpLetterTrigger.choices)
     practice = models.CharField(max_length=200, blank=True)
+    # The practice's code and postal address as the register held them when the letter was written
+    # (empty for a practice known by name only).
+    practice_code = models.CharField("practice's ODS code", max_length=10, blank=True)
+    practice_address = models.TextField(blank=True)
+    # Who the letter is from: the case's allocated worker when it was written, else its writer.
+    sender = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     due_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField()

@@ -565,7 +565,9 @@ def nrm_referral_get_on_case(case: Case, pk: int) -> NrmReferral:
 
 
 def gp_letter_get_on_case(case: Case, pk: int) -> GpLetter:
-    return get_object_or_404(case.gp_letters.select_related("generated_by", "sent_by"), pk=pk)
+    return get_object_or_404(
+        case.gp_letters.select_related("generated_by", "sent_by", "sender__team", "case__child"), pk=pk
+    )
 
 
 def support_referral_get_on_case(case: Case, pk: int) -> SupportReferral:

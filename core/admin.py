@@ -34,7 +34,7 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Person", {"fields": ("first_name", "last_name", "email", "job_title")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "job_title", "phone")}),
         ("Organisation", {"fields": ("agency", "team", "groups")}),
         ("Access", {"fields": ("is_active", "is_staff")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),

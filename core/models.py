@@ -55,6 +55,7 @@ class User(AbstractUser):
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField("work telephone", max_length=30, blank=True, help_text="Shown on the letters they send.")
     is_system = models.BooleanField(default=False, help_text="The account background jobs act as.")
     case_holder = models.BooleanField(default=False, help_text="Holds CATE cases (counts in the average caseload).")
     active_from = models.DateField(null=True, blank=True, help_text="First day in post.")

@@ -26,11 +26,15 @@ def gp_letter_create(*, case: Case, trigger: str, actor) -> GpLetter:
     require_write_gp_letter(actor, case)
     trigger = GpLetterTrigger(trigger)
     now = timezone.now()
+    registered = case.child.registered_practice
     with transaction.atomic():
         letter = GpLetter(
             case=case,
             trigger=trigger,
-            practice=case.child.gp_practice,
+            practice=registered.name if registered else case.child.gp_practice,
+            practice_code=registered.code if registered else "",
+            practice_address="\n".join(registered.address_lines) if registered else "",
+            sender=case.allocated_worker or actor,
             generated_at=now,
             generated_by=actor,
             due_at=service_settings().due("gp_letter", now),

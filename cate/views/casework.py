@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from contacts.choices import ExploitationFactor, FactorLevel
 from core.choices import AccessAction
 from core.forms import for_a_new_record
+from core.letterhead import letterhead
 from core.pages import log, paginate, submit
 from core.pdf import pdf_response, render_pdf
 from core.selectors import service_settings
@@ -274,7 +275,15 @@ def _letter_page(request, case, perms, letter, form):
     return render(
         request,
         "cate/gp_letter_detail.html",
-        {"case": case, "perms": perms, "letter": letter, "state": state, "form": form, "can_mark_sent": can_mark_sent},
+        {
+            "case": case,
+            "perms": perms,
+            "letter": letter,
+            "letterhead": letterhead(),
+            "state": state,
+            "form": form,
+            "can_mark_sent": can_mark_sent,
+        },
     )
 
 
@@ -292,7 +301,8 @@ def gp_letter_detail(request, case, perms, item: int):
 def gp_letter_pdf(request, case, perms, item: int):
     letter = selectors.gp_letter_get_on_case(case, item)
     log(request, case, action=AccessAction.EXPORT)
-    content = render_pdf("cate/gp_letter_pdf.html", {"case": case, "letter": letter}, request=request)
+    context = {"case": case, "letter": letter, "letterhead": letterhead()}
+    content = render_pdf("cate/gp_letter_pdf.html", context, request=request)
     return pdf_response(content, f"gp-letter-{case.reference}-{letter.pk}.pdf")
 
 

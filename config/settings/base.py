@@ -18,6 +18,12 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SERVICE_NAME = "CATE pathway"
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Children's Services")
+# The council's letterhead on letters (GP letters) and printed documents: its name, its postal
+# address (lines separated by "|") and its logo (a PNG or JPEG among the static files, such as
+# "letterhead/logo.png" in static/; empty for none). See core/letterhead.py.
+LETTERHEAD_NAME = env("LETTERHEAD_NAME", default=ORGANISATION_NAME)
+LETTERHEAD_ADDRESS = env("LETTERHEAD_ADDRESS", default="")
+LETTERHEAD_LOGO = env("LETTERHEAD_LOGO", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

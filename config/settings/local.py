@@ -21,6 +21,9 @@ EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there first, and warns when it is missing
+# The demonstration letterhead: a neutral logo made for the demo (set LETTERHEAD_* for a council's own).
+LETTERHEAD_ADDRESS = env("LETTERHEAD_ADDRESS", default="Civic Offices|1 Example Street|Exampletown|EX1 1AA")
+LETTERHEAD_LOGO = env("LETTERHEAD_LOGO", default="letterhead/example-logo.png")
 # Covering indexes (INCLUDE columns) are PostgreSQL's; on the SQLite run profile they are plain indexes.
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "models.W040"]
 
