@@ -49,7 +49,6 @@ from .models import (
     ChildMerge,
     Contact,
     EarlyHelpFollowUp,
-    GpPractice,
     MaceEntry,
     MaceRecipient,
     MaceRequest,
@@ -134,14 +133,8 @@ def child_list_for_user(user) -> QuerySet[Child]:
 
 
 def child_get_for_user(user, pk: int) -> Child:
-    return get_object_or_404(
-        child_list_for_user(user).select_related("merged_into", "created_by", "registered_practice"), pk=pk
-    )
-
-
-def gp_practice_by_code(code: str) -> GpPractice | None:
-    """The practice of the register with this ODS code, or None."""
-    return GpPractice.objects.filter(code=code).first()
+    related = ("merged_into", "created_by", "registered_practice")
+    return get_object_or_404(child_list_for_user(user).select_related(*related), pk=pk)
 
 
 def children_restrictable_by(user) -> QuerySet[Child]:

@@ -16,7 +16,7 @@ from core.permissions import require
 
 from .. import rules, selectors
 from ..choices import DuplicateFoundWhen, RecordStatus
-from ..models import Child
+from ..models import Child, GpPractice
 from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
 from ..rules import CHILD_FIELDS
 from .duplicates import IDENTIFYING_FIELDS, possible_duplicates_find
@@ -37,7 +37,7 @@ def _with_registered_practice(given: dict[str, Any], data: dict[str, Any]) -> di
     if "gp_practice_code" not in given:
         return data
     code = rules.normalise_ods_code(given["gp_practice_code"])
-    practice = selectors.gp_practice_by_code(code) if code else None
+    practice = GpPractice.objects.filter(code=code).first() if code else None
     if code and practice is None:
         raise ValidationError(
             {
