@@ -531,7 +531,7 @@ class CaseListFilterForm(GovukForm):
     risk = forms.ChoiceField(
         label="Risk level", required=False, choices=[("", "Any"), *RiskLevel.choices, ("none", "Not set")]
     )
-    due = forms.ChoiceField(label="Overdue", required=False)
+    due = forms.ChoiceField(label="Due or overdue", required=False)
 
     def __init__(self, *args, views, dues, workers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +23,7 @@ from core.clock import DueState
 from core.contract import Outstanding
 from core.due import DueItem, due_items_for_cases
 from core.roles import has_role
+from core.timescales import REGISTRY
 
 from . import rules
 from .choices import (
@@ -207,20 +209,33 @@ CASE_LIST_VIEWS = {
 }
 
 
-def _rhi_overdue(now: datetime) -> Q:
-    """Live cases with a return home interview past its 72 hours, not yet held or declined."""
-    late = MissingEpisode.objects.filter(
-        case=OuterRef("pk"), rhi_eligible=True, rhi_due_at__lt=now, case__status__in=LIVE_CASE_STATUSES
+def _rhi_due(now: datetime, *, soon: bool = False) -> Q:
+    """Live cases with a return home interview past its 72 hours (or due soon), not yet held or declined."""
+    due = {"rhi_due_at__gte": now, "rhi_due_at__lte": now + REGISTRY["return_home_interview"].soon}
+    interviews = MissingEpisode.objects.filter(
+        case=OuterRef("pk"), rhi_eligible=True, case__status__in=LIVE_CASE_STATUSES, **(due if soon else {})
     ).exclude(interview__status__in=[RhiStatus.COMPLETED, RhiStatus.DECLINED])
-    return Q(status__in=LIVE_CASE_STATUSES) & Exists(late)
+    return Q(status__in=LIVE_CASE_STATUSES) & Exists(interviews if soon else interviews.filter(rhi_due_at__lt=now))
 
 
-# What is overdue on a case, as the list of cases filters it (?due=): the same clocks as the caseload.
+def _visit_due(now: datetime, *, soon: bool = False) -> Q:
+    """Live cases whose next visit is overdue (or due within a day, as the caseload shows it)."""
+    due = (
+        Q(next_visit_due_at__gte=now, next_visit_due_at__lte=now + VISIT_SOON) if soon else Q(next_visit_due_at__lt=now)
+    )
+    return Q(status__in=LIVE_CASE_STATUSES) & due
+
+
+VISIT_SOON = dt.timedelta(hours=24)  # core.clock.classify's "due soon", which the caseload's visits use
+
+# What is due or overdue on a case, as the list of cases filters it (?due=): the caseload's clocks.
 CASE_DUE_FILTERS = {
-    "visit": ("Visit to the young person", lambda now: Q(status__in=LIVE_CASE_STATUSES, next_visit_due_at__lt=now)),
-    "rhi": ("Return home interview", _rhi_overdue),
+    "visit": ("Visit overdue", _visit_due),
+    "visit_soon": ("Visit due within a day", lambda now: _visit_due(now, soon=True)),
+    "rhi": ("Return home interview overdue", _rhi_due),
+    "rhi_soon": ("Return home interview due soon", lambda now: _rhi_due(now, soon=True)),
     "allocation": (
-        "Allocation to a worker",
+        "Allocation overdue",
         lambda now: Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True, allocation_due_at__lt=now),
     ),
 }

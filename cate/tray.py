@@ -1,6 +1,6 @@
 """CATE's parts of the work tray on the home page (core.contract `work_tray`).
 
-A CATE worker sees their cases and what is overdue on them; a team leader the referrals nobody has
+A CATE worker sees their cases and what is due or overdue on them; a team leader the referrals nobody has
 taken, the cases nobody holds, the case holders past the caseload limit and what is overdue across
 the team. Each count is one aggregate over the same queryset as the list it links to, filtered the
 same way, so the count is what the list shows.
@@ -34,7 +34,8 @@ def _due_counts(cases, *, now: datetime, keys: tuple[str, ...]) -> dict[str, int
 
 
 def worker_section(user, *, now: datetime) -> TraySection:
-    counts = _due_counts(selectors.cases_visible_to(user).filter(allocated_worker=user), now=now, keys=("visit", "rhi"))
+    mine = selectors.cases_visible_to(user).filter(allocated_worker=user)
+    counts = _due_counts(mine, now=now, keys=("visit", "visit_soon", "rhi", "rhi_soon"))
     return TraySection(
         "Your cases",
         (
@@ -46,10 +47,20 @@ def worker_section(user, *, now: datetime) -> TraySection:
                 urgent=True,
             ),
             TrayCount(
+                "Visits due within a day",
+                counts["visit_soon"],
+                case_list_url(view="all", worker=user.pk, due="visit_soon"),
+            ),
+            TrayCount(
                 "Return home interviews overdue",
                 counts["rhi"],
                 case_list_url(view="all", worker=user.pk, due="rhi"),
                 urgent=True,
+            ),
+            TrayCount(
+                "Return home interviews due soon",
+                counts["rhi_soon"],
+                case_list_url(view="all", worker=user.pk, due="rhi_soon"),
             ),
         ),
         order=20,

@@ -58,6 +58,7 @@ def names(response) -> set[str]:
         ({"risk": RiskLevel.HIGH}, {"Ruby"}),
         ({"view": "all", "risk": "none"}, {"Cleo"}),
         ({"due": "visit"}, {"Ruby"}),
+        ({"due": "visit_soon"}, set()),
     ],
 )
 def test_the_team_leader_searches_and_filters(personas, client_for, cases, params, expected):

@@ -70,6 +70,16 @@ def add_records(personas, police_agency, n: int = 1) -> None:
             PanelDecisionFactory(item__case=case, next_review_on=today - dt.timedelta(days=1))
         fine = CaseFactory(allocated_worker=worker, next_visit_due_at=now + dt.timedelta(days=3))
         grant_case_access(fine, worker)
+        soon = CaseFactory(allocated_worker=worker, next_visit_due_at=now + dt.timedelta(hours=5))
+        grant_case_access(soon, worker)
+        MissingEpisode.objects.create(
+            child=soon.child,
+            case=soon,
+            missing_from=now - dt.timedelta(days=2),
+            returned_at=now - dt.timedelta(days=1),
+            rhi_due_at=now + dt.timedelta(hours=20),
+            recorded_by=worker,
+        )
         CaseFactory(allocation_due_at=now - dt.timedelta(hours=3))  # not allocated, overdue
         CaseFactory(allocation_due_at=now + dt.timedelta(hours=3))  # not allocated, not yet due
         ReferralFactory()
@@ -145,9 +155,11 @@ EXPECTED = {
     },
     "police": {"Enquiries awaiting your agency's answer": 2, "Open multi-agency actions your agency owns": 4},
     "cate_worker": {
-        "Cases you hold": 4,
+        "Cases you hold": 6,
         "Visits overdue": 2,
+        "Visits due within a day": 2,
         "Return home interviews overdue": 2,
+        "Return home interviews due soon": 2,
         "Risk panel reviews overdue": 2,
         "Multi-agency actions overdue": 2,
     },

@@ -75,8 +75,8 @@ def test_each_role_follows_a_tray_count_to_its_list(page, demo_users):
     table = page.get_by_role("table")
     expect(table.get_by_role("link", name="Trayone Example")).to_be_visible()
     expect(table.get_by_role("row")).to_have_count(2)  # the header and the one case
-    expect(page.get_by_label("Overdue")).to_have_value("visit")  # the filter is shown, and can be changed
-    page.get_by_label("Overdue").select_option("")
+    expect(page.get_by_label("Due or overdue")).to_have_value("visit")  # the filter is shown, and can be changed
+    page.get_by_label("Due or overdue").select_option("")
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)  # both of the worker's cases
