@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contacts.choices import ExploitationFactor, FactorLevel, Gender
 from contacts.models import Child
+from contacts.services import child_name_keys_refresh
 from core import audit
 from core.selectors import service_settings
 
@@ -66,6 +67,7 @@ def _child(spec: DemoYoungPerson, actor) -> Child:
             created_by=actor,
         )
         audit.save(child, actor=actor, reason=REASON)
+        child_name_keys_refresh([child])
     return child
 
 

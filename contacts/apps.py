@@ -26,6 +26,7 @@ class ContactsConfig(AppContract, AppConfig):
         PersonRecord("contacts.ChildMerge", "target", "Merges of other records into this one"),
         PersonRecord("contacts.PossibleDuplicate", "child", "Possible duplicates: the record added or changed"),
         PersonRecord("contacts.PossibleDuplicate", "existing", "Possible duplicates: the record matched"),
+        PersonRecord("contacts.ChildNameKey", "child", "Search keys of the child's names"),
     )
 
     @property
@@ -61,10 +62,7 @@ class ContactsConfig(AppContract, AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.backends.signals import connection_created
 
         from .duplicate_selectors import remember_duplicate_list_use
-        from .search import set_name_similarity_threshold
 
-        connection_created.connect(set_name_similarity_threshold, dispatch_uid="contacts_name_similarity_threshold")
         user_logged_in.connect(remember_duplicate_list_use, dispatch_uid="contacts_remember_duplicate_list_use")

@@ -201,6 +201,22 @@ class Child(VersionedModel):
         return self.status == RecordStatus.ACTIVE
 
 
+class ChildNameKey(models.Model):
+    """A search key of a word of a child's names (contacts.matching.name_keys): the child index's own
+    index for finding a name, the same on every database. Derived from the child's names and rewritten
+    by the services that change them; no history of its own (the names have theirs)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "key"], name="contacts_childnamekey_unique")]
+        indexes = [models.Index(fields=["key", "child"], name="contacts_childnamekey_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} (child {self.child_id})"
+
+
 class Contact(VersionedModel):
     """A concern reaching Family Connect, from receipt to the screener's decision."""
 

@@ -1,8 +1,10 @@
 """Finding children in the index: spelling-tolerant names, dates of birth, postcodes, NHS numbers.
 
-On PostgreSQL a name matches by trigram word similarity (pg_trgm) or by sound (double metaphone,
-fuzzystrmatch), so "Jaiden Smyth" finds "Jayden Smith" and "Kathryn" finds "Catherine". On
-SQLite (the local run with no servers) it falls back to plain case-insensitive matching.
+A name matches by the one rule of contacts.matching, on PostgreSQL and on SQLite alike: "Jaiden
+Smyth" finds "Jayden Smith" and "Kathryn" finds "Catherine". The database finds the candidates by the
+stored keys of children's names (contacts.ChildNameKey, plain indexed equality, no extension); the
+rule then decides in Python which of them match and in what order, so that both databases give the
+same children in the same order.
 """
 
 from __future__ import annotations
@@ -10,28 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
-from django.db.models import Case, CharField, F, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Concat, Greatest, Lower, Replace, Upper
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Replace, Upper
 
-# How similar a word of the query must be to a name (0-1) to count as a match.
-NAME_SIMILARITY = 0.45
-MAX_NAME_WORDS = 4
+from . import matching
+from .models import ChildNameKey
+
+# The most children whose names are scored for one search (those with the lowest record numbers,
+# so the same on every database), and the most matches a search gives, the best first.
+MAX_CANDIDATES = 5000
+MAX_NAME_MATCHES = 500
 
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
-
-
-class Dmetaphone(Func):
-    """fuzzystrmatch's double metaphone code of a string (PostgreSQL)."""
-
-    function = "dmetaphone"
-    output_field = CharField()
-
-
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def normalise_postcode(value: str) -> str:
@@ -52,59 +44,36 @@ def normalise_nhs_number(value: str) -> str:
 
 
 def name_words(text: str) -> list[str]:
-    words = [w for w in re.split(r"[\s,]+", (text or "").strip()) if w]
-    return words[:MAX_NAME_WORDS]
+    """The words of a typed name a search uses (none: no name to search by)."""
+    return matching.typed_words(text)
 
 
-def set_name_similarity_threshold(sender, connection, **kwargs) -> None:
-    """connection_created receiver: the threshold of pg_trgm's `<%` operator is NAME_SIMILARITY."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [NAME_SIMILARITY])
+def name_matches(children: QuerySet, text: str) -> list[tuple[int, float]]:
+    """[(child id, score)] of the children among `children` whose names match `text`, best first.
 
-
-def _names_text():
-    """The names a search matches, as one lower-case text: migration 0005 indexes this expression."""
-    return Lower(Concat("first_name", Value(" "), "last_name", Value(" "), "known_as", output_field=CharField()))
+    One query: the children sharing a key with every typed word (the stored keys' index finds them),
+    with their names; contacts.matching scores them."""
+    words = name_words(text)
+    if not words:
+        return []
+    for word in words:
+        keys = ChildNameKey.objects.filter(key__in=sorted(matching.typed_keys(word))).values("child_id")
+        children = children.filter(pk__in=keys)
+    candidates = children.order_by("pk").values_list("pk", "first_name", "last_name", "known_as")
+    return matching.rank(words, candidates[:MAX_CANDIDATES])[:MAX_NAME_MATCHES]
 
 
 def filter_by_name(children: QuerySet, text: str) -> QuerySet:
-    """Children every word of `text` matches (by spelling or sound), best matches first."""
-    words = name_words(text)
-    if not words:
-        return children
-    if not uses_postgres():
-        for word in words:
-            children = children.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(known_as__icontains=word)
-            )
-        return children.annotate(name_score=Value(1.0, output_field=FloatField()))
-    children = children.annotate(
-        names_text=_names_text(),
-        first_sound=Dmetaphone("first_name"),
-        last_sound=Dmetaphone("last_name"),
+    """Children whose names match `text` by the rule of contacts.matching (none when it has no
+    name), annotated with their place in the order of the matches (`name_rank`, 0 the best): order by
+    it for the best first."""
+    ranked = [pk for pk, _ in name_matches(children, text)]
+    place = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)),
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
     )
-    scores = []
-    for i, word in enumerate(words):
-        similarity = f"word_similarity_{i}"
-        children = children.annotate(**{similarity: TrigramWordSimilarity(Value(word.lower()), "names_text")})
-        sound = Dmetaphone(Value(word))
-        sounds_alike = (Q(first_sound=sound) & ~Q(first_name="")) | (Q(last_sound=sound) & ~Q(last_name=""))
-        # `word <% names_text` is word_similarity >= pg_trgm.word_similarity_threshold, which
-        # set_name_similarity_threshold sets to NAME_SIMILARITY on every connection: the operator (not
-        # the function) is what the trigram index on names_text (contacts_child_names_trgm) serves.
-        children = children.filter(Q(TrigramWordSimilar(F("names_text"), Value(word.lower()))) | sounds_alike)
-        # A word that only sounds alike still scores, a little below a close spelling.
-        scores.append(
-            Greatest(
-                F(similarity),
-                Case(When(sounds_alike, then=Value(NAME_SIMILARITY)), default=Value(0.0), output_field=FloatField()),
-            )
-        )
-    total = scores[0]
-    for score in scores[1:]:
-        total = total + score
-    return children.annotate(name_score=Coalesce(total, Value(0.0), output_field=FloatField()))
+    return children.filter(pk__in=ranked).annotate(name_rank=place)
 
 
 def filter_by_postcode(children: QuerySet, postcode: str) -> QuerySet:
@@ -139,6 +108,5 @@ def apply_query(children: QuerySet, query: ChildQuery) -> QuerySet:
     if query.postcode:
         children = filter_by_postcode(children, query.postcode)
     if query.name.strip():
-        children = filter_by_name(children, query.name)
-        return children.order_by("-name_score", "last_name", "first_name", "id")
+        return filter_by_name(children, query.name).order_by("name_rank")
     return children.order_by("last_name", "first_name", "id")

@@ -47,6 +47,7 @@ from .models import (
     AnonymousFormAttempt,
     Child,
     ChildMerge,
+    ChildNameKey,
     Contact,
     EarlyHelpFollowUp,
     MaceEntry,
@@ -222,7 +223,7 @@ def _likely_among(
     name = f"{first_name} {last_name}".strip() or known_as
     if search.name_words(name):
         wanted_postcode = search.normalise_postcode(postcode)
-        for child in search.filter_by_name(children, name).order_by("-name_score", "id")[: limit * 3]:
+        for child in search.filter_by_name(children, name).order_by("name_rank")[: limit * 3]:
             if date_of_birth and child.date_of_birth and child.date_of_birth != date_of_birth:
                 continue
             match = matches.setdefault(child.pk, DuplicateMatch(child))
@@ -239,14 +240,14 @@ def child_link_fields() -> list[tuple[type, Any]]:
     """Every (model, foreign key) that points at a child, in any app, found by walking Child's
     reverse relations (hidden ones included): contacts here, and the referrals, cases, statutory
     and missing episodes of cate/ and whatever other apps add, without importing them.
-    History tables, the records of merges and of possible duplicates and the child's own links are
-    left alone."""
+    History tables, the records of merges and of possible duplicates, the search keys of the child's
+    names and the child's own links are left alone."""
     links = []
     for rel in Child._meta.get_fields(include_hidden=True):
         if not isinstance(rel, ForeignObjectRel) or isinstance(rel, ManyToManyRel):
             continue
         model = rel.related_model
-        if issubclass(model, HistoricalChanges) or model in (Child, ChildMerge, PossibleDuplicate):
+        if issubclass(model, HistoricalChanges) or model in (Child, ChildMerge, ChildNameKey, PossibleDuplicate):
             continue
         if model._meta.auto_created is Child:  # the through table of Child.restricted_to
             continue
@@ -467,7 +468,7 @@ def contact_list_for_user(user, *, text: str = "", status: str = "", recorded_by
     if text:
         reference = text.upper()
         by_name = search.filter_by_name(child_list_for_user(user), text).values("pk")
-        words = search.name_words(text)
+        words = text.split()[: search.matching.MAX_NAME_WORDS]
         reported = Q()
         for word in words:
             reported &= Q(reported_child_name__icontains=word)

@@ -2,9 +2,21 @@ import pytest
 from django.test import Client
 
 from core.choices import AgencyKind
-from core.roles import Role
+from core.roles import Role, sync_roles
+from tests.databases import BOTH, on_database
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
 from tests.personas import PERSONAS, SIGNED_IN
+
+
+@pytest.fixture(params=BOTH)
+def database(request):
+    """The test runs on PostgreSQL and again on SQLite, the local run's database (tests/databases.py).
+    A module using it marks itself `django_db(databases=BOTH)` and `usefixtures("database")`, so that
+    every record the test makes is made on the database under test. Yields its vendor."""
+    with on_database(request.param) as vendor:
+        if request.param != "default":
+            sync_roles()  # the roles' groups, which migrating made on the default database only
+        yield vendor
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ from core.roles import Role
 ROOT = Path(__file__).resolve().parent.parent
 CASE_APPS = ["contacts", "cate", "riskpanel", "reporting", "imports"]
 # Rows that are not records about a child: the anonymous form's per-address rate-limit counters,
-# and a user's own spent recovery codes when new ones are issued.
+# a user's own spent recovery codes when new ones are issued, and the search keys of names a child no
+# longer has (an index of the names, which keep their own history).
 ALLOWED_DELETES = {
     ("contacts/services/anonymous.py", "AnonymousFormAttempt"),
+    ("contacts/services/name_keys.py", "ChildNameKey"),
     ("core/services.py", "static"),
 }
 

@@ -36,3 +36,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# A second database, SQLite, as the local run (config.settings.local) uses: tests that must hold on
+# both databases run their queries there too, through tests/databases.py's router (which sends
+# nothing there otherwise). Its tables are made from the models rather than by replaying every
+# migration, which on SQLite takes minutes for each test process.
+DATABASES["sqlite"] = {
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": ":memory:",
+    "TEST": {"NAME": ":memory:", "MIGRATE": False},
+}
+DATABASE_ROUTERS = ["tests.databases.OnDatabase"]

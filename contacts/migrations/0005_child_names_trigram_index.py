@@ -1,17 +1,20 @@
-"""A trigram index on the very expression the name search matches (contacts.search._names_text),
-so that `word <% names_text` is an index scan, not a scan of the whole child index. PostgreSQL only,
-as migration 0003."""
+"""A trigram index on the very expression the name search matched then, so that
+`word <% names_text` was an index scan, not a scan of the whole child index. PostgreSQL only, as
+migration 0003. Migration 0011 drops it: the search now finds names by contacts.ChildNameKey."""
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Lower
 
 NAME = "contacts_child_names_trgm"
 
 
 def _index():
-    from contacts.search import _names_text
-
-    return GinIndex(OpClass(_names_text(), name="gin_trgm_ops"), name=NAME)
+    names_text = Lower(
+        Concat("first_name", Value(" "), "last_name", Value(" "), "known_as", output_field=CharField())
+    )
+    return GinIndex(OpClass(names_text, name="gin_trgm_ops"), name=NAME)
 
 
 def create_index(apps, schema_editor):

@@ -31,6 +31,7 @@ from .duplicates import (
 from .gp_practices import PracticeImport, gp_practices_import
 from .mace import MAX_MACE_INFORMATION, mace_entry_add, mace_request_close, mace_request_send
 from .merge import child_link_fields, child_merge, child_merge_reverse
+from .name_keys import child_name_keys_refresh
 from .threshold import MAX_EVIDENCE, threshold_assess
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "child_link_fields",
     "child_merge",
     "child_merge_reverse",
+    "child_name_keys_refresh",
     "child_restrict",
     "child_set_cate_markers",
     "child_update",

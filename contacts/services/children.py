@@ -20,6 +20,7 @@ from ..models import Child, GpPractice
 from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
 from ..rules import CHILD_FIELDS
 from .duplicates import IDENTIFYING_FIELDS, possible_duplicates_find
+from .name_keys import NAME_FIELDS, child_name_keys_refresh
 
 __all__ = [
     "CHILD_FIELDS",
@@ -86,6 +87,7 @@ def child_create(
             raise PossibleDuplicates(matches)
         child = Child(created_by=actor, **data)
         audit.save(child, actor=actor, reason=reason)
+        child_name_keys_refresh([child])
         shown = {match.child.pk: match.reasons for match in matches}
         find = partial(
             possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.ADDED, shown=shown
@@ -114,6 +116,8 @@ def child_update(*, child: Child, actor, data: dict[str, Any], reason: str, expe
         for key in changed:
             setattr(child, key, data[key])
         audit.save_change(child, actor=actor, reason=reason, fields=changed)
+        if NAME_FIELDS & set(changed):
+            child_name_keys_refresh([child])
         if IDENTIFYING_FIELDS & set(changed):  # matches hidden from the user: see child_create
             find = partial(
                 possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.CHANGED

@@ -22,6 +22,7 @@ from core.selectors import ServiceSettings, service_settings
 
 from ..choices import Channel, ContactStatus, Outcome, Source
 from ..models import Child, Contact, EarlyHelpFollowUp
+from .name_keys import NAME_FIELDS, child_name_keys_refresh
 
 CONTACT_REFERENCE_PREFIX = "FC-IMP-"
 
@@ -64,7 +65,10 @@ def child_import(
         changed += assign(child, {"attendance_recorded_on": None})
     elif "attendance_percent" in changed or child.attendance_recorded_on is None:
         changed += assign(child, {"attendance_recorded_on": today})
-    return save_imported(child, created=created, changed=changed, actor=actor)
+    imported = save_imported(child, created=created, changed=changed, actor=actor)
+    if created or NAME_FIELDS & set(changed):
+        child_name_keys_refresh([child])
+    return imported
 
 
 def contact_import_references() -> Iterator[str]:

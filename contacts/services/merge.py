@@ -15,6 +15,7 @@ from ..choices import RecordStatus
 from ..models import Child, ChildMerge
 from ..permissions import MERGE_CHILD, REVERSE_CHILD_MERGE, require_see_child
 from ..selectors import child_link_fields
+from .name_keys import NAME_FIELDS, child_name_keys_refresh
 
 __all__ = ["child_link_fields", "child_merge", "child_merge_reverse", "merge_records"]
 
@@ -78,6 +79,8 @@ def merge_records(*, source: Child, target: Child, actor, reason: str) -> ChildM
                 reason=summary,
                 fields=[*filled, "open_to_cate", "previously_known_to_cate"],
             )
+            if NAME_FIELDS & set(filled):
+                child_name_keys_refresh([target])
             merge = ChildMerge(
                 source=source,
                 target=target,
@@ -134,6 +137,8 @@ def child_merge_reverse(*, merge: ChildMerge, actor, reason: str) -> ChildMerge:
                 setattr(target, name, value)
                 restored.append(name)
         audit.save_change(target, actor=actor, reason=summary, fields=restored)
+        if NAME_FIELDS & set(restored):
+            child_name_keys_refresh([target])
         source.status, source.merged_into = RecordStatus.ACTIVE, None
         audit.save_change(source, actor=actor, reason=summary, fields=["status", "merged_into"])
         links = {(model._meta.label_lower, field.name): (model, field) for model, field in child_link_fields()}

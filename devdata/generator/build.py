@@ -40,7 +40,8 @@ from contacts.choices import (
     SendStatus,
     Source,
 )
-from contacts.models import Child, Contact
+from contacts.matching import name_keys
+from contacts.models import Child, ChildNameKey, Contact
 from core import audit, clock
 from core.demo import AGENCIES
 from core.models import Agency, Team
@@ -266,6 +267,13 @@ class Generator(CasesMixin):
         for start in range(0, len(objs), 20_000):
             created = self.writer.insert(Child, objs[start : start + 20_000], dates[start : start + 20_000])
             self.child_ids.extend(c.pk for c in created)
+            # The search keys of the names, as contacts' services write them for a child they add.
+            keys = [
+                ChildNameKey(child_id=c.pk, key=key)
+                for c in created
+                for key in sorted(name_keys(c.first_name, c.last_name, c.known_as))
+            ]
+            self.writer.insert(ChildNameKey, keys)
         self.say(f"children: {len(self.child_ids)}")
 
     def contacts(self) -> None:

@@ -1,4 +1,5 @@
-"""Finding a child: names by spelling or sound, date of birth, postcode, NHS number."""
+"""Finding a child: names by spelling or sound, date of birth, postcode, NHS number; every test
+on PostgreSQL and again on SQLite (the local run's database), by the `database` fixture."""
 
 import datetime as dt
 
@@ -7,9 +8,10 @@ import pytest
 from contacts import search, selectors
 from contacts.choices import RecordStatus
 from contacts.search import ChildQuery
+from tests.databases import BOTH
 from tests.factories import ChildFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(databases=BOTH), pytest.mark.usefixtures("database")]
 
 
 def names(user, **query):
@@ -81,11 +83,39 @@ def test_people_outside_the_front_door_find_no_one(personas, index):
         assert names(personas[name], name="Jayden Smith") == [], name
 
 
-def test_the_plain_fallback_used_without_postgresql(screener, index, monkeypatch):
-    monkeypatch.setattr(search, "uses_postgres", lambda: False)
+def test_the_search_runs_on_the_database_under_test(database, screener, index):
+    """The parametrisation is real: the records and the query are on the database named."""
+    from django.db import connections
+
+    from contacts.models import Child
+
+    assert connections[Child.objects.all().db].vendor == database
+    assert names(screener, name="jaiden smyth") == ["Jayden Smith"]  # spelling-tolerant on both
+
+
+def test_names_match_by_their_beginning_and_the_closest_come_first(screener, index):
+    ChildFactory(first_name="Jade", last_name="Smithson")
+    ChildFactory(first_name="Jayden", last_name="Smythe")
+    assert names(screener, name="smi") == ["Jayden Smith", "Jade Smithson"]  # the shorter name is closer
     assert names(screener, name="jayden smi") == ["Jayden Smith"]
+    assert names(screener, name="Jayden Smith") == ["Jayden Smith", "Jayden Smythe"]
     assert names(screener, name="kitty") == ["Catherine O'Neill"]
-    assert names(screener, name="Jaiden") == []  # no spelling tolerance without PostgreSQL
+
+
+def test_a_name_with_no_letters_finds_no_one(screener, index):
+    assert names(screener, name="12345") == []
+    assert names(screener, name="-- !") == []
+
+
+def test_a_changed_name_is_found_by_the_new_name_only(screener, index):
+    from contacts import services
+
+    child = index["amelia"]
+    services.child_update(
+        child=child, actor=screener, data={"last_name": "Brown"}, reason="Name corrected", expected_version=None
+    )
+    assert names(screener, name="Amelia Brown") == ["Amelia Brown"]
+    assert names(screener, name="Amelia Jones") == []
 
 
 @pytest.mark.parametrize(

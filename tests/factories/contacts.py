@@ -17,6 +17,7 @@ from contacts.models import (
     PossibleDuplicate,
     ThresholdAssessment,
 )
+from contacts.services import child_name_keys_refresh
 
 from .core import AgencyFactory, UserFactory
 
@@ -36,6 +37,7 @@ __all__ = [
 class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child
+        skip_postgeneration_save = True
 
     first_name = factory.Sequence(lambda n: f"Testchild{n}")
     last_name = "Example"
@@ -43,6 +45,12 @@ class ChildFactory(factory.django.DjangoModelFactory):
     gender = contact_choices.Gender.FEMALE
     ethnicity = contact_choices.Ethnicity.WBRI
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def name_keys(self, create, extracted, **kwargs):
+        """The search keys of the names, as the services that add a child write them."""
+        if create:
+            child_name_keys_refresh([self])
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
