@@ -240,8 +240,7 @@ def child_link_fields() -> list[tuple[type, Any]]:
     """Every (model, foreign key) that points at a child, in any app, found by walking Child's
     reverse relations (hidden ones included): contacts here, and the referrals, cases, statutory
     and missing episodes of cate/ and whatever other apps add, without importing them.
-    History tables, the records of merges and of possible duplicates, the search keys of the child's
-    names and the child's own links are left alone."""
+    History tables, merges, possible duplicates, the names' search keys and the child's own links stay."""
     links = []
     for rel in Child._meta.get_fields(include_hidden=True):
         if not isinstance(rel, ForeignObjectRel) or isinstance(rel, ManyToManyRel):

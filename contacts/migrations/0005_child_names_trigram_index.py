@@ -1,6 +1,6 @@
 """A trigram index on the very expression the name search matched then, so that
 `word <% names_text` was an index scan, not a scan of the whole child index. PostgreSQL only, as
-migration 0003. Migration 0011 drops it: the search now finds names by contacts.ChildNameKey."""
+migration 0003. Migration 0012 drops it: the search now finds names by contacts.ChildNameKey."""
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import migrations

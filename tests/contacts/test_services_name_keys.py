@@ -53,7 +53,7 @@ def test_a_merge_that_fills_in_a_name_stores_its_keys(personas):
 def test_the_migration_fills_the_keys_of_the_children_already_there():
     child = ChildFactory(first_name="Catherine", last_name="O'Neill", known_as="Kitty")
     ChildNameKey.objects.filter(child=child).delete()
-    migration = import_module("contacts.migrations.0011_child_name_keys")
+    migration = import_module("contacts.migrations.0012_child_name_keys")
     with connection.schema_editor() as editor:
         migration.fill_keys(apps, editor)
     assert stored(child) == matching.name_keys("Catherine", "O'Neill", "Kitty")

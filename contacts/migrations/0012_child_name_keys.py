@@ -53,7 +53,7 @@ def restore_old_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0010_possible_duplicates"),
+        ("contacts", "0011_gp_practice_register"),
     ]
 
     operations = [
