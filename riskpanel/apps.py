@@ -21,12 +21,17 @@ class RiskPanelConfig(AppContract, AppConfig):
         PersonRecord("riskpanel.StrategyMeeting", "case__child", "Strategy meetings"),
         PersonRecord("riskpanel.SafetyPlan", "case__child", "Safety plans"),
         PersonRecord("riskpanel.Action", "case__child", "Multi-agency actions"),
+        PersonRecord("riskpanel.ActionProgressNote", "action__case__child", "Progress on multi-agency actions"),
     )
 
     @property
     def nav_items(self):
         from core.navigation import NavItem
+        from core.roles import Role
 
         from .permissions import LANDING_ROLES
 
-        return (NavItem("Risk panel", "riskpanel:index", LANDING_ROLES, order=30),)
+        return (
+            NavItem("Risk panel", "riskpanel:index", LANDING_ROLES, order=30),
+            NavItem("Actions", "riskpanel:partner_actions", frozenset({Role.PARTNER}), order=31),
+        )

@@ -65,3 +65,11 @@ ALLOWED_ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
     ActionStatus.DONE: frozenset(),
     ActionStatus.CANCELLED: frozenset(),
 }
+
+
+class AgencyActionsShown(models.TextChoices):
+    """Which of its agency's actions a partner's list shows."""
+
+    OPEN = "open", "Open"
+    OVERDUE = "overdue", "Overdue"
+    DONE = "done", "Done"

@@ -391,6 +391,15 @@ class ActionCompleteForm(VersionedFormMixin, GovukForm):
     )
 
 
+class ActionProgressForm(GovukForm):
+    note = forms.CharField(
+        label="What has been done so far",
+        help_text="The case's worker reads this in the case chronology.",
+        widget=_textarea(5),
+        error_messages={"required": "Enter what has been done so far"},
+    )
+
+
 class ActionCancelForm(VersionedFormMixin, GovukForm):
     reason = forms.CharField(
         label="Why is the action cancelled?",

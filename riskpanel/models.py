@@ -238,6 +238,7 @@ class Action(VersionedModel):
 
     class Meta:
         ordering = ["due_on", "id"]
+        permissions = [("work_agency_actions", "Can see, update and complete the actions its agency owns")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(owner__isnull=False) | ~models.Q(owner_name=""),
@@ -258,3 +259,23 @@ class Action(VersionedModel):
     @property
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else self.owner_name
+
+
+class ActionProgressNote(VersionedModel):
+    """What has been done so far on an open action, by the owning agency or the case's workers.
+    Written once, never changed (the action's completion says what was done in the end)."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_notes")
+    note = models.TextField("progress so far")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(note=""), name="riskpanel_progress_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress on {self.action}"

@@ -4,7 +4,9 @@ Team leaders schedule and chair panels, record decisions and strategy meetings, 
 plans. CATE workers write safety plans and actions on their own cases (their case access comes from
 cate: allocation grants object permissions). Group managers see everything and change nothing here.
 Panel members hold no model permission: they see the agenda and papers of a panel only while it is
-open and they are invited (riskpanel.selectors.panels_visible_to).
+open and they are invited (riskpanel.selectors.panels_visible_to). Partner agency practitioners see
+the actions their agency owns (never the case record they come from), record progress on them and
+complete them; a restricted child's actions only when they are named on the child.
 
 Below the role grants: Django-style `(user, obj)` predicates, each a check (`can_*`, a bool) with
 its refusal (`require_*`, PermissionDenied) for the services, and the permissions object each page
@@ -19,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 
 from cate.permissions import can_work_on_case
 from cate.selectors import cases_visible_to
+from contacts.permissions import can_see_child
 from core.permissions import require
 from core.roles import Role, has_role
 
@@ -37,6 +40,7 @@ AGREE_SAFETY_PLAN = "riskpanel.agree_safetyplan"
 VIEW_ACTION = "riskpanel.view_action"
 ADD_ACTION = "riskpanel.add_action"
 CHANGE_ACTION = "riskpanel.change_action"
+AGENCY_ACTIONS = "riskpanel.work_agency_actions"  # a partner: the actions their agency owns
 
 # The roles that use this part of the service.
 LANDING_ROLES = frozenset({Role.CATE_WORKER, Role.TEAM_LEADER, Role.GROUP_MANAGER, Role.PANEL_MEMBER})
@@ -77,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         CHANGE_ACTION,
     ],
     Role.GROUP_MANAGER: list(_READ),
+    Role.PARTNER: [AGENCY_ACTIONS],
 }
 
 
@@ -185,6 +190,28 @@ def can_change_action(user, action) -> bool:
 
 def require_change_action(user, action) -> None:
     _require_manage_actions(user, action.case, CHANGE_ACTION)
+
+
+def acts_for_agency(user, action) -> bool:
+    """A partner practitioner of the agency that owns the action, who may know its child exists
+    (a restricted child only when they are named on it)."""
+    return (
+        user.has_perm(AGENCY_ACTIONS)
+        and user.agency_id is not None
+        and user.agency_id == action.owner_agency_id
+        and (action.case_id is None or can_see_child(user, action.case.child))
+    )
+
+
+def can_update_action(user, action) -> bool:
+    """Record progress on an action, or complete it: its agency's partners, or those who manage the
+    actions of its case."""
+    return acts_for_agency(user, action) or can_change_action(user, action)
+
+
+def require_update_action(user, action) -> None:
+    if not can_update_action(user, action):
+        raise PermissionDenied("You cannot update this action: it belongs to another agency or case.")
 
 
 # --- One permissions object per page ---------------------------------------------------------
@@ -302,10 +329,24 @@ def safety_plan_permissions(user, plan) -> SafetyPlanPermissions:
 
 @dataclass(frozen=True)
 class ActionPermissions:
-    can_change: bool  # the action is open and the user may change it
+    can_change: bool  # the action is open and the user may change (or cancel) it
     may_change: bool  # holds the permission, whether or not the action is still open
+    can_update: bool  # the action is open and the user may record progress on it and complete it
+    may_update: bool  # may record progress and complete, whether or not the action is still open
+    for_agency: bool  # sees it as a partner of the owning agency: what they need to act, not the case
 
 
 def action_permissions(user, action) -> ActionPermissions:
+    """For an action the user can see (read through its permission-filtered getter): a partner
+    holding no case permission sees it because their agency owns it."""
+    is_open = action.status == ActionStatus.OPEN
     may_change = user.has_perm(CHANGE_ACTION)
-    return ActionPermissions(can_change=may_change and action.status == ActionStatus.OPEN, may_change=may_change)
+    for_agency = user.has_perm(AGENCY_ACTIONS) and not user.has_perm(VIEW_ACTION)
+    may_update = may_change or for_agency
+    return ActionPermissions(
+        can_change=may_change and is_open,
+        may_change=may_change,
+        can_update=may_update and is_open,
+        may_update=may_update,
+        for_agency=for_agency,
+    )

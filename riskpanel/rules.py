@@ -9,7 +9,7 @@ import datetime as dt
 from cate.choices import RISK_ORDER, ChronologyKind, RiskLevel
 from core import clock
 
-from .choices import STRATEGY_MEETING_COLOURS, RagColour
+from .choices import STRATEGY_MEETING_COLOURS, ActionStatus, RagColour
 
 # The most panels scheduled at once.
 MAX_SCHEDULED_AT_ONCE = 26
@@ -107,6 +107,15 @@ def action_errors(*, description: str, owner_agency, owner, owner_name: str, due
     elif due_on < today:
         errors["due_on"] = "The due date must be today or in the future"
     return errors
+
+
+def action_closed_message(action) -> str:
+    """Why nothing more can be recorded on an action that is no longer open, and what to do."""
+    word = "done" if action.status == ActionStatus.DONE else "cancelled"
+    return (
+        f"This action has been {word}, so nothing more can be recorded on it. "
+        "If more needs to be done, agree a new action with the case's worker."
+    )
 
 
 def action_chronology_kind(action) -> str:

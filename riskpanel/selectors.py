@@ -3,7 +3,8 @@
 Panels: team leaders and group managers see every panel; a panel member sees a panel only while it
 is open and they are invited; nobody else sees any. Agenda items show only children the user may
 know exist (contacts.selectors.children_visible_to). Strategy meetings, safety plans and actions
-follow the case: a worker sees those of their own cases, managers those of every case.
+follow the case: a worker sees those of their own cases, managers those of every case. A partner
+agency practitioner sees the actions their agency owns, of children they may know exist.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from core import selectors as core_selectors
 from core.due import DueItem, due_items_for_cases
 from core.roles import Role
 
-from .choices import AGENDA_EDITABLE, ActionStatus, ItemKind, PanelStatus, SafetyPlanStatus
-from .models import Action, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
+from .choices import AGENDA_EDITABLE, ActionStatus, AgencyActionsShown, ItemKind, PanelStatus, SafetyPlanStatus
+from .models import Action, ActionProgressNote, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
 from .permissions import (
     ACTION_OWNER_ROLES,
+    AGENCY_ACTIONS,
     CHAIR_PANEL,
     VIEW_ACTION,
     VIEW_AGENDA_ITEM,
@@ -330,15 +332,29 @@ def safety_plan_current(case: Case, status: str = SafetyPlanStatus.AGREED) -> Sa
 # --- Actions ---------------------------------------------------------------------------------
 
 
+def _agency_actions_q(user) -> Q | None:
+    """The actions of a partner's agency, leaving out those of children hidden from them (an action
+    with no case stays); None for anyone else."""
+    if not user.has_perm(AGENCY_ACTIONS) or user.agency_id is None:
+        return None
+    return Q(owner_agency_id=user.agency_id) & ~Q(case__child__in=hidden_children(user).values("pk"))
+
+
 def actions_visible_to(user) -> QuerySet[Action]:
     """Actions of the cases the user may see; actions without a case (a placing authority's
-    request, say) only for those who see every case."""
-    if not user.is_authenticated or not user.has_perm(VIEW_ACTION):
+    request, say) only for those who see every case; and for a partner agency's practitioner, the
+    actions their agency owns."""
+    if not user.is_authenticated:
         return Action.objects.none()
-    visible = visible_cases_q("case", user)
-    if user.has_perm("cate.view_all_cases"):
-        visible |= Q(case__isnull=True)
-    return Action.objects.filter(visible)
+    visible = None
+    if user.has_perm(VIEW_ACTION):
+        visible = visible_cases_q("case", user)
+        if user.has_perm("cate.view_all_cases"):
+            visible |= Q(case__isnull=True)
+    agency = _agency_actions_q(user)
+    if agency is not None:
+        visible = agency if visible is None else visible | agency
+    return Action.objects.none() if visible is None else Action.objects.filter(visible)
 
 
 def action_list_for_user(
@@ -386,6 +402,7 @@ def action_get_for_user(user, pk: int) -> Action:
             "owner_agency",
             "owner",
             "case__child",
+            "case__allocated_worker__team",
             "decision__item__meeting",
             "strategy_meeting",
             "completed_by",
@@ -393,6 +410,41 @@ def action_get_for_user(user, pk: int) -> Action:
         ),
         pk=pk,
     )
+
+
+def partner_action_list_for_user(user, *, show: str, today: dt.date) -> QuerySet[Action]:
+    """The actions the user's agency owns (a partner's own list): open ones earliest due first,
+    overdue ones (open, due before today), or done ones latest first; with what the list shows of the
+    child and the case's worker."""
+    agency = _agency_actions_q(user)
+    if agency is None:
+        return Action.objects.none()
+    actions = Action.objects.filter(agency).select_related("case__child", "case__allocated_worker", "owner")
+    if show == AgencyActionsShown.DONE:
+        return actions.filter(status=ActionStatus.DONE).order_by("-completed_at", "-id")
+    actions = actions.filter(status=ActionStatus.OPEN)
+    if show == AgencyActionsShown.OVERDUE:
+        actions = actions.filter(due_on__lt=today)
+    return actions.order_by("due_on", "id")
+
+
+def partner_action_counts(user, *, today: dt.date) -> dict[str, int]:
+    """How many of the user's agency's actions are open, overdue and done (one query)."""
+    agency = _agency_actions_q(user)
+    if agency is None:
+        return dict.fromkeys(AgencyActionsShown.values, 0)
+    return Action.objects.filter(agency).aggregate(
+        **{
+            AgencyActionsShown.OPEN: Count("id", filter=Q(status=ActionStatus.OPEN)),
+            AgencyActionsShown.OVERDUE: Count("id", filter=Q(status=ActionStatus.OPEN, due_on__lt=today)),
+            AgencyActionsShown.DONE: Count("id", filter=Q(status=ActionStatus.DONE)),
+        }
+    )
+
+
+def action_progress_notes(action: Action) -> list[ActionProgressNote]:
+    """The progress recorded on an action (of a record the user can see), oldest first."""
+    return list(action.progress_notes.select_related("recorded_by").order_by("recorded_at", "id"))
 
 
 def actions_for_case(user, case: Case) -> QuerySet[Action]:

@@ -49,7 +49,9 @@ urlpatterns = [
     # Actions
     path("actions/", actions.action_list, name="action_list"),
     path("actions/by-owner/", actions.action_list_by_owner, name="action_list_by_owner"),
+    path("actions/agency/", actions.partner_actions, name="partner_actions"),
     path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
+    path("actions/<int:pk>/progress/", actions.action_progress_add, name="action_progress_add"),
     path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
     path("actions/<int:pk>/done/", actions.action_complete, name="action_complete"),
     path("actions/<int:pk>/cancel/", actions.action_cancel, name="action_cancel"),

@@ -101,7 +101,7 @@ ARGS: dict[str, dict] = {
         "safety_plan_detail", "safety_plan_edit", "safety_plan_agree", "safety_plan_print", "safety_plan_pdf",
     )},
     **{f"riskpanel:{n}": {"pk": "action"} for n in (
-        "action_detail", "action_edit", "action_complete", "action_cancel",
+        "action_detail", "action_edit", "action_complete", "action_cancel", "action_progress_add",
     )},
     "reporting:item_list": {"kind": lambda w: "allocation"},
 }
@@ -233,10 +233,14 @@ MATRIX: dict[str, Row] = {
     "riskpanel:safety_plan_pdf": Row("LNNNN2N22NNNNN", "LMMMMMMMMMMMMM"),
     "riskpanel:action_list": Row("LFFFF2222FFFFF", "LMMMMMMMMMMMMM"),
     "riskpanel:action_list_by_owner": Row("LFFFF2222FFFFF", "LMMMMMMMMMMMMM"),
-    "riskpanel:action_detail": Row("LNNNN2N22NNNNN", "LMMMMMMMMMMMMM"),
-    "riskpanel:action_edit": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
-    "riskpanel:action_complete": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
-    "riskpanel:action_cancel": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
+    # The world's action is owned by the police: their partner opens it, records progress and completes it
+    # (changing or cancelling it stays with the case's workers).
+    "riskpanel:partner_actions": Row("LFF22FFFFFFFFF", "LMMMMMMMMMMMMM"),
+    "riskpanel:action_detail": Row("LNN2N2N22NNNNN", "LMMMMMMMMMMMMM"),
+    "riskpanel:action_progress_add": Row("LNN2N2N2FNNNNN", "LNN2N2N2FNNNNN"),
+    "riskpanel:action_edit": Row("LNNFN2N2FNNNNN", "LNNFN2N2FNNNNN"),
+    "riskpanel:action_complete": Row("LNN2N2N2FNNNNN", "LNN2N2N2FNNNNN"),
+    "riskpanel:action_cancel": Row("LNNFN2N2FNNNNN", "LNNFN2N2FNNNNN"),
     "reporting:index": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
     "reporting:item_list": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
     "reporting:annual_report": Row("LFFFFFFF2FFFFF", "LMMMMMMMMMMMMM"),

@@ -5,7 +5,7 @@ Every service takes the acting user, checks the permission, locks what changes, 
 with a reason and writes the case chronology (cate.services.chronology_record).
 """
 
-from .actions import action_cancel, action_complete, action_create, action_update
+from .actions import action_cancel, action_complete, action_create, action_progress_record, action_update
 from .agenda import (
     agenda_build,
     agenda_item_add,
@@ -22,6 +22,7 @@ __all__ = [
     "action_cancel",
     "action_complete",
     "action_create",
+    "action_progress_record",
     "action_update",
     "agenda_build",
     "agenda_item_add",

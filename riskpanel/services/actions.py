@@ -1,5 +1,7 @@
 """Multi-agency actions: from a panel decision, a strategy meeting or a case's safety planning,
-with an owning agency and person and a due date; changed, done or cancelled while open."""
+with an owning agency and person and a due date; changed, done or cancelled while open. The owning
+agency's partners record progress on it and complete it; each update goes into the case's chronology,
+where the case's worker reads it."""
 
 from __future__ import annotations
 
@@ -13,14 +15,21 @@ from cate.models import Case
 from cate.services import chronology_record
 from core import audit, clock
 from core.concurrency import check_version
+from core.exceptions import TransitionNotAllowed
 from core.permissions import require
 from core.workflow import transition
 
 from .. import selectors
 from ..choices import ALLOWED_ACTION_TRANSITIONS, ActionStatus
-from ..models import Action, PanelDecision, StrategyMeeting
-from ..permissions import CHAIR_PANEL, RECORD_STRATEGY_MEETING, require_add_action, require_change_action
-from ..rules import action_chronology_kind, action_errors, date_text
+from ..models import Action, ActionProgressNote, PanelDecision, StrategyMeeting
+from ..permissions import (
+    CHAIR_PANEL,
+    RECORD_STRATEGY_MEETING,
+    require_add_action,
+    require_change_action,
+    require_update_action,
+)
+from ..rules import action_chronology_kind, action_closed_message, action_errors, date_text
 from ._common import refuse
 
 
@@ -147,7 +156,10 @@ def action_update(
 def _action_close(
     *, action: Action, actor, target: str, note: str, expected_version: int | None, now: dt.datetime | None
 ) -> Action:
-    require_change_action(actor, action)
+    if target == ActionStatus.DONE:  # the owning agency's partners complete their actions
+        require_update_action(actor, action)
+    else:  # only those who manage the case's actions cancel one
+        require_change_action(actor, action)
     now = now or timezone.now()
     if not note.strip():
         if target == ActionStatus.DONE:
@@ -158,7 +170,10 @@ def _action_close(
         check_version(action, expected_version)
         if action.status == target:
             return action
-        transition(action.status, target, ALLOWED_ACTION_TRANSITIONS, "action")
+        try:
+            transition(action.status, target, ALLOWED_ACTION_TRANSITIONS, "action")
+        except TransitionNotAllowed:  # said in words that tell the user what to do
+            raise TransitionNotAllowed(action_closed_message(action), code="transition") from None
         action.status, action.completed_at, action.completed_by = target, now, actor
         action.completion_note = note.strip()
         word = "done" if target == ActionStatus.DONE else "cancelled"
@@ -178,6 +193,31 @@ def _action_close(
                 occurred_at=now,
             )
     return action
+
+
+def action_progress_record(*, action: Action, actor, note: str, now: dt.datetime | None = None) -> ActionProgressNote:
+    """Record progress on an open action (its agency's partners, or those who manage the actions
+    of its case); the case's chronology says who recorded what."""
+    require_update_action(actor, action)
+    now = now or timezone.now()
+    if not note.strip():
+        raise ValidationError({"note": "Enter what has been done so far"})
+    with transaction.atomic():
+        action = Action.objects.select_for_update(of=("self",)).select_related("case", "owner_agency").get(pk=action.pk)
+        if action.status != ActionStatus.OPEN:
+            raise ValidationError(action_closed_message(action))
+        progress = ActionProgressNote(action=action, note=note.strip(), recorded_at=now, recorded_by=actor)
+        audit.save(progress, actor=actor, reason="Progress on an action recorded")
+        if action.case is not None:
+            chronology_record(
+                case=action.case,
+                kind=action_chronology_kind(action),
+                summary=f"Progress on action ({action.owner_agency}): {action.description}",
+                detail=progress.note,
+                actor=actor,
+                occurred_at=now,
+            )
+    return progress
 
 
 def action_complete(

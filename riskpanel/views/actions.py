@@ -1,5 +1,7 @@
 """Multi-agency actions: by agency or by owner, one action, adding one to a case, a panel decision
-or a strategy meeting, changing it, and marking it done or cancelled."""
+or a strategy meeting, changing it, and marking it done or cancelled. A partner agency's
+practitioner lists their agency's actions, opens one (what they need to act, not the case record),
+records progress on it and completes it."""
 
 from __future__ import annotations
 
@@ -17,9 +19,16 @@ from core.pages import log, paginate, query_without_page, record_view, require_p
 from core.permissions import role_required
 
 from .. import selectors, services
-from ..forms import ActionCancelForm, ActionCompleteForm, ActionFilterForm, ActionForm
-from ..permissions import ADD_ACTION, CASEWORK_ROLES, action_permissions, case_page_permissions
+from ..choices import ActionStatus, AgencyActionsShown
+from ..forms import ActionCancelForm, ActionCompleteForm, ActionFilterForm, ActionForm, ActionProgressForm
+from ..permissions import ADD_ACTION, AGENCY_ACTIONS, CASEWORK_ROLES, action_permissions, case_page_permissions
+from ..rules import action_closed_message
 from .agenda import ITEM
+
+
+def _closed(action) -> str | None:
+    """Progress and completion are recorded on an open action only."""
+    return action_closed_message(action) if action.status != ActionStatus.OPEN else None
 
 
 def _action_list(request, by: str):
@@ -61,13 +70,60 @@ def action_list_by_owner(request):
 
 
 @require_GET
-@record_view(get=selectors.action_get_for_user, permissions=action_permissions)
-def action_detail(request, action, perms):
+def partner_actions(request):
+    """A partner's list of the actions their agency owns: open, overdue or done."""
+    require_perm(request, AGENCY_ACTIONS)
+    today = timezone.localdate()
+    show = request.GET.get("show")
+    # Anything but a known choice shows the open ones.
+    show = AgencyActionsShown(show) if show in AgencyActionsShown.values else AgencyActionsShown.OPEN
+    rows = selectors.partner_action_list_for_user(request.user, show=show, today=today)
     return render(
         request,
-        "riskpanel/action_detail.html",
-        {"action": action, "perms": perms, "today": timezone.localdate()},
+        "riskpanel/partner_action_list.html",
+        {
+            "page": paginate(request, rows),
+            "show": show,
+            "shown": AgencyActionsShown,
+            "counts": selectors.partner_action_counts(request.user, today=today),
+            "agency": request.user.agency,
+            "today": today,
+            "query": query_without_page(request),
+        },
     )
+
+
+@require_GET
+@record_view(get=selectors.action_get_for_user, permissions=action_permissions)
+def action_detail(request, action, perms):
+    # A partner sees what they need to act on their agency's action, never the case record.
+    template = "riskpanel/action_detail_agency.html" if perms.for_agency else "riskpanel/action_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "action": action,
+            "perms": perms,
+            "progress": selectors.action_progress_notes(action),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@record_view(
+    get=selectors.action_get_for_user, permissions=action_permissions, allow=attrgetter("may_update"), closed=_closed
+)
+def action_progress_add(request, action, perms):
+    form = ActionProgressForm(request.POST or None)
+    response = submit(
+        request,
+        form,
+        services.action_progress_record,
+        action=action,
+        success=action.get_absolute_url() + "#progress",
+        message="Progress recorded. The case's worker can read it in the case chronology.",
+    )
+    return response or render(request, "riskpanel/action_progress_form.html", {"form": form, "action": action})
 
 
 def _action_form_page(request, *, parent_url: str, parent_label: str, case=None, decision=None, strategy_meeting=None):
@@ -178,7 +234,9 @@ def _action_close_page(request, action, *, complete: bool):
     )
 
 
-@record_view(get=selectors.action_get_for_user, permissions=action_permissions, allow=attrgetter("may_change"))
+@record_view(
+    get=selectors.action_get_for_user, permissions=action_permissions, allow=attrgetter("may_update"), closed=_closed
+)
 def action_complete(request, action, perms):
     return _action_close_page(request, action, complete=True)
 

@@ -8,14 +8,17 @@ from tests.factories import ActionFactory, SafetyPlanFactory, StrategyMeetingFac
 
 pytestmark = pytest.mark.django_db
 
-# Who may do what on the case allocated to the `cate_worker` persona.
+# Who may do what on the case allocated to the `cate_worker` persona (its action owned by the police;
+# the panel member works for the police too, but only partner practitioners act for their agency).
 EXPECTED = {
-    #                  chair  meeting  write  change  agree  add action  change action
-    "cate_worker": (False, False, True, True, False, True, True),
-    "other_worker": (False, False, False, False, False, False, False),
-    "team_leader": (True, True, True, True, True, True, True),
-    "group_manager": (False, False, False, False, False, False, False),
-    "panel_member": (False, False, False, False, False, False, False),
+    #                  chair  meeting  write  change  agree  add action  change action  update action
+    "cate_worker": (False, False, True, True, False, True, True, True),
+    "other_worker": (False, False, False, False, False, False, False, False),
+    "team_leader": (True, True, True, True, True, True, True, True),
+    "group_manager": (False, False, False, False, False, False, False, False),
+    "panel_member": (False, False, False, False, False, False, False, False),
+    "police": (False, False, False, False, False, False, False, True),
+    "health": (False, False, False, False, False, False, False, False),
 }
 
 
@@ -24,7 +27,7 @@ def test_each_check_agrees_with_its_refusal(personas, worker_case, persona):
     user = personas[persona]
     meeting = StrategyMeetingFactory(case=worker_case)
     plan = SafetyPlanFactory(case=worker_case)
-    action = ActionFactory(case=worker_case)
+    action = ActionFactory(case=worker_case, owner_agency=personas["police"].agency)
     pairs = [
         (p.can_chair_case, p.require_chair_case, worker_case),
         (p.can_record_strategy_meeting, p.require_record_strategy_meeting, meeting),
@@ -33,6 +36,7 @@ def test_each_check_agrees_with_its_refusal(personas, worker_case, persona):
         (p.can_agree_safety_plan, p.require_agree_safety_plan, plan),
         (p.can_add_action, p.require_add_action, worker_case),
         (p.can_change_action, p.require_change_action, action),
+        (p.can_update_action, p.require_update_action, action),
     ]
     for (check, require, obj), expected in zip(pairs, EXPECTED[persona], strict=True):
         assert check(user, obj) is expected, check.__name__

@@ -49,8 +49,11 @@ PAGES = {
     "safety_plan_pdf": expect(dict.fromkeys(CASE_READERS, 200), 404),
     "action_list": expect(dict.fromkeys(CASEWORK, 200), 403),
     "action_list_by_owner": expect(dict.fromkeys(CASEWORK, 200), 403),
-    "action_detail": expect(dict.fromkeys(CASE_READERS, 200), 404),
-    "action_complete": expect({"team_leader": 200, "cate_worker": 200, "group_manager": 403}, 404),
+    # The world's action is owned by the police: their partner opens and completes it; health's gets 404.
+    "partner_actions": expect({"police": 200, "health": 200}, 403),
+    "action_detail": expect(dict.fromkeys(CASE_READERS | {"police"}, 200), 404),
+    "action_complete": expect({"team_leader": 200, "cate_worker": 200, "police": 200, "group_manager": 403}, 404),
+    "action_progress_add": expect({"team_leader": 200, "cate_worker": 200, "police": 200, "group_manager": 403}, 404),
 }
 
 
@@ -82,6 +85,8 @@ def world(rich_world):
         "action_list_by_owner": reverse("riskpanel:action_list_by_owner"),
         "action_detail": reverse("riskpanel:action_detail", args=[action.pk]),
         "action_complete": reverse("riskpanel:action_complete", args=[action.pk]),
+        "partner_actions": reverse("riskpanel:partner_actions"),
+        "action_progress_add": reverse("riskpanel:action_progress_add", args=[action.pk]),
         "_objects": {"meeting": meeting, "item": item, "plan": plan, "leader": r.personas["team_leader"]},
     }
 

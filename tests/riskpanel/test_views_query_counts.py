@@ -95,3 +95,34 @@ def test_list_pages_make_a_fixed_number_of_queries(personas, client_for, django_
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="govuk-table__row"') >= min(rows, 25)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("show", ["open", "overdue", "done"])
+def test_a_partners_list_of_their_agencys_actions_makes_a_fixed_number_of_queries(
+    personas, client_for, django_assert_max_num_queries, rows, show
+):
+    police = personas["police"]
+    worker = UserFactory(job_title="CATE worker")
+    for i in range(rows):
+        case = allocated_case()
+        case.allocated_worker = worker if i % 2 else None
+        case.save(update_fields=["allocated_worker"])
+        done = show == "done"
+        ActionFactory(
+            case=case if i % 5 else None,
+            owner_agency=police.agency,
+            owner=police if i % 2 else None,
+            due_on=timezone.localdate() + dt.timedelta(days=-1 if show == "overdue" else i),
+            status="done" if done else "open",
+            completed_at=timezone.now() if done else None,
+            completion_note="Done" if done else "",
+        )
+        ActionFactory(case=case, owner_agency=personas["health"].agency)  # another agency's: not listed
+    client = client_for(police)
+    client.get(reverse("core:home"))  # the session's first save is not the page's cost
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("riskpanel:partner_actions") + f"?show={show}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('href="/risk-panel/actions/') >= min(rows, 25)
