@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -41,3 +42,23 @@ def test_seed_demo_command_calls_the_risk_panel_hook(settings):
     call_command("seed_demo", stdout=out)
     assert "panels scheduled" in out.getvalue()
     assert PanelMeeting.objects.count() == PANELS_AHEAD
+
+
+def test_the_demo_gives_the_police_and_health_practitioners_an_action_each_once():
+    from django.contrib.auth import get_user_model
+
+    from riskpanel.demo import DEMO_ACTIONS
+    from riskpanel.models import Action
+    from riskpanel.selectors import partner_action_list_for_user
+    from tests.factories import allocated_case
+
+    seed_organisation(password="demo-password-for-tests")
+    users = {u.username: u for u in get_user_model().objects.all()}
+    case = allocated_case(users["teamleader"], users["cateworker1"])
+    seed_demo(io.StringIO())
+    seed_demo(io.StringIO())
+    assert Action.objects.count() == len(DEMO_ACTIONS)
+    for username in ("police", "health"):
+        (action,) = partner_action_list_for_user(users[username], show="open", today=dt.date.today())
+        assert (action.case, action.owner, action.created_by) == (case, users[username], users["cateworker1"])
+        assert case.chronology.filter(summary__contains=action.description).exists()
