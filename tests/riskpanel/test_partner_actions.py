@@ -29,8 +29,8 @@ def police(personas):
 def action(personas, worker_case):
     """An action of the worker's case owned by the police, agreed by the worker."""
     worker = personas["cate_worker"]
-    worker.job_title = "CATE youth worker"
-    worker.save(update_fields=["job_title"])
+    worker.job_title, worker.phone = "CATE youth worker", "01234 567890"
+    worker.save(update_fields=["job_title", "phone"])
     return services.action_create(
         actor=worker,
         case=worker_case,
@@ -183,6 +183,7 @@ def test_the_partner_opens_their_agencys_action_and_sees_what_they_need_not_the_
         "Visit the address of concern",
         str(worker),
         "CATE youth worker",
+        "01234 567890",
         f'href="mailto:{worker.email}"',
         "Asked the police to visit",
         reverse("riskpanel:action_progress_add", args=[action.pk]),
