@@ -2,7 +2,7 @@
 
 A CATE worker and a team leader see the multi-agency actions and the panel reviews overdue on the
 cases they see (their own, or all); a panel member the panels they are invited to and the papers on
-them; a partner their agency's open actions. Each count reads the queryset of the list it links to.
+them; a partner their agency's open and overdue actions. Each count reads the queryset of the list it links to.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from contacts.selectors import hidden_children
 from core import clock
 from core.contract import TrayCount, TraySection
 from core.roles import Role, has_role
 
 from . import selectors
-from .choices import ActionStatus
-from .models import Action, AgendaItem
+from .choices import AgencyActionsShown
+from .models import AgendaItem
 
 
 def _url(name: str, **params) -> str:
@@ -49,14 +48,25 @@ def panel_member_section(user) -> TraySection:
     )
 
 
-def partner_section(user) -> TraySection:
-    # The list of the agency's actions is the partner's own page (riskpanel:partner_actions) once it
-    # exists; until then the count links to the enquiries the partner works on.
-    actions = Action.objects.filter(owner_agency_id=user.agency_id, status=ActionStatus.OPEN)
-    count = actions.exclude(case__child__in=hidden_children(user).values("pk")).count()
+def partner_section(user, *, now: datetime) -> TraySection:
+    """The partner's open and overdue actions, counted as their own list (riskpanel:partner_actions)
+    counts them."""
+    counts = selectors.partner_action_counts(user, today=clock.local_date(now))
     return TraySection(
         "Your agency's actions",
-        (TrayCount("Open multi-agency actions your agency owns", count, reverse("contacts:mace_list")),),
+        (
+            TrayCount(
+                "Open multi-agency actions your agency owns",
+                counts[AgencyActionsShown.OPEN],
+                _url("riskpanel:partner_actions", show=AgencyActionsShown.OPEN),
+            ),
+            TrayCount(
+                "Overdue actions your agency owns",
+                counts[AgencyActionsShown.OVERDUE],
+                _url("riskpanel:partner_actions", show=AgencyActionsShown.OVERDUE),
+                urgent=True,
+            ),
+        ),
         order=14,
     )
 
@@ -69,5 +79,5 @@ def work_tray(user, *, now: datetime) -> list[TraySection]:
     if has_role(user, Role.PANEL_MEMBER):
         sections.append(panel_member_section(user))
     if has_role(user, Role.PARTNER) and user.agency_id:
-        sections.append(partner_section(user))
+        sections.append(partner_section(user, now=now))
     return sections
