@@ -277,6 +277,14 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         {"high": "red", "medium_high": "amber", "medium": "amber", "low_medium": "green", "low": "green"},
     ),
     _d("panel_schedule_interval", "Risk panel meets every", 14, CD, starts="last panel", group=PANEL),
+    SettingDefinition(
+        "panel_capacity",
+        "Cases a risk panel can discuss (places on its agenda)",
+        PANEL,
+        Kind.INTEGER,
+        12,
+        source="the chair picks the due cases up to this number; the rest wait for the next panel",
+    ),
     _d(
         "alert_escalation_grace",
         "Overdue items escalate to the team leader after",

@@ -18,6 +18,7 @@ class RiskPanelConfig(AppContract, AppConfig):
     person_records = (
         PersonRecord("riskpanel.AgendaItem", "case__child", "Risk panel papers"),
         PersonRecord("riskpanel.PanelDecision", "item__case__child", "Risk panel decisions"),
+        PersonRecord("riskpanel.MinutesEntry", "item__case__child", "Risk panel minutes"),
         PersonRecord("riskpanel.StrategyMeeting", "case__child", "Strategy meetings"),
         PersonRecord("riskpanel.SafetyPlan", "case__child", "Safety plans"),
         PersonRecord("riskpanel.Action", "case__child", "Multi-agency actions"),

@@ -20,6 +20,11 @@ AGENDA_EDITABLE = frozenset({PanelStatus.SCHEDULED, PanelStatus.OPEN})
 DECISIONS_ALLOWED = frozenset({PanelStatus.OPEN, PanelStatus.CLOSED})
 
 
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINAL = "final", "Final"
+
+
 class ItemKind(models.TextChoices):
     FIRST_PANEL = "first_panel", "First panel"
     REVIEW = "review", "Review"

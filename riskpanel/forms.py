@@ -145,6 +145,100 @@ class AgendaItemAddForm(GovukForm):
         self.fields["presenting_agency"].queryset = active_agencies()
 
 
+class AgendaChooseForm(GovukForm):
+    """The due cases the chair puts on the agenda (the page lays them out as a table)."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label="Cases due at this panel",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one case to add to the agenda",
+            "invalid_choice": "Some of the cases you chose are no longer due at this panel: choose again from the list",
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(c.case.pk, c.case.child.full_name) for c in candidates]
+
+
+class PanelCloseForm(GovukForm):
+    """Why each item not decided was not: it goes to the next panel with that reason."""
+
+    reason_for_others = forms.CharField(
+        label="Reason for every item left without its own reason",
+        required=False,
+        max_length=1000,
+        widget=_textarea(2),
+        help_text="For example: the panel ran out of time.",
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            name = item.case.child.full_name if item.case_id else item.title
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                label=f"Why was {name} not decided?", required=False, max_length=1000, widget=_textarea(2)
+            )
+        self.order_fields([f"reason_{item.pk}" for item in items] + ["reason_for_others"])
+
+    def reasons(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"reason_{item.pk}", "") for item in self.items}
+
+
+class PanelMinutesForm(VersionedFormMixin, GovukForm):
+    """Attendance and apologies by agency, and the discussion of each item: any part may be left
+    empty in a draft."""
+
+    other_business = forms.CharField(label="Any other business", required=False, widget=_textarea(4))
+
+    def __init__(self, *args, agencies, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies, self.items = list(agencies), list(items)
+        for agency in self.agencies:
+            self.fields[f"present_{agency.pk}"] = forms.CharField(
+                label=f"Who attended from {agency}",
+                required=False,
+                widget=_textarea(2),
+                help_text="Names and roles, one a line.",
+            )
+            self.fields[f"apologies_{agency.pk}"] = forms.CharField(
+                label=f"Apologies from {agency}", required=False, widget=_textarea(2)
+            )
+        for item in self.items:
+            name = item.case.child.full_name if item.case_id else item.title
+            self.fields[f"discussion_{item.pk}"] = forms.CharField(
+                label=f"What the panel discussed about {name}", required=False, widget=_textarea(5)
+            )
+
+    @classmethod
+    def initial_from(cls, minutes, items) -> dict:
+        if minutes is None:
+            return {"version": 0}
+        initial = {"version": minutes.version, "other_business": minutes.other_business}
+        for row in minutes.attendance.all():
+            initial[f"present_{row.agency_id}"] = row.present
+            initial[f"apologies_{row.agency_id}"] = row.apologies
+        for item in items:
+            initial[f"discussion_{item.pk}"] = item.minutes_discussion
+        return initial
+
+    def agency_rows(self) -> list:
+        return [(a, self[f"present_{a.pk}"], self[f"apologies_{a.pk}"]) for a in self.agencies]
+
+    def item_rows(self) -> list:
+        return [(item, self[f"discussion_{item.pk}"]) for item in self.items]
+
+    def attendance(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {a.pk: (data.get(f"present_{a.pk}", ""), data.get(f"apologies_{a.pk}", "")) for a in self.agencies}
+
+    def discussions(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"discussion_{item.pk}", "") for item in self.items}
+
+
 class AgendaItemWithdrawForm(VersionedFormMixin, GovukForm):
     reason = forms.CharField(
         label="Why is the item withdrawn?",

@@ -10,7 +10,15 @@ from cate.choices import RiskLevel
 from cate.models import Case, GpLetter, RiskAssessment
 from core.models import Agency, VersionedModel
 
-from .choices import STRATEGY_MEETING_COLOURS, ActionStatus, ItemKind, PanelStatus, RagColour, SafetyPlanStatus
+from .choices import (
+    STRATEGY_MEETING_COLOURS,
+    ActionStatus,
+    ItemKind,
+    MinutesStatus,
+    PanelStatus,
+    RagColour,
+    SafetyPlanStatus,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -68,6 +76,15 @@ class AgendaItem(VersionedModel):
     added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    carried_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_from",
+        help_text="Not decided when the panel closed: the item on the next panel's agenda.",
+    )
+    carried_reason = models.TextField("why it was not decided", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -93,6 +110,10 @@ class AgendaItem(VersionedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_to_id is not None
 
     @property
     def review_late(self) -> bool:
@@ -124,6 +145,72 @@ class PanelDecision(VersionedModel):
     @property
     def needs_strategy_meeting(self) -> bool:
         return self.colour in STRATEGY_MEETING_COLOURS
+
+
+class PanelMinutes(VersionedModel):
+    """The minutes of a panel: a draft anyone chairing can save with any part filled, then final
+    (complete, and no longer changed)."""
+
+    meeting = models.OneToOneField(PanelMeeting, on_delete=models.PROTECT, related_name="minutes")
+    status = models.CharField(max_length=5, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
+    other_business = models.TextField(blank=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "panel minutes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(finalised_at__isnull=False),
+                name="riskpanel_minutes_final_with_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes of the {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("riskpanel:minutes_detail", args=[self.meeting_id])
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == MinutesStatus.FINAL
+
+
+class MinutesAttendance(models.Model):
+    """Who came from one agency, and who sent apologies."""
+
+    minutes = models.ForeignKey(PanelMinutes, on_delete=models.PROTECT, related_name="attendance")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    present = models.TextField("who attended", blank=True)
+    apologies = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "agency"], name="riskpanel_minutes_agency_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} at {self.minutes}"
+
+
+class MinutesEntry(models.Model):
+    """What the panel discussed on one item of its agenda (the decision and actions are their own records)."""
+
+    minutes = models.ForeignKey(PanelMinutes, on_delete=models.PROTECT, related_name="entries")
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="minutes_entry")
+    discussion = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "minutes entries"
+
+    def __str__(self) -> str:
+        return f"Minutes on {self.item}"
 
 
 class StrategyMeeting(VersionedModel):

@@ -261,7 +261,7 @@ class ItemPermissions:
 
 def item_permissions(user, item, decision=None) -> ItemPermissions:
     can_chair = user.has_perm(CHAIR_PANEL)
-    status, live = item.meeting.status, not item.is_withdrawn and decision is None
+    status, live = item.meeting.status, not item.is_withdrawn and not item.is_carried and decision is None
     return ItemPermissions(
         can_chair=can_chair,
         can_see_case=item.case_id is not None and can_see_case(user, item.case),

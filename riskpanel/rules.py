@@ -31,6 +31,15 @@ SAFETY_PLAN_FIELDS = (
 )
 
 
+def next_meets_at(last_meets_at: dt.datetime, settings, *, now: dt.datetime) -> dt.datetime:
+    """When the panel after one meeting at `last_meets_at` meets: `panel_schedule_interval` later,
+    and after a gap the schedule resumes at its next date after `now`."""
+    meets_at = settings.due("panel_schedule_interval", last_meets_at)
+    while meets_at <= now:
+        meets_at = settings.due("panel_schedule_interval", meets_at)
+    return meets_at
+
+
 def day_text(moment: dt.datetime) -> str:
     """The local day of a moment, as the chronology writes it ("5 Mar 2030")."""
     return f"{clock.local(moment):%-d %b %Y}"

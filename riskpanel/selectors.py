@@ -13,11 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 
-from cate.choices import CaseStatus
+from cate.choices import RISK_ORDER, CaseStatus, RiskLevel
 from cate.models import Allocation, Case, RiskAssessment
 from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.selectors import hidden_children
@@ -27,7 +27,17 @@ from core.due import DueItem, due_items_for_cases
 from core.roles import Role
 
 from .choices import AGENDA_EDITABLE, ActionStatus, AgencyActionsShown, ItemKind, PanelStatus, SafetyPlanStatus
-from .models import Action, ActionProgressNote, AgendaItem, PanelDecision, PanelMeeting, SafetyPlan, StrategyMeeting
+from .models import (
+    Action,
+    ActionProgressNote,
+    AgendaItem,
+    MinutesAttendance,
+    PanelDecision,
+    PanelMeeting,
+    PanelMinutes,
+    SafetyPlan,
+    StrategyMeeting,
+)
 from .permissions import (
     ACTION_OWNER_ROLES,
     AGENCY_ACTIONS,
@@ -96,7 +106,7 @@ def agenda_item_list_for_user(user, meeting: PanelMeeting, *, include_withdrawn:
     if not include_withdrawn:
         items = items.filter(withdrawn_at__isnull=True)
     return items.select_related(
-        "meeting", "case__child", "case__allocated_worker", "presenting_agency", "decision"
+        "meeting", "case__child", "case__allocated_worker", "presenting_agency", "decision", "carried_to__meeting"
     ).order_by("position", "id")
 
 
@@ -120,16 +130,59 @@ def panel_agenda(
     return items
 
 
+def agenda_for_minutes(user, meeting: PanelMeeting) -> list[AgendaItem]:
+    """The items the minutes cover (not withdrawn), each with its decision, the panel it was
+    carried to, its discussion in the minutes (`minutes_discussion`) and the actions agreed with
+    its decision (`decision_actions`): four queries whatever the length of the agenda."""
+    items = list(
+        agenda_item_list_for_user(user, meeting).select_related(
+            "decision__decided_by", "carried_to__meeting", "minutes_entry"
+        )
+    )
+    decision_ids = [item.decision.pk for item in items if hasattr(item, "decision")]
+    actions: dict[int, list[Action]] = {}
+    for action in Action.objects.filter(decision_id__in=decision_ids).select_related("owner_agency", "owner"):
+        actions.setdefault(action.decision_id, []).append(action)
+    for item in items:
+        decision = getattr(item, "decision", None)
+        item.decision_actions = actions.get(decision.pk, []) if decision is not None else []
+        entry = getattr(item, "minutes_entry", None)
+        item.minutes_discussion = entry.discussion if entry is not None else ""
+    return items
+
+
+def minutes_for_meeting(meeting: PanelMeeting) -> PanelMinutes | None:
+    """The panel's minutes, with who last changed and who finalised them, and the attendance."""
+    return (
+        PanelMinutes.objects.filter(meeting=meeting)
+        .select_related("updated_by", "finalised_by")
+        .prefetch_related(Prefetch("attendance", queryset=MinutesAttendance.objects.select_related("agency")))
+        .first()
+    )
+
+
 def agenda_item_get_for_user(user, meeting_pk: int, pk: int) -> AgendaItem:
     meeting = panel_get_for_user(user, meeting_pk)
     item = get_object_or_404(
         _items_visible_to(user)
         .filter(meeting=meeting)
-        .select_related("case__child", "case__allocated_worker", "presenting_agency", "paper_assessment", "added_by"),
+        .select_related(
+            "case__child",
+            "case__allocated_worker",
+            "presenting_agency",
+            "paper_assessment",
+            "added_by",
+            "carried_to__meeting",
+        ),
         pk=pk,
     )
     item.meeting = meeting
     return item
+
+
+def items_carried_into(item: AgendaItem) -> list[AgendaItem]:
+    """The items of earlier panels that were not decided and were carried to this one."""
+    return list(AgendaItem.objects.filter(carried_to=item).select_related("meeting").order_by("meeting__meets_at"))
 
 
 def decision_for_item(item: AgendaItem) -> PanelDecision | None:
@@ -154,6 +207,23 @@ class AgendaCandidate:
     first_panel_due_at: dt.datetime | None = None
     review_due_on: dt.date | None = None
 
+    @property
+    def due_on(self) -> dt.date:
+        """The day the case is due at a panel (its first panel, or its review)."""
+        return clock.local_date(self.first_panel_due_at) if self.first_panel_due_at else self.review_due_on
+
+    @property
+    def last_risk_label(self) -> str:
+        """The risk level of the case's last panel decision ("" before its first panel)."""
+        level = self.case.last_risk_level
+        return RiskLevel(level).label if level else ""
+
+    @property
+    def risk_rank(self) -> int:
+        """Higher for a higher risk level: the panel's last decision, else the worker's assessment."""
+        level = self.case.last_risk_level or self.case.current_risk_level
+        return RISK_ORDER.index(level) + 1 if level in RISK_ORDER else 0
+
 
 def review_horizon(meeting: PanelMeeting, settings) -> dt.date:
     """Reviews falling due before the following panel are due at this one (else they would be late)."""
@@ -169,7 +239,10 @@ def review_horizon(meeting: PanelMeeting, settings) -> dt.date:
 def agenda_candidates(*, meeting: PanelMeeting, user, settings) -> list[AgendaCandidate]:
     """Open cases due at this panel: their first panel (allocated, never discussed) or a review
     (the last decision's review date falls before the following panel). Cases already on this
-    agenda, or waiting on another panel's agenda that has not closed, are left out."""
+    agenda, or waiting on another panel's agenda that has not closed, are left out. The most
+    urgent first: by the day they are due, then the highest risk (the last decision's level, else
+    the worker's), each with its last decision (`case.last_risk_level`, `last_colour`,
+    `last_decided_at`)."""
     decisions = PanelDecision.objects.filter(item__case=OuterRef("pk")).order_by("-decided_at", "-id")
     first_allocation = Allocation.objects.filter(case=OuterRef("pk")).order_by("started_at", "id")
     waiting = AgendaItem.objects.filter(
@@ -187,6 +260,9 @@ def agenda_candidates(*, meeting: PanelMeeting, user, settings) -> list[AgendaCa
             first_allocated_at=Subquery(first_allocation.values("started_at")[:1]),
             discussed=Exists(decisions),
             last_review_on=Subquery(decisions.values("next_review_on")[:1]),
+            last_risk_level=Subquery(decisions.values("risk_level")[:1]),
+            last_colour=Subquery(decisions.values("colour")[:1]),
+            last_decided_at=Subquery(decisions.values("decided_at")[:1]),
             waiting=Exists(waiting),
             on_this_agenda=Exists(on_this_agenda),
         )
@@ -197,18 +273,41 @@ def agenda_candidates(*, meeting: PanelMeeting, user, settings) -> list[AgendaCa
             on_this_agenda=False,
         )
         .filter(Q(discussed=False) | Q(last_review_on__lt=horizon))
-        .select_related("child")
+        .select_related("child", "allocated_worker")
     )
-    first, reviews = [], []
+    candidates = []
     for case in cases:
         if not case.discussed:
             due = settings.due("first_panel", case.first_allocated_at)
-            first.append(AgendaCandidate(case=case, kind=ItemKind.FIRST_PANEL, first_panel_due_at=due))
+            candidates.append(AgendaCandidate(case=case, kind=ItemKind.FIRST_PANEL, first_panel_due_at=due))
         else:
-            reviews.append(AgendaCandidate(case=case, kind=ItemKind.REVIEW, review_due_on=case.last_review_on))
-    first.sort(key=lambda c: (c.first_panel_due_at, c.case.pk))
-    reviews.sort(key=lambda c: (c.review_due_on, c.case.pk))
-    return first + reviews
+            candidates.append(AgendaCandidate(case=case, kind=ItemKind.REVIEW, review_due_on=case.last_review_on))
+    candidates.sort(key=lambda c: (c.due_on, -c.risk_rank, c.first_panel_due_at is None, c.case.pk))
+    return candidates
+
+
+def panel_next_after(meeting: PanelMeeting) -> PanelMeeting | None:
+    """The next panel on the schedule after this one that has not met yet (where items not decided
+    here are carried), with its chair."""
+    return (
+        PanelMeeting.objects.filter(meets_at__gt=meeting.meets_at, status=PanelStatus.SCHEDULED)
+        .select_related("chair")
+        .order_by("meets_at")
+        .first()
+    )
+
+
+def agenda_places_taken(meeting: PanelMeeting) -> int:
+    """Items on the agenda that take a place (withdrawn and carried-away ones do not)."""
+    return meeting.items.filter(withdrawn_at__isnull=True, carried_to__isnull=True).count()
+
+
+def undecided_items(user, meeting: PanelMeeting) -> list[AgendaItem]:
+    """Items of the panel with no decision (a case) or outcome (no case), not withdrawn nor already
+    carried: those closing the panel carries to the next one."""
+    return list(
+        agenda_item_list_for_user(user, meeting).filter(decision__isnull=True, outcome="", carried_to__isnull=True)
+    )
 
 
 def latest_assessments(case_ids) -> dict[int, RiskAssessment]:

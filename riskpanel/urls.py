@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, agenda, cases, panels, safety_plans, strategy_meetings
+from .views import actions, agenda, cases, minutes, panels, safety_plans, strategy_meetings
 
 app_name = "riskpanel"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("panels/<int:pk>/open/", panels.panel_open, name="panel_open"),
     path("panels/<int:pk>/close/", panels.panel_close, name="panel_close"),
     path("panels/<int:pk>/agenda/build/", panels.agenda_build, name="agenda_build"),
+    path("panels/<int:pk>/minutes/", minutes.minutes_detail, name="minutes_detail"),
+    path("panels/<int:pk>/minutes/edit/", minutes.minutes_edit, name="minutes_edit"),
+    path("panels/<int:pk>/minutes/pdf/", minutes.minutes_pdf, name="minutes_pdf"),
     path("panels/<int:pk>/items/add/", agenda.item_add, name="item_add"),
     path("panels/<int:pk>/items/<int:item_pk>/", agenda.item_detail, name="item_detail"),
     path("panels/<int:pk>/items/<int:item_pk>/decision/", agenda.decision_record, name="decision_record"),

@@ -14,6 +14,7 @@ from .agenda import (
     agenda_item_withdraw,
 )
 from .decisions import panel_decision_record, panel_decision_send_gp_letter
+from .minutes import panel_minutes_save
 from .panels import panel_close, panel_open, panel_schedule, panel_update
 from .safety_plans import safety_plan_agree, safety_plan_start, safety_plan_update
 from .strategy_meetings import strategy_meeting_record
@@ -32,6 +33,7 @@ __all__ = [
     "panel_close",
     "panel_decision_record",
     "panel_decision_send_gp_letter",
+    "panel_minutes_save",
     "panel_open",
     "panel_schedule",
     "panel_update",

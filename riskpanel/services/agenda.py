@@ -4,6 +4,7 @@ and the outcome of an item without a case."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,20 +39,33 @@ def _next_position(meeting: PanelMeeting) -> int:
     return (meeting.items.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-def agenda_build(*, meeting: PanelMeeting, actor, now: dt.datetime | None = None) -> list[AgendaItem]:
-    """Add to the agenda every case the records say is due: first panels (allocated, never
-    discussed; flagged when the panel meets after the first-panel deadline) and reviews. Each item
-    carries the worker's latest risk assessment as its paper, frozen as it is now."""
+def agenda_build(
+    *, meeting: PanelMeeting, actor, cases: Iterable[int] | None = None, now: dt.datetime | None = None
+) -> list[AgendaItem]:
+    """Add to the agenda the due cases the chair chose (`cases`, by id), within the panel's places
+    (the `panel_capacity` setting, less the items already on it); with no choice, the most urgent
+    due cases fill the places left. Due cases are first panels (allocated, never discussed; flagged
+    when the panel meets after the first-panel deadline) and reviews. Those not chosen stay due
+    and wait for the next panel. Each item carries the worker's latest risk assessment as its
+    paper, frozen as it is now."""
     require(actor, CHAIR_PANEL, "Only a team leader can build a panel's agenda.")
     now = now or timezone.now()
     settings = service_settings()
     with transaction.atomic():
         meeting = _lock_editable_meeting(meeting)
         candidates = selectors.agenda_candidates(meeting=meeting, user=actor, settings=settings)
-        papers = selectors.latest_assessments(c.case.pk for c in candidates)
+        capacity = settings["panel_capacity"]
+        places = max(capacity - selectors.agenda_places_taken(meeting), 0)
+        if cases is None:
+            chosen = candidates[:places]
+        else:
+            wanted = {int(pk) for pk in cases}
+            refuse(_choice_errors(wanted, candidates, places=places, capacity=capacity))
+            chosen = [c for c in candidates if c.case.pk in wanted]  # most urgent first
+        papers = selectors.latest_assessments(c.case.pk for c in chosen)
         position = _next_position(meeting)
         created = []
-        for candidate in candidates:
+        for candidate in chosen:
             case = candidate.case
             assessment = papers.get(case.pk)
             due = candidate.first_panel_due_at
@@ -77,6 +91,25 @@ def agenda_build(*, meeting: PanelMeeting, actor, now: dt.datetime | None = None
             chronology_record(case=case, kind=ChronologyKind.PANEL, summary=summary, actor=actor, occurred_at=now)
             created.append(item)
     return created
+
+
+def _choice_errors(wanted: set[int], candidates: list, *, places: int, capacity: int) -> dict:
+    """What is wrong with the chair's choice of due cases, said as what to do."""
+    if not wanted:
+        return {"cases": "Choose at least one case to add to the agenda"}
+    if places == 0:
+        return {
+            "cases": f"The agenda is full ({capacity} places): withdraw an item, or ask a group manager to "
+            "raise the number of places in the settings"
+        }
+    if len(wanted) > places:
+        return {
+            "cases": f"You chose {len(wanted)} cases but this panel has {places} place{'s' if places != 1 else ''} "
+            f"left: choose {places} or fewer, and the others wait for the next panel"
+        }
+    if wanted - {c.case.pk for c in candidates}:
+        return {"cases": "Some of the cases you chose are no longer due at this panel: choose again from the list"}
+    return {}
 
 
 def agenda_item_add(
@@ -151,6 +184,8 @@ def _lock_open_item(item: AgendaItem, *, expected_version: int | None = None) ->
         raise ValidationError("The agenda of a closed panel cannot change.")
     if item.is_withdrawn:
         raise ValidationError("This item has been withdrawn from the agenda.")
+    if item.is_carried:
+        raise ValidationError("This item was carried to the next panel: change it on that panel's agenda.")
     if PanelDecision.objects.filter(item=item).exists():
         raise ValidationError("The panel has already decided on this item.")
     return item
@@ -211,6 +246,8 @@ def agenda_item_record_outcome(
             raise ValidationError("Record a decision for an item about a case.")
         if item.meeting.status not in DECISIONS_ALLOWED:
             raise ValidationError("Open the panel before recording what it agreed.")
+        if item.is_carried:
+            raise ValidationError("This item was carried to the next panel: record what it agreed there.")
         if item.outcome == outcome.strip():
             return item
         item.outcome = outcome.strip()

@@ -60,6 +60,8 @@ def panel_decision_record(
             raise ValidationError("Open the panel before recording its decisions.")
         if item.is_withdrawn:
             raise ValidationError("This item has been withdrawn from the agenda.")
+        if item.is_carried:
+            raise ValidationError("This item was carried to the next panel: record the decision there.")
         if PanelDecision.objects.filter(item=item).exists():
             raise ValidationError("The panel's decision on this item has already been recorded.")
         colour = rag_colour(level, settings)

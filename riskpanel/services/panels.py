@@ -7,8 +7,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from cate.choices import ChronologyKind
+from cate.services import chronology_record
 from core import audit
 from core.concurrency import check_version
 from core.permissions import require
@@ -18,8 +21,9 @@ from core.workflow import transition
 from .. import selectors
 from ..choices import ALLOWED_PANEL_TRANSITIONS, PanelStatus
 from ..models import AgendaItem, PanelMeeting
+from ..papers import paper_from_assessment
 from ..permissions import CHAIR_PANEL
-from ..rules import MAX_SCHEDULED_AT_ONCE, day_text
+from ..rules import MAX_SCHEDULED_AT_ONCE, day_text, next_meets_at
 from ._common import refuse
 
 
@@ -69,9 +73,7 @@ def panel_schedule(
         elif latest is None:
             raise ValidationError({"first_meets_at": "Enter the date and time of the first panel"})
         else:
-            meets_at = settings.due("panel_schedule_interval", latest.meets_at)
-            while meets_at <= now:  # after a gap, the schedule resumes at its next date
-                meets_at = settings.due("panel_schedule_interval", meets_at)
+            meets_at = next_meets_at(latest.meets_at, settings, now=now)
         if chair is None and latest is not None:
             # The last panel's chair and members carry on, if they can still sign in and do it.
             chair = selectors.panel_chair_choices().filter(pk=latest.chair_id).first()
@@ -146,32 +148,126 @@ def _reflag_first_panels(meeting: PanelMeeting, *, actor) -> None:
         )
 
 
-def _panel_move(meeting: PanelMeeting, *, actor, target: str, now: dt.datetime | None) -> PanelMeeting:
+def panel_open(*, meeting: PanelMeeting, actor, now: dt.datetime | None = None) -> PanelMeeting:
+    """Open the panel: invited panel members can now see its agenda and papers."""
     require(actor, CHAIR_PANEL, "Only the chair can open or close a risk panel.")
     now = now or timezone.now()
     with transaction.atomic():
         meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.status == target:
+        if meeting.status == PanelStatus.OPEN:
             return meeting
-        transition(meeting.status, target, ALLOWED_PANEL_TRANSITIONS, "panel")
-        meeting.status = target
-        fields = ["status"]
-        if target == PanelStatus.OPEN:
-            meeting.opened_at = now
-            fields.append("opened_at")
-        else:
-            meeting.closed_at = now
-            fields.append("closed_at")
-        reason = "Risk panel opened" if target == PanelStatus.OPEN else "Risk panel closed"
-        audit.save_change(meeting, actor=actor, reason=reason, fields=fields)
+        transition(meeting.status, PanelStatus.OPEN, ALLOWED_PANEL_TRANSITIONS, "panel")
+        meeting.status, meeting.opened_at = PanelStatus.OPEN, now
+        audit.save_change(meeting, actor=actor, reason="Risk panel opened", fields=["status", "opened_at"])
     return meeting
 
 
-def panel_open(*, meeting: PanelMeeting, actor, now: dt.datetime | None = None) -> PanelMeeting:
-    """Open the panel: invited panel members can now see its agenda and papers."""
-    return _panel_move(meeting, actor=actor, target=PanelStatus.OPEN, now=now)
+def panel_close(
+    *,
+    meeting: PanelMeeting,
+    actor,
+    reasons: dict[int, str] | None = None,
+    reason_for_others: str = "",
+    now: dt.datetime | None = None,
+) -> PanelMeeting:
+    """Close the panel: panel members reach nothing of it any more. Every item the panel did not
+    decide (no decision, no outcome, not withdrawn) is carried to the next panel on the schedule,
+    each with why it was not decided (`reasons` by item id, else `reason_for_others`); nothing is
+    left behind silently. When no panel is scheduled after this one, the next one is scheduled
+    first, at the `panel_schedule_interval`, with this panel's chair, agencies and members. The
+    items carried are on the returned panel as `carried` (and the panel they went to as
+    `carried_to_meeting`)."""
+    require(actor, CHAIR_PANEL, "Only the chair can open or close a risk panel.")
+    now = now or timezone.now()
+    reasons = {int(pk): (text or "").strip() for pk, text in (reasons or {}).items()}
+    reason_for_others = reason_for_others.strip()
+    with transaction.atomic():
+        locked = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status == PanelStatus.CLOSED:
+            return locked
+        transition(locked.status, PanelStatus.CLOSED, ALLOWED_PANEL_TRANSITIONS, "panel")
+        undecided = list(
+            AgendaItem.objects.select_for_update(of=("self",))
+            .filter(meeting=locked, withdrawn_at__isnull=True, carried_to__isnull=True)
+            .filter(decision__isnull=True, outcome="")
+            .select_related("case__child")
+            .order_by("position", "id")
+        )
+        errors = {
+            f"reason_{item.pk}": f"Enter why {_item_label(item)} was not decided, or a reason for all the items left"
+            for item in undecided
+            if not (reasons.get(item.pk) or reason_for_others)
+        }
+        refuse(errors)
+        carried, target = [], None
+        if undecided:
+            target = selectors.panel_next_after(locked)
+            if target is None:
+                (target,) = panel_schedule(actor=actor, count=1, now=now)
+            target = PanelMeeting.objects.select_for_update().get(pk=target.pk)
+            for item in undecided:
+                carried.append(
+                    _carry(item, to=target, reason=reasons.get(item.pk) or reason_for_others, actor=actor, now=now)
+                )
+        locked.status, locked.closed_at = PanelStatus.CLOSED, now
+        reason = "Risk panel closed"
+        if carried:
+            reason += f": {len(carried)} item{'s' if len(carried) != 1 else ''} carried to {day_text(target.meets_at)}"
+        audit.save_change(locked, actor=actor, reason=reason, fields=["status", "closed_at"])
+    locked.carried, locked.carried_to_meeting = carried, target
+    return locked
 
 
-def panel_close(*, meeting: PanelMeeting, actor, now: dt.datetime | None = None) -> PanelMeeting:
-    """Close the panel: panel members reach nothing of it any more."""
-    return _panel_move(meeting, actor=actor, target=PanelStatus.CLOSED, now=now)
+def _item_label(item: AgendaItem) -> str:
+    return item.case.child.full_name if item.case_id else item.title
+
+
+def _carry(item: AgendaItem, *, to: PanelMeeting, reason: str, actor, now: dt.datetime) -> AgendaItem:
+    """Put an item not decided on the next panel's agenda (or point it at the case's item already
+    there), say why on both, and write it in the case's chronology."""
+    target = to.items.filter(case=item.case).first() if item.case_id else None
+    if target is None:
+        paper, assessment = item.paper, item.paper_assessment
+        if item.case_id:  # the paper as it stands now
+            assessment = selectors.latest_assessments([item.case_id]).get(item.case_id)
+            paper = paper_from_assessment(assessment) if assessment else item.paper
+        position = (to.items.aggregate(last=Max("position"))["last"] or 0) + 1
+        target = AgendaItem(
+            meeting=to,
+            case=item.case,
+            kind=item.kind,
+            title=item.title,
+            presenting_agency=item.presenting_agency,
+            placing_authority=item.placing_authority,
+            details=item.details,
+            paper=paper,
+            paper_assessment=assessment,
+            paper_taken_at=now,
+            first_panel_due_at=item.first_panel_due_at,
+            first_panel_deadline_missed=item.first_panel_due_at is not None and to.meets_at > item.first_panel_due_at,
+            review_due_on=item.review_due_on,
+            position=position,
+            added_by=actor,
+        )
+        came_from = day_text(item.meeting.meets_at)
+        audit.save(target, actor=actor, reason=f"Carried from the panel of {came_from}: {reason}"[:500])
+    item.carried_to, item.carried_reason = target, reason
+    audit.save_change(
+        item,
+        actor=actor,
+        reason=f"Not decided; carried to the panel of {day_text(to.meets_at)}: {reason}"[:500],
+        fields=["carried_to", "carried_reason"],
+    )
+    if item.case_id:
+        chronology_record(
+            case=item.case,
+            kind=ChronologyKind.PANEL,
+            summary=(
+                f"Not decided at the risk panel on {day_text(item.meeting.meets_at)}: "
+                f"carried to the panel on {day_text(to.meets_at)}"
+            ),
+            detail=reason,
+            actor=actor,
+            occurred_at=now,
+        )
+    return item

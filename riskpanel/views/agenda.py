@@ -62,6 +62,7 @@ def item_detail(request, item, _):
             "item": item,
             "meeting": item.meeting,
             "decision": decision,
+            "carried_from": selectors.items_carried_into(item),
             "decision_actions": selectors.actions_for_decision(decision),
             "perms": item_permissions(request.user, item, decision),
             "today": timezone.localdate(),

@@ -4,7 +4,6 @@ closing it, and building its agenda."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -15,8 +14,10 @@ from core.permissions import role_required
 from core.selectors import service_settings
 
 from .. import selectors, services
-from ..forms import PanelForm, PanelScheduleForm
+from ..choices import PanelStatus
+from ..forms import AgendaChooseForm, PanelCloseForm, PanelForm, PanelScheduleForm
 from ..permissions import CHAIR_PANEL, LANDING_ROLES, PANEL_ROLES, landing_permissions, panel_permissions
+from ..rules import next_meets_at
 from ._common import act, chairs
 
 
@@ -75,18 +76,27 @@ def panel_schedule(request):
 @require_GET
 @record_view(get=selectors.panel_get_for_user, permissions=panel_permissions)
 def panel_detail(request, meeting, perms):
+    settings = service_settings()
     items = selectors.panel_agenda(
-        request.user, meeting, include_withdrawn=perms.can_chair, now=timezone.now(), settings=service_settings()
+        request.user, meeting, include_withdrawn=perms.can_chair, now=timezone.now(), settings=settings
     )
+    live = [i for i in items if not i.is_withdrawn]
+    due = None
+    if perms.can_chair and perms.agenda_editable:
+        due = len(selectors.agenda_candidates(meeting=meeting, user=request.user, settings=settings))
     return render(
         request,
         "riskpanel/panel_detail.html",
         {
             "meeting": meeting,
-            "items": [i for i in items if not i.is_withdrawn],
+            "items": live,
             "withdrawn": [i for i in items if i.is_withdrawn],
             "perms": perms,
-            "late_count": sum(1 for i in items if i.first_panel_deadline_missed and not i.is_withdrawn),
+            "late_count": sum(1 for i in live if i.first_panel_deadline_missed),
+            "capacity": settings["panel_capacity"],
+            "taken": sum(1 for i in live if not i.is_carried),
+            "due_count": due,
+            "minutes": selectors.minutes_for_meeting(meeting),
         },
     )
 
@@ -126,28 +136,109 @@ def panel_open(request, meeting, perms):
     return redirect(meeting)
 
 
-@require_POST
-@record_view(get=selectors.panel_get_for_user, permissions=panel_permissions, allow=chairs)
+def _not_open(meeting) -> str | None:
+    if meeting.status == PanelStatus.SCHEDULED:
+        return "The panel has not met yet: open it before closing it."
+    if meeting.status == PanelStatus.CLOSED:
+        return "The panel is already closed."
+    return None
+
+
+def _closed_message(meeting) -> str:
+    text = "The panel is closed: panel members no longer see its agenda or papers."
+    if meeting.carried:
+        n = len(meeting.carried)
+        text += (
+            f" {n} item{'s' if n != 1 else ''} not decided {'were' if n != 1 else 'was'} carried to the panel of "
+            f"{clock.local(meeting.carried_to_meeting.meets_at):%-d %B %Y}."
+        )
+    return text
+
+
+@record_view(get=selectors.panel_get_for_user, permissions=panel_permissions, allow=chairs, closed=_not_open)
 def panel_close(request, meeting, perms):
-    act(
+    """Close the panel: each item not decided goes to the next panel, with why it was not decided."""
+    items = selectors.undecided_items(request.user, meeting)
+    form = PanelCloseForm(request.POST if request.method == "POST" else None, items=items)
+    response = submit(
         request,
+        form,
         services.panel_close,
         meeting=meeting,
-        success="The panel is closed: panel members no longer see its agenda or papers.",
+        args=lambda data: {"reasons": form.reasons(), "reason_for_others": data["reason_for_others"]},
+        success=meeting.get_absolute_url(),
+        message=_closed_message,
     )
-    return redirect(meeting)
+    if response:
+        return response
+    following = selectors.panel_next_after(meeting)
+    latest = selectors.panel_latest()
+    return render(
+        request,
+        "riskpanel/panel_close.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "items": items,
+            "following": following,
+            "scheduled_on": None
+            if following
+            else next_meets_at(latest.meets_at, service_settings(), now=timezone.now()),
+            "interval": service_settings().duration("panel_schedule_interval"),
+        },
+    )
 
 
-@require_POST
+def _chosen(left: int):
+    def message(created) -> str:
+        n = len(created)
+        text = f"{n} case{'s' if n != 1 else ''} added to the agenda."
+        if left - n > 0:
+            text += f" {left - n} case{'s' if left - n != 1 else ''} still due wait for the next panel."
+        return text
+
+    return message
+
+
 @record_view(get=selectors.panel_get_for_user, permissions=panel_permissions, allow=chairs)
 def agenda_build(request, meeting, perms):
-    try:
-        created = services.agenda_build(meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        if created:
-            messages.success(request, f"{len(created)} case{'s' if len(created) != 1 else ''} added to the agenda.")
-        else:
-            messages.info(request, "No more cases are due at this panel.")
-    return redirect(meeting)
+    """The chair chooses, from the cases due (most urgent first, each with its last decision), those
+    this panel has places for; the others wait for the next panel."""
+    if not perms.agenda_editable:
+        messages.info(request, "The agenda of a closed panel cannot change.")
+        return redirect(meeting)
+    settings = service_settings()
+    candidates = selectors.agenda_candidates(meeting=meeting, user=request.user, settings=settings)
+    capacity = settings["panel_capacity"]
+    taken = selectors.agenda_places_taken(meeting)
+    places = max(capacity - taken, 0)
+    initial = {"cases": [c.case.pk for c in candidates[:places]]}  # the most urgent, to change
+    bound = request.POST if request.method == "POST" else None  # nothing ticked is a choice to refuse
+    form = AgendaChooseForm(bound, candidates=candidates, initial=initial)
+    response = submit(
+        request,
+        form,
+        services.agenda_build,
+        meeting=meeting,
+        args=lambda data: {"cases": data["cases"]},
+        success=meeting.get_absolute_url(),
+        message=_chosen(len(candidates)),
+    )
+    if response:
+        return response
+    chosen = {str(v) for v in (form["cases"].value() or [])}
+    return render(
+        request,
+        "riskpanel/agenda_choose.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "candidates": candidates,
+            "chosen": chosen,
+            "capacity": capacity,
+            "taken": taken,
+            "places": places,
+            "following": selectors.panel_next_after(meeting),
+            "today": timezone.localdate(),
+        },
+    )

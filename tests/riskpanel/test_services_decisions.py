@@ -172,9 +172,16 @@ def test_decisions_are_refused_when_they_make_no_sense(leader, personas, open_it
     assert item.outcome == "CATE to offer a service"
 
 
-def test_decisions_can_be_recorded_after_the_panel_closes_but_not_before_it_meets(leader, open_item):
-    services.panel_close(meeting=open_item.meeting, actor=leader)
+def test_an_item_carried_to_the_next_panel_is_decided_there_not_at_the_closed_panel(leader, open_item):
+    PanelMeetingFactory(meets_at=london(2030, 3, 19, 10, 0))
+    meeting = services.panel_close(
+        meeting=open_item.meeting, actor=leader, reasons={open_item.pk: "Out of time"}, now=london(2030, 3, 5, 13, 0)
+    )
+    (carried,) = meeting.carried
+    with pytest.raises(ValidationError, match="carried to the next panel"):
+        services.panel_decision_record(item=carried, actor=leader, risk_level="medium", rationale="Late")
+    services.panel_open(meeting=meeting.carried_to_meeting, actor=leader)
     decision = services.panel_decision_record(
-        item=open_item, actor=leader, risk_level="medium", rationale="Minutes typed up", send_gp_letter=False
+        item=carried.carried_to, actor=leader, risk_level="medium", rationale="Discussed", send_gp_letter=False
     )
     assert decision.colour == RagColour.AMBER

@@ -120,10 +120,10 @@ def test_a_panel_member_sees_the_panel_only_while_it_is_open_and_they_are_invite
     assert during.status_code == 200
     assert b"Paper summary for the panel" in during.content and item.case.child.full_name.encode() in during.content
     agenda = member.get(world["panel_detail"]).content.decode()
-    assert item.case.child.full_name in agenda and "Add the cases that are due" not in agenda
+    assert item.case.child.full_name in agenda and "Choose the cases that are due" not in agenda
     assert member.get(world["case_detail"]).status_code == 404  # the agenda, not the case file
 
-    services.panel_close(meeting=meeting, actor=leader)
+    services.panel_close(meeting=meeting, actor=leader, reason_for_others="Out of time")
     assert [member.get(url).status_code for url in pages] == [404, 404]  # after
 
     reopened_elsewhere = PanelMeetingFactory(status=PanelStatus.OPEN)  # open, but not invited

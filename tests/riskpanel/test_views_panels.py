@@ -87,7 +87,9 @@ def test_a_stale_panel_edit_is_refused_keeping_what_was_typed(personas, client_f
 def test_the_agenda_is_built_and_a_decision_recorded_through_the_pages(personas, client_for, worker_case):
     meeting = PanelMeetingFactory(meets_at=timezone.now() + dt.timedelta(days=50))
     client = client_for(personas["team_leader"])
-    response = client.post(reverse("riskpanel:agenda_build", args=[meeting.pk]), follow=True)
+    response = client.post(
+        reverse("riskpanel:agenda_build", args=[meeting.pk]), {"cases": [worker_case.pk]}, follow=True
+    )
     page = html(response)
     assert "1 case added to the agenda." in page and worker_case.child.full_name in page
     assert "past the first-panel deadline" in page  # allocated today, panel in 50 days

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from riskpanel.choices import PanelStatus
+from riskpanel.models import MinutesAttendance, MinutesEntry, PanelMinutes
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -74,13 +75,35 @@ def cases(n):
     return reverse("riskpanel:case_list")
 
 
+def due_list(n):
+    meeting = PanelMeetingFactory()
+    for i in range(n):
+        case = allocated_case()
+        if i % 2:
+            PanelDecisionFactory(item__case=case, item__meeting=PanelMeetingFactory(status=PanelStatus.CLOSED))
+    return reverse("riskpanel:agenda_build", args=[meeting.pk])
+
+
+def minutes(n):
+    meeting = PanelMeetingFactory(status=PanelStatus.OPEN)
+    record = PanelMinutes.objects.create(meeting=meeting, updated_by=UserFactory())
+    for i in range(n):
+        MinutesAttendance.objects.create(minutes=record, agency=AgencyFactory(name=f"Agency {i}"), present="Someone")
+        item = AgendaItemFactory(meeting=meeting, case=allocated_case())
+        MinutesEntry.objects.create(minutes=record, item=item, discussion="Discussed")
+        ActionFactory(case=item.case, decision=PanelDecisionFactory(item=item), owner_agency=AgencyFactory())
+    return reverse("riskpanel:minutes_detail", args=[meeting.pk])
+
+
 PAGES = {
-    "agenda": (agenda, 13),
+    "agenda": (agenda, 16),
     "actions by agency": (actions, 11),
     "actions by owner": (actions_by_owner, 10),
     "panels": (panels, 8),
     "strategy meetings": (strategy_meetings, 9),
     "cases": (cases, 8),
+    "cases due, to choose from": (due_list, 16),
+    "minutes": (minutes, 15),
 }
 
 
