@@ -31,6 +31,7 @@ EXPORTS = {
     "contacts:mace_export",
     "cate:gp_letter_pdf",
     "riskpanel:safety_plan_pdf",
+    "riskpanel:minutes_pdf",
     "reporting:annual_report_download",
 }
 ABOUT_A_CHILD = {"child", "contact", "case", "referral", "macerequest", "agendaitem", "safetyplan", "action",

@@ -71,7 +71,9 @@ def test_panel_agenda_to_decision_to_strategy_meeting_to_agreed_printed_safety_p
     axe_check(page)
 
     # The agenda from the records, then the panel meets.
-    page.get_by_role("button", name="Add the cases that are due").click()
+    page.get_by_role("link", name="Choose the cases that are due").click()
+    axe_check(page)
+    page.get_by_role("button", name="Add the chosen cases to the agenda").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 case added to the agenda.")
     expect(page.get_by_role("link", name="Testchild Journey")).to_be_visible()
     axe_check(page)
@@ -108,7 +110,8 @@ def test_panel_agenda_to_decision_to_strategy_meeting_to_agreed_printed_safety_p
     axe_check(page)
 
     page.get_by_role("link", name="Back to the agenda").click()
-    page.get_by_role("button", name="Close the panel").click()
+    page.get_by_role("link", name="Close the panel").click()
+    page.get_by_role("button", name="Close the panel").click()  # everything is decided: no reason asked
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The panel is closed")
     member.goto(item_url)
     expect(member.get_by_role("heading", level=1)).to_have_text("Page not found")  # after the panel: nothing

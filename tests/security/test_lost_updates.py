@@ -20,7 +20,7 @@ from django.utils.html import escape
 from cate.models import ReturnHomeInterview
 from core.models import ServiceSetting
 from riskpanel import services as panel_services
-from riskpanel.models import PanelDecision
+from riskpanel.models import PanelDecision, PanelMinutes
 from tests.factories import approve_closure, propose_closure
 from tests.world import World, build_world, url_patterns
 
@@ -384,6 +384,17 @@ SCENARIOS: dict[str, Edit] = {
         b={"reason": B_TEXT},
         holds_a=lambda r: A_TEXT in (r.cancel_reason if hasattr(r, "cancel_reason") else str(r.__dict__)),
     ),
+    "riskpanel:minutes_edit": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("riskpanel:minutes_edit", args=[w["meeting"].pk]),
+        record=lambda w: PanelMinutes.objects.filter(meeting=w["meeting"]).first(),
+        a={"other_business": A_TEXT},
+        b={"other_business": B_TEXT},
+        holds_a=lambda r: r is not None and r.other_business == A_TEXT,
+        setup=lambda w: panel_services.panel_minutes_save(
+            meeting=w["meeting"], actor=w.personas["team_leader"], attendance={}, discussions={}
+        ),
+    ),
 }
 
 # Pages that change a record with one click and nothing typed: the service locks the row and
@@ -397,8 +408,8 @@ ONE_CLICK = {
     "core:locked_accounts": "lifting a lockout: nothing typed overwrites a record; a second unlock finds none",
     "core:notification_open": "the user's own notification",
     "riskpanel:panel_open": "state change: refused when not allowed from the current state",
-    "riskpanel:panel_close": "state change: refused when not allowed from the current state",
-    "riskpanel:agenda_build": "adds the cases due; idempotent",
+    "riskpanel:panel_close": "state change: refused when already closed; each item not decided is carried once",
+    "riskpanel:agenda_build": "adds the cases chosen: a case on an agenda is no longer due, so never twice",
     "riskpanel:item_refresh_paper": "copies the latest risk assessment; idempotent",
     "riskpanel:decision_gp_letter": "one letter per decision",
 }
@@ -485,6 +496,8 @@ READ_ONLY = {
     "riskpanel:index",
     "riskpanel:panel_list",
     "riskpanel:panel_detail",
+    "riskpanel:minutes_detail",
+    "riskpanel:minutes_pdf",
     "riskpanel:item_detail",
     "riskpanel:case_list",
     "riskpanel:case_detail",
