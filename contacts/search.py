@@ -10,7 +10,7 @@ same children in the same order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Replace, Upper
@@ -48,18 +48,31 @@ def name_words(text: str) -> list[str]:
     return matching.typed_words(text)
 
 
-def name_matches(children: QuerySet, text: str) -> list[tuple[int, float]]:
-    """[(child id, score)] of the children among `children` whose names match `text`, best first.
-
-    One query: the children sharing a key with every typed word (the stored keys' index finds them),
-    with their names; contacts.matching scores them."""
-    words = name_words(text)
-    if not words:
-        return []
+def name_candidates(children: QuerySet, words: list[str]) -> QuerySet:
+    """The children among `children` sharing a key with every typed word (the stored keys' index
+    finds them), lowest record number first."""
     for word in words:
         keys = ChildNameKey.objects.filter(key__in=sorted(matching.typed_keys(word))).values("child_id")
         children = children.filter(pk__in=keys)
-    candidates = children.order_by("pk").values_list("pk", "first_name", "last_name", "known_as")
+    return children.order_by("pk")
+
+
+def too_many_candidates(children: QuerySet, text: str) -> bool:
+    """Whether more children are like `text` than one search scores (MAX_CANDIDATES): the page then
+    asks for more of the name or another detail rather than leave the rest out unsaid (one query)."""
+    words = name_words(text)
+    return bool(words) and name_candidates(children, words).values("pk")[: MAX_CANDIDATES + 1].count() > MAX_CANDIDATES
+
+
+def name_matches(children: QuerySet, text: str) -> list[tuple[int, float]]:
+    """[(child id, score)] of the children among `children` whose names match `text`, best first.
+
+    One query: the candidates (name_candidates) with their names; contacts.matching scores them.
+    Beyond MAX_CANDIDATES the rest are not scored: too_many_candidates tells the page so."""
+    words = name_words(text)
+    if not words:
+        return []
+    candidates = name_candidates(children, words).values_list("pk", "first_name", "last_name", "known_as")
     return matching.rank(words, candidates[:MAX_CANDIDATES])[:MAX_NAME_MATCHES]
 
 
@@ -97,6 +110,14 @@ class ChildQuery:
     @property
     def is_empty(self) -> bool:
         return not (self.name.strip() or self.date_of_birth or self.postcode.strip() or self.nhs_number.strip())
+
+
+def too_broad(children: QuerySet, query: ChildQuery) -> bool:
+    """Whether the query's name is like more of `children` (those meeting its other criteria) than
+    one search scores."""
+    if not query.name.strip():
+        return False
+    return too_many_candidates(apply_query(children, replace(query, name="")), query.name)
 
 
 def apply_query(children: QuerySet, query: ChildQuery) -> QuerySet:

@@ -166,16 +166,16 @@ def restriction_staff_choices():
     return core_selectors.staff_who_can_hold(roles=RESTRICTION_ROLES)
 
 
-def history_of(record, *, limit: int | None = None) -> list:
-    """A record's history, the latest change first, with who made each change."""
-    return list(record.history.select_related("history_user").order_by("-history_date")[:limit])
-
-
 def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:
     """Active children matching every given criterion, best name matches first."""
     if query.is_empty:
         return Child.objects.none()
     return search.apply_query(child_list_for_user(user).filter(status=RecordStatus.ACTIVE), query)
+
+
+def child_search_too_broad(user, query: search.ChildQuery) -> bool:
+    """Whether more active children share the name's keys than one search compares (the page says so)."""
+    return search.too_broad(child_list_for_user(user).filter(status=RecordStatus.ACTIVE), query)
 
 
 @dataclass

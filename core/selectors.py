@@ -270,3 +270,8 @@ def otp_app_confirmed(user) -> bool:
 def otp_recovery_codes_left(device) -> int:
     """How many unused recovery codes a recovery-code device still holds."""
     return device.token_set.count()
+
+
+def history_of(record, *, limit: int | None = None) -> list:
+    """A record's history (django-simple-history), the latest change first, with who made each change."""
+    return list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])

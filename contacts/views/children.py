@@ -11,8 +11,9 @@ from core import pages
 from core.choices import AccessAction
 from core.forms import add_service_errors
 from core.permissions import role_required
+from core.selectors import history_of
 
-from .. import forms, hooks, selectors, services
+from .. import forms, hooks, search, selectors, services
 from ..permissions import (
     ADD_CHILD,
     FRONT_DOOR_ROLES,
@@ -31,10 +32,11 @@ def _child_page(allow=None):
 @role_required(*FRONT_DOOR_ROLES)
 def child_search(request):
     form = forms.ChildSearchForm(request.GET or None)
-    page, searched = None, False
+    page, searched, too_broad = None, False, False
     if form.is_bound and form.is_valid() and not form.query().is_empty:
         searched = True
         page = pages.paginate(request, selectors.child_search(request.user, form.query()))
+        too_broad = selectors.child_search_too_broad(request.user, form.query())
         pages.log_many(request, page.object_list, action=AccessAction.SEARCH)
     return render(
         request,
@@ -43,6 +45,8 @@ def child_search(request):
             "form": form,
             "page": page,
             "searched": searched,
+            "too_broad": too_broad,
+            "max_compared": search.MAX_CANDIDATES,
             "query": pages.query_without_page(request),
             "perms": front_door_permissions(request.user),
         },
@@ -106,7 +110,7 @@ def child_detail(request, child, perms):
             if perms.sees_all_mace_entries
             else None,
             "merges": list(selectors.merges_of_child(child)),
-            "history": selectors.history_of(child, limit=50),
+            "history": history_of(child, limit=50),
             "contributions": pages.contributions(request, "child_page", child),
         },
     )

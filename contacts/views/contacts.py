@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import pages
 from core.choices import AccessAction
 from core.forms import add_service_errors, refuse_if_stale
-from core.selectors import service_settings
+from core.selectors import history_of, service_settings
 
 from .. import forms, hooks, rules, selectors, services
 from ..permissions import ADD_CONTACT, contact_permissions
@@ -72,7 +72,7 @@ def contact_detail(request, contact, perms):
         "contributions": pages.contributions(request, "contact_page", contact),
         "assessment": assessment,
         "factor_rows": rules.factor_rows(assessment),
-        "assessment_history": selectors.history_of(assessment) if assessment else [],
+        "assessment_history": history_of(assessment) if assessment else [],
         "mace_requests": mace_requests,
         "mace_entries": selectors.mace_pack_for_contact(user, contact),
         "follow_up": follow_up,
@@ -81,7 +81,7 @@ def contact_detail(request, contact, perms):
         )
         if follow_up
         else None,
-        "history": selectors.history_of(contact, limit=50),
+        "history": history_of(contact, limit=50),
         "is_late": contact.is_open and now > contact.decision_due_at,
     }
     return render(request, "contacts/contact_detail.html", context)

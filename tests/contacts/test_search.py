@@ -132,3 +132,14 @@ def test_a_changed_name_is_found_by_the_new_name_only(screener, index):
 def test_postcodes_are_tidied(typed, normal, valid):
     assert search.normalise_postcode(typed) == normal
     assert search.postcode_is_valid(typed) is valid
+
+
+def test_a_name_like_more_children_than_one_search_compares_is_said_so(screener, index, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    for i in range(3):
+        ChildFactory(first_name="Jayden", last_name=f"Smith{i}")
+    assert selectors.child_search_too_broad(screener, ChildQuery(name="Jayden"))
+    # More of the name, or another detail, brings the candidates within what one search compares.
+    assert not selectors.child_search_too_broad(screener, ChildQuery(name="Jayden", postcode="TF1 1AA"))
+    assert not selectors.child_search_too_broad(screener, ChildQuery(name="Amelia"))
+    assert not selectors.child_search_too_broad(screener, ChildQuery(postcode="TF1 1AA"))

@@ -120,7 +120,8 @@ def test_child_search_costs_the_same_queries_for_1_and_50_rows(
         ChildFactory(first_name="Jayden", last_name=f"Smith{'e' * (i % 3)}", known_as=f"JJ{i}")
     client = client_for(screener)
     client.get(reverse("contacts:child_search"), {"name": "Jaiden Smith"})
-    with django_assert_max_num_queries(10):
+    # 11: with the one that counts whether the name is like more children than a search compares.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("contacts:child_search"), {"name": "Jaiden Smith"})
     assert response.status_code == 200
     assert response.content.decode().count("Record a contact<span") == min(rows, 25)
@@ -160,3 +161,16 @@ def test_the_child_record_costs_the_same_queries_for_1_and_50_contacts(
         response = client.get(url)
     assert response.status_code == 200
     assert len(set(references(response.content.decode()))) == rows
+
+
+def test_child_search_says_when_a_name_is_like_more_children_than_it_compares(screener, client_for, monkeypatch):
+    from contacts import search
+
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    for i in range(3):
+        ChildFactory(first_name="Jayden", last_name=f"Smith{i}")
+    client = client_for(screener)
+    page = client.get(reverse("contacts:child_search"), {"name": "Jayden"}).content.decode()
+    assert "More than 2 children have names like this" in page
+    page = client.get(reverse("contacts:child_search"), {"name": "Amelia"}).content.decode()
+    assert "children have names like this" not in page
