@@ -267,3 +267,16 @@ def test_a_closed_action_sends_the_partner_back_and_keeps_what_they_typed(client
     assert refused.status_code == 200 and "govuk-error-summary" in html
     assert "agree a new action with the case&#x27;s worker" in html and "Typed before it closed" in html
     assert not ActionProgressNote.objects.exists()
+
+
+def test_a_second_completion_is_refused_on_the_form_and_the_first_stands(client_for, personas, police, action):
+    first, second = client_for(police), client_for(personas["team_leader"])
+    url = reverse("riskpanel:action_complete", args=[action.pk])
+    opened = action.version
+    assert first.post(url, {"completion_note": "Done by the police", "version": opened}).status_code == 302
+    refused = second.post(url, {"completion_note": "Done by the team", "version": opened})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "govuk-error-summary" in html
+    assert "This action has been done" in html and "Done by the team" in html
+    action.refresh_from_db()
+    assert action.completion_note == "Done by the police"

@@ -368,14 +368,6 @@ SCENARIOS: dict[str, Edit] = {
         b={"description": B_TEXT},
         holds_a=lambda r: r.description == A_TEXT,
     ),
-    "riskpanel:action_complete": Edit(
-        persona="team_leader",
-        url=lambda w: reverse("riskpanel:action_complete", args=[w["action"].pk]),
-        record=_fresh("action"),
-        a={"completion_note": A_TEXT},
-        b={"completion_note": B_TEXT},
-        holds_a=lambda r: r.completion_note == A_TEXT,
-    ),
     "riskpanel:action_cancel": Edit(
         persona="team_leader",
         url=lambda w: reverse("riskpanel:action_cancel", args=[w["action"].pk]),
@@ -419,6 +411,8 @@ ONE_CLICK = {
 STATE_GUARDED = {
     "contacts:child_merge": "merging needs both records active; the service locks both and refuses otherwise",
     "contacts:merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
+    "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
+    "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
 }
 
 # Pages that create a new record (nothing to overwrite) or change nothing.
@@ -444,6 +438,7 @@ NOT_EDITS = {
     "riskpanel:case_action_add",
     "riskpanel:decision_action_add",
     "riskpanel:strategy_meeting_action_add",
+    "riskpanel:action_progress_add",
     "core:login",
     "core:logout",
     "core:otp_verify",
@@ -463,6 +458,7 @@ READ_ONLY = {
     "contacts:child_restriction_find",
     "core:notification_list",
     "core:settings",
+    "core:setting_changes",
     "core:audit",
     "core:healthz",
     "contacts:index",
@@ -508,6 +504,7 @@ READ_ONLY = {
     "riskpanel:safety_plan_pdf",
     "riskpanel:action_list",
     "riskpanel:action_list_by_owner",
+    "riskpanel:partner_actions",
     "riskpanel:action_detail",
     "reporting:index",
     "reporting:item_list",
