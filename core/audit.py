@@ -92,6 +92,15 @@ def bulk_save_change(model: type[M], objs: Iterable[M], fields: list[str], *, ac
     return bulk_update_with_history(objs, model, fields, default_user=actor, default_change_reason=reason)
 
 
+def last_change(obj: models.Model):
+    """The latest history row of `obj` (who changed it, `history_user`, and when, `history_date`),
+    or None: what a draft shows as "Last changed by ... on ..."."""
+    history = getattr(obj, "history", None)
+    if history is None or obj.pk is None:
+        return None
+    return history.select_related("history_user").order_by("-history_date", "-history_id").first()
+
+
 def system_user():
     """The named account background jobs act as (created on first use; cannot sign in)."""
     User = get_user_model()

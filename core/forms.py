@@ -40,6 +40,39 @@ class VersionedFormMixin(forms.Form):
             )
 
 
+class DraftFormMixin(forms.Form):
+    """A long form that saves as a draft with any fields filled and is checked in full only when
+    finalised (agreed, shared, completed). The button pressed says which: `name="intent"` with
+    `value="draft"` or `value="finalise"` (templates/includes/draft_buttons.html).
+
+    The fields a finished record needs are declared `required=False`; the form's
+    `completeness_errors(cleaned_data)` (the app's pure rules, the same ones its finalising service
+    applies) says what is missing, and on finalising every missing field is added to the errors at
+    once, beside any error of format, so one submission shows them all. The view passes
+    `form.finalising` on to the service (`draft=not form.finalising`, or the finalising service)."""
+
+    INTENT_DRAFT, INTENT_FINALISE = "draft", "finalise"
+    # What a submission that names no intent means (a client that presses no button).
+    default_intent = INTENT_DRAFT
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        intent = self.data.get("intent") or self.default_intent if self.is_bound else None
+        self.finalising = intent == self.INTENT_FINALISE
+
+    def completeness_errors(self, data: dict) -> dict[str, str]:
+        """What a finished record still lacks, by field: {field: what to do}."""
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.finalising:
+            for field, message in self.completeness_errors(data).items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 def for_a_new_record(form: forms.Form) -> forms.Form:
     """A form shared by a record's edit and create pages, on the create page: a record not yet made
     has no version to check against, so the form carries none (and `core.pages.submit` passes

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from cate.choices import RISK_ORDER, RiskLevel
-from core.forms import GovukDateField, GovukDateTimeField, GovukForm, VersionedFormMixin
+from core.forms import DraftFormMixin, GovukDateField, GovukDateTimeField, GovukForm, VersionedFormMixin
 from core.models import Agency
 
 from . import selectors
 from .choices import ItemKind
-from .rules import SAFETY_PLAN_FIELDS
+from .rules import SAFETY_PLAN_FIELDS, safety_plan_missing
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -346,82 +346,88 @@ class StrategyMeetingForm(VersionedFormMixin, GovukForm):
 # --- Safety plans ----------------------------------------------------------------------------
 
 
-class SafetyPlanForm(VersionedFormMixin, GovukForm):
-    """The sections of a safety plan (scrutiny Recs 11 and 13), in words a family can read."""
+class SafetyPlanForm(DraftFormMixin, VersionedFormMixin, GovukForm):
+    """The sections of a safety plan (scrutiny Recs 11 and 13), in words a family can read. It
+    saves as a draft with any sections written; agreeing it (`intent=finalise`, offered to those who
+    may agree) needs every section in rules.SAFETY_PLAN_NEEDED and takes the review date too."""
 
     risks = forms.CharField(
         label="What we are worried about",
         widget=_textarea(5),
+        required=False,
         help_text="The risks to the young person, in plain words.",
-        error_messages={"required": "Enter what we are worried about"},
     )
-    keeping_safe = forms.CharField(
-        label="What helps keep the young person safe",
-        widget=_textarea(5),
-        error_messages={"required": "Enter what helps keep the young person safe"},
-    )
+    keeping_safe = forms.CharField(label="What helps keep the young person safe", widget=_textarea(5), required=False)
     who_does_what = forms.CharField(
         label="Who will do what, and by when",
         widget=_textarea(6),
+        required=False,
         help_text="One thing a line: who, what, by when.",
-        error_messages={"required": "Enter who will do what, and by when"},
     )
     key_worker = forms.CharField(
         label="Key worker",
         max_length=200,
+        required=False,
         help_text="The name of the young person's key worker.",
-        error_messages={"required": "Enter the key worker's name"},
+        error_messages={"max_length": "Enter the key worker's name in 200 characters or fewer"},
     )
     key_worker_contact = forms.CharField(
         label="How to contact the key worker",
         max_length=200,
         required=False,
         help_text="A phone number or e-mail address.",
+        error_messages={"max_length": "Enter how to contact the key worker in 200 characters or fewer"},
     )
     out_of_hours_contacts = forms.CharField(
         label="Out-of-hours numbers",
         widget=_textarea(3),
+        required=False,
         help_text="Who to call in the evening, at night and at weekends. In an emergency, call 999.",
-        error_messages={"required": "Enter the out-of-hours numbers"},
     )
     other_contacts = forms.CharField(
         label="Other people to contact", widget=_textarea(3), required=False, help_text="Trusted adults, services."
     )
     young_person_involvement = forms.CharField(
-        label="How the young person was involved",
-        widget=_textarea(3),
-        error_messages={"required": "Enter how the young person was involved"},
+        label="How the young person was involved", widget=_textarea(3), required=False
     )
-    young_person_said = forms.CharField(
-        label="What the young person said",
-        widget=_textarea(4),
-        error_messages={"required": "Enter what the young person said"},
-    )
+    young_person_said = forms.CharField(label="What the young person said", widget=_textarea(4), required=False)
     family_involvement = forms.CharField(
         label="How parents or carers were involved",
         widget=_textarea(3),
+        required=False,
         help_text="If they were not involved, say why.",
-        error_messages={"required": "Enter how parents or carers were involved"},
     )
-    family_said = forms.CharField(
-        label="What parents or carers said",
-        widget=_textarea(4),
-        error_messages={"required": "Enter what parents or carers said"},
-    )
+    family_said = forms.CharField(label="What parents or carers said", widget=_textarea(4), required=False)
     on_child_protection_plan = forms.TypedChoiceField(
         label="Is the young person on a child protection plan?",
         choices=YES_NO,
         coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the young person is on a child protection plan"},
     )
 
     SECTIONS = SAFETY_PLAN_FIELDS
 
+    def __init__(self, *args, may_agree: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.finalising = self.finalising and may_agree
+        if may_agree:
+            self.fields["review_due_on"] = GovukDateField(
+                label="Review by (when you agree the plan)",
+                required=False,
+                future_only=True,
+                help_text="Leave empty to use the safety plan review interval in the settings, "
+                "or choose an earlier date. For example, 27 3 2026.",
+            )
+
+    def completeness_errors(self, data: dict) -> dict[str, str]:
+        return safety_plan_missing(data)
+
     @classmethod
     def initial_from(cls, plan) -> dict:
         initial = {name: getattr(plan, name) for name in cls.SECTIONS}
-        initial["on_child_protection_plan"] = "yes" if plan.on_child_protection_plan else "no"
+        initial["on_child_protection_plan"] = {True: "yes", False: "no"}.get(plan.on_child_protection_plan)
         return initial
 
     def sections(self) -> dict:

@@ -258,18 +258,21 @@ class SafetyPlan(VersionedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="safety_plans")
     number = models.PositiveSmallIntegerField(help_text="Version number of the plan for this case.")
     status = models.CharField(max_length=12, choices=SafetyPlanStatus.choices, default=SafetyPlanStatus.DRAFT)
-    risks = models.TextField("the risks")
-    keeping_safe = models.TextField("what keeps the young person safe")
-    who_does_what = models.TextField("who will do what, by when")
-    key_worker = models.CharField(max_length=200)
+    # A draft may leave any section empty; agreeing needs every one in rules.SAFETY_PLAN_NEEDED.
+    risks = models.TextField("the risks", blank=True)
+    keeping_safe = models.TextField("what keeps the young person safe", blank=True)
+    who_does_what = models.TextField("who will do what, by when", blank=True)
+    key_worker = models.CharField(max_length=200, blank=True)
     key_worker_contact = models.CharField(max_length=200, blank=True)
-    out_of_hours_contacts = models.TextField("out-of-hours numbers")
+    out_of_hours_contacts = models.TextField("out-of-hours numbers", blank=True)
     other_contacts = models.TextField(blank=True)
-    young_person_involvement = models.TextField("how the young person was involved")
-    young_person_said = models.TextField("what the young person said")
-    family_involvement = models.TextField("how parents or carers were involved")
-    family_said = models.TextField("what parents or carers said")
-    on_child_protection_plan = models.BooleanField(default=False)
+    young_person_involvement = models.TextField("how the young person was involved", blank=True)
+    young_person_said = models.TextField("what the young person said", blank=True)
+    family_involvement = models.TextField("how parents or carers were involved", blank=True)
+    family_said = models.TextField("what parents or carers said", blank=True)
+    on_child_protection_plan = models.BooleanField(
+        null=True, blank=True, help_text="Not answered yet (null) only while the plan is a draft."
+    )
     review_due_on = models.DateField(
         null=True, blank=True, help_text="Set when the plan is agreed; due only while the plan is the agreed one."
     )
@@ -293,6 +296,10 @@ class SafetyPlan(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(agreed_at__isnull=False),
                 name="riskpanel_safety_plan_agreed_with_a_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(on_child_protection_plan__isnull=False),
+                name="riskpanel_safety_plan_agreed_says_whether_on_cp_plan",
             ),
         ]
 

@@ -89,6 +89,33 @@ def default_safety_plan_review_on(agreed_at: dt.datetime, settings) -> dt.date:
     return clock.local_date(settings.due("safety_plan_review", agreed_at))
 
 
+# What an agreed plan must hold, section by section, and what to do when one is empty. A draft
+# may leave any of them empty (other_contacts and key_worker_contact are never needed).
+SAFETY_PLAN_NEEDED = {
+    "risks": "Enter what we are worried about",
+    "keeping_safe": "Enter what helps keep the young person safe",
+    "who_does_what": "Enter who will do what, and by when",
+    "key_worker": "Enter the key worker's name",
+    "out_of_hours_contacts": "Enter the out-of-hours numbers",
+    "young_person_involvement": "Enter how the young person was involved",
+    "young_person_said": "Enter what the young person said",
+    "family_involvement": "Enter how parents or carers were involved",
+    "family_said": "Enter what parents or carers said",
+    "on_child_protection_plan": "Say whether the young person is on a child protection plan",
+}
+
+
+def safety_plan_missing(sections: dict) -> dict[str, str]:
+    """Every section a plan still needs before it is agreed, by field, with what to do (empty
+    when it is complete). `sections` maps section names to values (a plan's or a form's)."""
+    missing = {}
+    for name, message in SAFETY_PLAN_NEEDED.items():
+        value = sections.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing[name] = message
+    return missing
+
+
 def safety_plan_sections(fields: dict) -> dict:
     """The sections given, trimmed; anything else is a programming error."""
     unknown = set(fields) - set(SAFETY_PLAN_FIELDS)

@@ -20,11 +20,18 @@ from core.workflow import transition
 from ..choices import ALLOWED_SAFETY_PLAN_TRANSITIONS, SafetyPlanStatus
 from ..models import SafetyPlan
 from ..permissions import require_agree_safety_plan, require_change_safety_plan, require_write_safety_plan
-from ..rules import date_text, default_safety_plan_review_on, safety_plan_sections
+from ..rules import (
+    SAFETY_PLAN_FIELDS,
+    date_text,
+    default_safety_plan_review_on,
+    safety_plan_missing,
+    safety_plan_sections,
+)
 
 
 def safety_plan_start(*, case: Case, actor, now: dt.datetime | None = None, **fields) -> SafetyPlan:
-    """Draft the next version of a case's safety plan (one draft at a time)."""
+    """Draft the next version of a case's safety plan (one draft at a time), with any sections
+    written so far: completeness is checked when the plan is agreed."""
     require_write_safety_plan(actor, case)
     now = now or timezone.now()
     fields = safety_plan_sections(fields)
@@ -51,7 +58,8 @@ def safety_plan_start(*, case: Case, actor, now: dt.datetime | None = None, **fi
 
 
 def safety_plan_update(*, plan: SafetyPlan, actor, expected_version: int | None = None, **fields) -> SafetyPlan:
-    """Change a draft. An agreed plan never changes: a new version replaces it."""
+    """Change a draft (any sections may stay empty). An agreed plan never changes: a new version
+    replaces it."""
     require_change_safety_plan(actor, plan)
     fields = safety_plan_sections(fields)
     with transaction.atomic():
@@ -73,23 +81,37 @@ def safety_plan_agree(
     actor,
     expected_version: int | None = None,
     review_due_on: dt.date | None = None,
+    sections: dict | None = None,
     now: dt.datetime | None = None,
 ) -> SafetyPlan:
     """Agree a draft: it becomes the case's safety plan, the one agreed before is superseded, and
-    its review falls due `safety_plan_review` later (or earlier, when the team leader says so)."""
+    its review falls due `safety_plan_review` later (or earlier, when the team leader says so).
+    `sections`, when given, are the draft's last changes, saved with the agreement. A plan with
+    sections still empty is refused with every one of them named at once."""
     require_agree_safety_plan(actor, plan)
+    if sections is not None:
+        require_change_safety_plan(actor, plan)
+        sections = safety_plan_sections(sections)
     now = now or timezone.now()
     settings = service_settings()
     latest_review = default_safety_plan_review_on(now, settings)
+    errors = {}
     if review_due_on is not None and not clock.local_date(now) < review_due_on <= latest_review:
-        raise ValidationError(
-            {"review_due_on": f"The review date must be after today and no later than {date_text(latest_review)}"}
+        errors["review_due_on"] = (
+            f"Enter a review date after today and no later than {date_text(latest_review)}, "
+            "or leave it empty to use the usual interval"
         )
     with transaction.atomic():
         plans = {p.pk: p for p in SafetyPlan.objects.select_for_update().filter(case_id=plan.case_id)}
         plan = plans[plan.pk]
         check_version(plan, expected_version)
         transition(plan.status, SafetyPlanStatus.AGREED, ALLOWED_SAFETY_PLAN_TRANSITIONS, "safety plan")
+        changed = [name for name, value in (sections or {}).items() if getattr(plan, name) != value]
+        for name in changed:
+            setattr(plan, name, sections[name])
+        errors.update(safety_plan_missing({name: getattr(plan, name) for name in SAFETY_PLAN_FIELDS}))
+        if errors:
+            raise ValidationError(errors)
         superseded = [p for p in plans.values() if p.status == SafetyPlanStatus.AGREED]
         for old in superseded:
             transition(old.status, SafetyPlanStatus.SUPERSEDED, ALLOWED_SAFETY_PLAN_TRANSITIONS, "safety plan")
@@ -106,7 +128,7 @@ def safety_plan_agree(
             plan,
             actor=actor,
             reason=f"Safety plan version {plan.number} agreed",
-            fields=["status", "agreed_at", "agreed_by", "review_due_on"],
+            fields=["status", "agreed_at", "agreed_by", "review_due_on", *changed],
         )
         summary = f"Safety plan version {plan.number} agreed; review due by {date_text(plan.review_due_on)}"
         if superseded:

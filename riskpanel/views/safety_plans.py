@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cate.selectors import case_get_for_user
+from core import audit
 from core.choices import AccessAction
 from core.forms import for_a_new_record, refuse_if_stale
 from core.pages import log, record_view, submit
@@ -51,19 +52,45 @@ def safety_plan_new(request, case, perms):
 @require_GET
 @record_view(get=selectors.safety_plan_get_for_user, permissions=safety_plan_permissions)
 def safety_plan_detail(request, plan, perms):
-    return render(request, "riskpanel/safety_plan_detail.html", {"plan": plan, "case": plan.case, "perms": perms})
+    is_draft = plan.status == SafetyPlanStatus.DRAFT
+    return render(
+        request,
+        "riskpanel/safety_plan_detail.html",
+        {
+            "plan": plan,
+            "case": plan.case,
+            "perms": perms,
+            "last_change": audit.last_change(plan) if is_draft else None,
+            "missing": rules.safety_plan_missing(vars(plan)) if is_draft else {},
+        },
+    )
 
 
 @record_view(
     get=selectors.safety_plan_get_for_user, permissions=safety_plan_permissions, allow=attrgetter("may_change")
 )
 def safety_plan_edit(request, plan, perms):
-    form = SafetyPlanForm(request.POST or None, initial={**SafetyPlanForm.initial_from(plan), "version": plan.version})
+    form = SafetyPlanForm(
+        request.POST or None,
+        initial={**SafetyPlanForm.initial_from(plan), "version": plan.version},
+        may_agree=perms.can_agree,
+    )
     is_draft = plan.status == SafetyPlanStatus.DRAFT
     if not is_draft and not refuse_if_stale(form, plan):
         messages.info(request, "An agreed safety plan does not change: start a new version instead.")
         return redirect(plan)
-    if is_draft:
+    response = None
+    if is_draft and form.finalising:
+        response = submit(
+            request,
+            form,
+            services.safety_plan_agree,
+            plan=plan,
+            args=lambda data: {"sections": form.sections(), "review_due_on": data.get("review_due_on")},
+            success=plan.get_absolute_url(),
+            message=f"Safety plan version {plan.number} agreed.",
+        )
+    elif is_draft:
         response = submit(
             request,
             form,
@@ -73,9 +100,17 @@ def safety_plan_edit(request, plan, perms):
             success=plan.get_absolute_url(),
             message=f"Draft of version {plan.number} saved.",
         )
-        if response:
-            return response
-    return render(request, "riskpanel/safety_plan_form.html", {"form": form, "case": plan.case, "plan": plan})
+    return response or render(
+        request,
+        "riskpanel/safety_plan_form.html",
+        {
+            "form": form,
+            "case": plan.case,
+            "plan": plan,
+            "last_change": audit.last_change(plan),
+            "finalise_label": "Agree the plan" if perms.can_agree else "",
+        },
+    )
 
 
 @record_view(get=selectors.safety_plan_get_for_user, permissions=safety_plan_permissions, allow=attrgetter("may_agree"))
@@ -89,6 +124,7 @@ def safety_plan_agree(request, plan, perms):
         success=plan.get_absolute_url(),
         message=f"Safety plan version {plan.number} agreed.",
     )
+    is_draft = plan.status == SafetyPlanStatus.DRAFT
     return response or render(
         request,
         "riskpanel/safety_plan_agree.html",
@@ -96,6 +132,8 @@ def safety_plan_agree(request, plan, perms):
             "form": form,
             "plan": plan,
             "case": plan.case,
+            "perms": perms,
+            "missing": rules.safety_plan_missing(vars(plan)) if is_draft else {},
             "default_review_on": rules.default_safety_plan_review_on(timezone.now(), service_settings()),
         },
     )

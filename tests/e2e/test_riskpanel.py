@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -165,3 +166,67 @@ def test_panel_agenda_to_decision_to_strategy_meeting_to_agreed_printed_safety_p
     axe_check(page)
     pdf = page.request.get(page.get_by_role("link", name="Download as PDF").get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+
+
+def test_a_half_written_safety_plan_is_kept_as_a_draft_and_agreeing_it_lists_every_gap(page, journey):
+    """A worker writes part of a safety plan and saves it as a draft; the team leader reopens it
+    with nothing lost and sees who last changed it and when; agreeing it names every empty section
+    in one error summary, keeping what was typed; with them written, it is agreed."""
+    case, password = journey["case"], journey["password"]
+    worker = get_user_model().objects.get(username="cateworker1")
+    sign_in(page, "cateworker1", password)
+    page.goto(reverse("riskpanel:case_detail", args=[case.pk]))
+    page.get_by_role("link", name="Write a safety plan").click()
+    page.get_by_label("What we are worried about").fill("Older men are contacting you online.")
+    page.get_by_label("What the young person said").fill("I want to stay at my school.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Safety plan version 1 saved as a draft.")
+    expect(page.locator("main")).to_contain_text("Still to write before the plan can be agreed")
+    axe_check(page)
+
+    page.context.clear_cookies()
+    sign_in(page, "teamleader", password)
+    page.goto(reverse("riskpanel:case_detail", args=[case.pk]))
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    changed = page.locator("[data-last-changed]")
+    expect(changed).to_have_text(
+        re.compile(rf"^Last changed by {re.escape(str(worker))} on \d{{1,2}} \w+ \d{{4}} at \d\d:\d\d$")
+    )
+    axe_check(page)
+    page.get_by_role("link", name="Change the draft").click()
+    expect(page.get_by_label("What we are worried about")).to_have_value("Older men are contacting you online.")
+    expect(page.get_by_label("What the young person said")).to_have_value("I want to stay at my school.")
+    expect(page.locator("[data-last-changed]")).to_contain_text(f"Last changed by {worker}")
+    axe_check(page)
+
+    page.get_by_label("What helps keep the young person safe").fill("Being home by 9pm.")
+    page.get_by_role("button", name="Agree the plan").click()
+    expect(page).to_have_title(re.compile("^Error:"))
+    summary = page.locator(".govuk-error-summary__list li")
+    expect(summary).to_have_text(
+        [
+            "Enter who will do what, and by when",
+            "Enter the key worker's name",
+            "Enter the out-of-hours numbers",
+            "Enter how the young person was involved",
+            "Enter how parents or carers were involved",
+            "Enter what parents or carers said",
+            "Say whether the young person is on a child protection plan",
+        ]
+    )
+    expect(page.get_by_label("What helps keep the young person safe")).to_have_value("Being home by 9pm.")
+    expect(page.get_by_label("What we are worried about")).to_have_value("Older men are contacting you online.")
+    axe_check(page)
+
+    page.get_by_label("Who will do what, and by when").fill("Key worker visits every Tuesday.")
+    page.get_by_label("Key worker", exact=True).fill("CATE worker 1")
+    page.get_by_label("Out-of-hours numbers").fill("Emergency Duty Team 01234 111111")
+    page.get_by_label("How the young person was involved").fill("Wrote the plan together at home.")
+    page.get_by_label("How parents or carers were involved").fill("Mum was at the visit.")
+    page.get_by_label("What parents or carers said").fill("Mum will collect her from the bus stop.")
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Agree the plan").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Safety plan version 1 agreed.")
+    expect(page.locator("main .govuk-tag")).to_have_text("Agreed")
+    expect(page.locator("main")).to_contain_text("Being home by 9pm.")
+    axe_check(page)

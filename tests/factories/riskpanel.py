@@ -104,6 +104,7 @@ class SafetyPlanFactory(factory.django.DjangoModelFactory):
     young_person_said = PLAN_SECTIONS["young_person_said"]
     family_involvement = PLAN_SECTIONS["family_involvement"]
     family_said = PLAN_SECTIONS["family_said"]
+    on_child_protection_plan = PLAN_SECTIONS["on_child_protection_plan"]
 
 
 class ActionFactory(factory.django.DjangoModelFactory):

@@ -115,3 +115,60 @@ def test_the_database_allows_one_draft_and_one_agreed_plan_per_case(worker_case)
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         SafetyPlanFactory(case=worker_case, number=1, status=SafetyPlanStatus.SUPERSEDED, agreed_at=london(2030, 1, 1))
+
+
+def test_a_draft_saves_with_any_sections_and_agreeing_names_every_empty_one(personas, leader, worker_case):
+    worker = personas["cate_worker"]
+    plan = services.safety_plan_start(case=worker_case, actor=worker, risks="Older men online", key_worker="")
+    assert (plan.risks, plan.keeping_safe, plan.on_child_protection_plan) == ("Older men online", "", None)
+    plan = services.safety_plan_update(plan=plan, actor=worker, expected_version=plan.version, keeping_safe="Home by 9")
+    with pytest.raises(ValidationError) as refused:
+        services.safety_plan_agree(plan=plan, actor=leader, review_due_on=dt.date(1999, 1, 1))
+    errors = refused.value.message_dict
+    assert set(errors) == {
+        "review_due_on",
+        "who_does_what",
+        "key_worker",
+        "out_of_hours_contacts",
+        "young_person_involvement",
+        "young_person_said",
+        "family_involvement",
+        "family_said",
+        "on_child_protection_plan",
+    }
+    assert errors["key_worker"] == ["Enter the key worker's name"]
+    assert all(message[0].startswith(("Enter", "Say")) for message in errors.values())
+    plan.refresh_from_db()
+    assert plan.status == SafetyPlanStatus.DRAFT
+
+
+def test_agreeing_with_the_last_sections_saves_them_with_the_agreement(personas, leader, worker_case):
+    plan = services.safety_plan_start(case=worker_case, actor=personas["cate_worker"], risks="Older men online")
+    rest = {k: v for k, v in PLAN_SECTIONS.items() if k != "risks"}
+    plan = services.safety_plan_agree(plan=plan, actor=leader, expected_version=plan.version, sections=rest)
+    plan.refresh_from_db()
+    assert plan.status == SafetyPlanStatus.AGREED
+    assert (plan.risks, plan.family_said, plan.on_child_protection_plan) == (
+        "Older men online",
+        PLAN_SECTIONS["family_said"],
+        PLAN_SECTIONS["on_child_protection_plan"],
+    )
+    latest = plan.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (leader, "Safety plan version 1 agreed")
+
+
+def test_agreeing_with_sections_needs_the_right_to_change_the_draft(personas, leader, worker_case):
+    plan = services.safety_plan_start(case=worker_case, actor=personas["cate_worker"], **PLAN_SECTIONS)
+    with pytest.raises(PermissionDenied):
+        services.safety_plan_agree(plan=plan, actor=personas["cate_worker"], sections={"risks": "x"})
+
+
+def test_the_database_refuses_an_agreed_plan_that_does_not_say_whether_on_a_protection_plan(worker_case):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SafetyPlanFactory(
+            case=worker_case,
+            status=SafetyPlanStatus.AGREED,
+            agreed_at=london(2030, 1, 1, 9, 0),
+            on_child_protection_plan=None,
+        )
+    SafetyPlanFactory(case=worker_case, status=SafetyPlanStatus.DRAFT, on_child_protection_plan=None)

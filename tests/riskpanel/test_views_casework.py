@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -29,13 +30,18 @@ def plan_form(**overrides):
 def test_a_worker_drafts_and_a_team_leader_agrees_a_safety_plan(personas, client_for, worker_case):
     worker = client_for(personas["cate_worker"])
     new_url = reverse("riskpanel:safety_plan_new", args=[worker_case.pk])
-    response = worker.post(new_url, plan_form(risks="", young_person_said="She wants to stay at school"))
-    page = html(response)
-    assert "<title>Error:" in page and "Enter what we are worried about" in page
-    assert "She wants to stay at school" in page
-    response = worker.post(new_url, plan_form())
-    plan = SafetyPlan.objects.get(case=worker_case)
+    response = worker.post(new_url, {"young_person_said": "She wants to stay at school", "intent": "draft"})
+    plan = SafetyPlan.objects.get(case=worker_case)  # a draft with one section written
     assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert (plan.young_person_said, plan.risks, plan.on_child_protection_plan) == (
+        "She wants to stay at school",
+        "",
+        None,
+    )
+    edit_url = reverse("riskpanel:safety_plan_edit", args=[plan.pk])
+    response = worker.post(edit_url, plan_form(version=str(plan.version), intent="draft"))
+    assert response.status_code == 302
+    plan.refresh_from_db()
     assert worker.get(new_url)["Location"] == reverse("riskpanel:safety_plan_edit", args=[plan.pk])  # one draft
     assert worker.get(reverse("riskpanel:safety_plan_agree", args=[plan.pk])).status_code == 403
 
@@ -48,8 +54,82 @@ def test_a_worker_drafts_and_a_team_leader_agrees_a_safety_plan(personas, client
 
     page = html(worker.get(new_url))
     assert "starts from version 1" in page and PLAN_SECTIONS["keeping_safe"] in page  # prefilled
-    edit_url = reverse("riskpanel:safety_plan_edit", args=[plan.pk])
     assert worker.get(edit_url)["Location"] == plan.get_absolute_url()  # an agreed plan does not change
+
+
+def error_summary(page: str) -> list[str]:
+    """The messages of the page's GOV.UK error summary, in order."""
+    summary = page.split('class="govuk-list govuk-error-summary__list"', 1)[1].split("</ul>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+
+
+def test_a_half_written_draft_shows_who_changed_it_and_agreeing_lists_every_gap_at_once(
+    personas, client_for, worker_case
+):
+    worker = client_for(personas["cate_worker"])
+    new_url = reverse("riskpanel:safety_plan_new", args=[worker_case.pk])
+    worker.post(new_url, {"risks": "Older men online", "key_worker_contact": "01234 567890", "intent": "draft"})
+    plan = SafetyPlan.objects.get(case=worker_case)
+    name = personas["cate_worker"].get_full_name()
+
+    leader = client_for(personas["team_leader"])
+    page = html(leader.get(plan.get_absolute_url()))
+    changed_at = timezone.localtime(plan.history.latest().history_date)
+    assert f"Last changed by {name} on {changed_at:%-d %B %Y at %H:%M}" in page
+    assert "Still to write before the plan can be agreed" in page and "Enter the key worker&#x27;s name" in page
+    assert "Not written yet" in page and "Not answered yet" in page
+
+    edit_url = reverse("riskpanel:safety_plan_edit", args=[plan.pk])
+    page = html(leader.get(edit_url))
+    assert "Older men online" in page and "01234 567890" in page and f"Last changed by {name}" in page
+    assert 'value="finalise"' in page  # a team leader may agree from the form
+    assert 'value="finalise"' not in html(worker.get(edit_url))
+
+    typed = {
+        "version": str(plan.version),
+        "risks": "Older men online",
+        "keeping_safe": "Home by 9pm",
+        "key_worker_contact": "01234 567890",
+        "review_due_on_day": "31",
+        "review_due_on_month": "2",
+        "review_due_on_year": "2031",
+        "intent": "finalise",
+    }
+    response = leader.post(edit_url, typed)
+    page = html(response)
+    assert response.status_code == 200 and "<title>Error:" in page
+    assert error_summary(page) == [
+        "Enter who will do what, and by when",
+        "Enter the key worker&#x27;s name",
+        "Enter the out-of-hours numbers",
+        "Enter how the young person was involved",
+        "Enter what the young person said",
+        "Enter how parents or carers were involved",
+        "Enter what parents or carers said",
+        "Say whether the young person is on a child protection plan",
+        "Review by (when you agree the plan) must be a real date",
+    ]
+    assert "Home by 9pm" in page and 'value="2031"' in page  # nothing typed is lost
+    plan.refresh_from_db()
+    assert plan.status == SafetyPlanStatus.DRAFT and plan.keeping_safe == ""
+
+    response = leader.post(edit_url, plan_form(version=str(plan.version), intent="finalise"))
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == SafetyPlanStatus.AGREED and plan.family_said == PLAN_SECTIONS["family_said"]
+
+
+def test_the_agree_page_names_the_sections_still_empty(personas, client_for, worker_case):
+    worker = client_for(personas["cate_worker"])
+    worker.post(reverse("riskpanel:safety_plan_new", args=[worker_case.pk]), plan_form(family_said="", risks=""))
+    plan = SafetyPlan.objects.get(case=worker_case)
+    leader = client_for(personas["team_leader"])
+    agree_url = reverse("riskpanel:safety_plan_agree", args=[plan.pk])
+    assert "Enter what parents or carers said" in html(leader.get(agree_url))
+    page = html(leader.post(agree_url, {"version": str(plan.version)}))
+    assert error_summary(page) == ["Enter what we are worried about", "Enter what parents or carers said"]
+    plan.refresh_from_db()
+    assert plan.status == SafetyPlanStatus.DRAFT
 
 
 def test_a_stale_draft_edit_keeps_what_was_typed(personas, client_for, worker_case):
