@@ -141,6 +141,19 @@ class Outcome(models.TextChoices):
     CATE_OR_STATUTORY = "cate_or_statutory", "Referred to CATE and/or statutory safeguarding"
 
 
+class ThresholdStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETE = "complete", "Complete"
+
+
+# A draft is saved with any part written; completing it checks every part. A complete assessment
+# changes only by a revision, itself complete, with its reason.
+ALLOWED_THRESHOLD_TRANSITIONS: dict[str, frozenset[str]] = {
+    ThresholdStatus.DRAFT: frozenset({ThresholdStatus.COMPLETE}),
+    ThresholdStatus.COMPLETE: frozenset(),
+}
+
+
 class MaceStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"

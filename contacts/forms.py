@@ -7,10 +7,17 @@ import time
 from django import forms
 from django.core import signing
 
-from core.forms import GovukDateField, GovukDateTimeField, GovukForm, ReasonField, VersionedFormMixin
+from core.forms import (
+    DraftFormMixin,
+    GovukDateField,
+    GovukDateTimeField,
+    GovukForm,
+    ReasonField,
+    VersionedFormMixin,
+)
 from core.models import Agency
 
-from . import limits, search
+from . import limits, rules, search
 from .choices import (
     Channel,
     ContactStatus,
@@ -436,31 +443,41 @@ class ContactListFilterForm(GovukForm):
 # --- Threshold assessment ------------------------------------------------------------------
 
 
-class ThresholdForm(VersionedFormMixin, GovukForm):
-    """A level and evidence for each of the ten factors, then the overall level."""
+class ThresholdForm(DraftFormMixin, VersionedFormMixin, GovukForm):
+    """A level and evidence for each of the ten factors, then the overall level. A draft saves
+    with any of them chosen; completing it (`intent=finalise`, what a complete assessment's
+    revision always is) names every missing part at once (rules.threshold_check)."""
+
+    default_intent = DraftFormMixin.INTENT_FINALISE
 
     def __init__(self, *args, is_revision: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if is_revision:  # a complete assessment is revised in full, never back to a draft
+            self.finalising = self.is_bound
         for factor in ExploitationFactor:
             self.fields[f"{factor.value}_level"] = forms.ChoiceField(
                 label=factor.label,
                 choices=FactorLevel.choices,
+                required=False,
                 widget=forms.RadioSelect(attrs={"class": "govuk-radios--small govuk-radios--inline"}),
-                error_messages={"required": f"Choose a level for {factor.label.lower()}"},
+                error_messages={"invalid_choice": f"Choose a level for {factor.label.lower()}"},
             )
             self.fields[f"{factor.value}_evidence"] = forms.CharField(
                 label=f"Evidence: {factor.label.lower()}",
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": "Evidence must be 2000 characters or fewer"},
+                error_messages={
+                    "max_length": f"Enter the evidence for {factor.label.lower()} in 2000 characters or fewer"
+                },
             )
         self.fields["overall_level"] = forms.ChoiceField(
             label="Overall threshold level",
             choices=ThresholdLevel.choices,
+            required=False,
             widget=forms.RadioSelect,
             help_text="Your professional judgement. It may differ from the highest factor level, with a reason.",
-            error_messages={"required": "Choose the overall threshold level"},
+            error_messages={"invalid_choice": "Choose the overall threshold level"},
         )
         self.fields["reason_differs_from_highest"] = forms.CharField(
             label="Why the overall level differs from the highest factor level",
@@ -468,12 +485,24 @@ class ThresholdForm(VersionedFormMixin, GovukForm):
             max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="Needed only when the levels differ",
+            error_messages={"max_length": "Enter the reason in 2000 characters or fewer"},
         )
         if is_revision:
             self.fields["revision_reason"] = ReasonField(
                 label="Why are you revising the assessment?",
-                error_messages={"required": "Enter why the assessment is being revised"},
+                error_messages={
+                    "required": "Enter why the assessment is being revised",
+                    "max_length": "Enter why the assessment is being revised in 500 characters or fewer",
+                },
             )
+
+    def completeness_errors(self, data: dict) -> dict[str, str]:
+        return rules.threshold_check(
+            self.factors(),
+            data.get("overall_level") or "",
+            data.get("reason_differs_from_highest") or "",
+            complete=True,
+        )[1]
 
     def factor_rows(self):
         return [

@@ -25,6 +25,7 @@ from .choices import (
     SendStatus,
     Source,
     ThresholdLevel,
+    ThresholdStatus,
 )
 from .validators import validate_nhs_number
 
@@ -322,13 +323,28 @@ class ThresholdAssessment(VersionedModel):
     """The screener's threshold assessment of a contact: ten factors and an overall level."""
 
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="threshold_assessment")
-    # {factor code: {"level": FactorLevel, "evidence": str}} for the ten ExploitationFactor codes.
+    status = models.CharField(max_length=10, choices=ThresholdStatus.choices, default=ThresholdStatus.COMPLETE)
+    # {factor code: {"level": FactorLevel, "evidence": str}} for the ten ExploitationFactor codes
+    # (a draft's level may be "", not chosen yet).
     factors = models.JSONField(default=dict)
-    overall_level = models.CharField(max_length=12, choices=ThresholdLevel.choices)
+    overall_level = models.CharField(max_length=12, choices=ThresholdLevel.choices, blank=True)
     reason_differs_from_highest = models.TextField(blank=True)
+    # Who last saved it and when; for a complete assessment, who completed (or revised) it.
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField()
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | ~models.Q(overall_level=""),
+                name="contacts_threshold_complete_has_a_level",
+            ),
+        ]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ThresholdStatus.DRAFT
 
     def __str__(self) -> str:
         return f"Threshold assessment of {self.contact}"

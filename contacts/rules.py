@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from . import search
-from .choices import ExploitationFactor, FactorLevel, Source, highest_threshold_of
+from .choices import ExploitationFactor, FactorLevel, Source, ThresholdLevel, highest_threshold_of
 from .models import Child, Contact
 
 # --- The child index -----------------------------------------------------------------------
@@ -161,26 +161,39 @@ def validate_contact_data(data: dict[str, Any], *, has_child: bool) -> dict[str,
 MAX_EVIDENCE = 2000
 
 
-def clean_factors(factors: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+def threshold_check(
+    factors: dict[str, dict[str, str]], overall_level: str, reason_differs_from_highest: str, *, complete: bool
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """The factors as stored and every error of a threshold assessment at once, by field. Always:
+    known levels and factors, evidence no longer than MAX_EVIDENCE. When it is to be complete (not
+    a draft): a level for each factor, evidence for each factor present, the overall level, and a
+    reason where it differs from the highest factor level."""
     errors, clean = {}, {}
     for factor in ExploitationFactor:
         given = factors.get(factor.value) or {}
         level = given.get("level") or ""
         evidence = (given.get("evidence") or "").strip()
-        if level not in FactorLevel.values:
-            errors[f"{factor.value}_level"] = f"Choose a level for {factor.label.lower()}"
-            continue
-        if level != FactorLevel.NOT_PRESENT and not evidence:
-            errors[f"{factor.value}_evidence"] = f"Enter the evidence for {factor.label.lower()}"
+        name = factor.label.lower()
+        if level not in FactorLevel.values and (level or complete):
+            errors[f"{factor.value}_level"] = f"Choose a level for {name}"
+        elif complete and level != FactorLevel.NOT_PRESENT and not evidence:
+            errors[f"{factor.value}_evidence"] = f"Enter the evidence for {name}"
         if len(evidence) > MAX_EVIDENCE:
-            errors[f"{factor.value}_evidence"] = f"Evidence must be {MAX_EVIDENCE} characters or fewer"
-        clean[factor.value] = {"level": level, "evidence": evidence}
+            errors[f"{factor.value}_evidence"] = f"Enter the evidence for {name} in {MAX_EVIDENCE} characters or fewer"
+        clean[factor.value] = {"level": level if level in FactorLevel.values else "", "evidence": evidence}
     unknown = set(factors) - set(ExploitationFactor.values)
     if unknown:
-        errors["__all__"] = f"Unknown factors: {', '.join(sorted(unknown))}"
-    if errors:
-        raise ValidationError(errors)
-    return clean
+        errors["__all__"] = f"Leave out the factors that are not among the ten: {', '.join(sorted(unknown))}"
+    if overall_level not in ThresholdLevel.values and (overall_level or complete):
+        errors["overall_level"] = "Choose the overall threshold level"
+    levels = [value["level"] for value in clean.values()]
+    if complete and overall_level in ThresholdLevel.values and all(levels):
+        highest = highest_threshold_of(levels)
+        if overall_level != highest and not (reason_differs_from_highest or "").strip():
+            errors["reason_differs_from_highest"] = (
+                f"Explain why the overall level differs from the highest factor level ({ThresholdLevel(highest).label})"
+            )
+    return clean, errors
 
 
 def highest_level_typed(data) -> str | None:

@@ -42,7 +42,7 @@ from core.selectors import ServiceSettings
 from core.timescales import REGISTRY
 
 from . import search
-from .choices import ContactStatus, MaceStatus, RecordStatus
+from .choices import ContactStatus, MaceStatus, RecordStatus, ThresholdStatus
 from .models import (
     AnonymousFormAttempt,
     Child,
@@ -355,7 +355,8 @@ def contact_reference_taken(reference: str) -> bool:
 
 
 def contact_has_threshold_assessment(contact: Contact) -> bool:
-    return ThresholdAssessment.objects.filter(contact=contact).exists()
+    """A complete threshold assessment (a draft does not count)."""
+    return ThresholdAssessment.objects.filter(contact=contact, status=ThresholdStatus.COMPLETE).exists()
 
 
 def contacts_of_child(user, child: Child, *, limit: int) -> list[Contact]:

@@ -68,10 +68,13 @@ def contact_decide(
             raise TransitionNotAllowed("This contact has already been decided.")
         if now > contact.decision_due_at and not late_decision_reason:
             errors["late_decision_reason"] = "The decision is late: enter the reason"
+        unready = []  # every step still to take, named at once
         if outcome in (Outcome.EARLY_HELP, Outcome.CATE_OR_STATUTORY) and contact.child_id is None:
-            errors["__all__"] = "Link the contact to a child before referring them on."
+            unready.append("Link the contact to a child before referring them on.")
         if not selectors.contact_has_threshold_assessment(contact):
-            errors.setdefault("__all__", "Record the threshold assessment before deciding.")
+            unready.append("Complete the threshold assessment before deciding.")
+        if unready:
+            errors["__all__"] = unready
         if errors:
             raise ValidationError(errors)
         set_contact_status(contact, ContactStatus.DECIDED)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import pages
+from core import audit, pages
 from core.choices import AccessAction
 from core.forms import add_service_errors, refuse_if_stale
 from core.selectors import history_of, service_settings
@@ -73,6 +73,7 @@ def contact_detail(request, contact, perms):
         "assessment": assessment,
         "factor_rows": rules.factor_rows(assessment),
         "assessment_history": history_of(assessment) if assessment else [],
+        "last_change": audit.last_change(assessment) if assessment is not None and assessment.is_draft else None,
         "mace_requests": mace_requests,
         "mace_entries": selectors.mace_pack_for_contact(user, contact),
         "follow_up": follow_up,

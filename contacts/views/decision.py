@@ -60,7 +60,7 @@ def contact_decide(request, contact, perms):
             "form": form,
             "contact": contact,
             "is_late": is_late,
-            "has_assessment": hasattr(contact, "threshold_assessment"),
+            "has_assessment": selectors.contact_has_threshold_assessment(contact),
             "follow_up_after": service_settings().duration("early_help_follow_up"),
         },
     )

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from core import pages
+from core import audit, pages
 from core.forms import refuse_if_stale
 
 from .. import forms, rules, selectors, services
@@ -21,7 +21,8 @@ def threshold_assess(request, contact, perms):
     pages.log(request, contact, contact.child)
     assessment = getattr(contact, "threshold_assessment", None)
     initial = forms.ThresholdForm.initial_for(assessment) if assessment else {"version": 0}
-    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=assessment is not None)
+    is_revision = assessment is not None and not assessment.is_draft
+    form = forms.ThresholdForm(request.POST or None, initial=initial, is_revision=is_revision)
     if not contact.is_open and not (assessment is not None and refuse_if_stale(form, assessment)):
         messages.error(request, "This contact has been decided: the threshold assessment can no longer change.")
         return redirect(contact)
@@ -36,9 +37,10 @@ def threshold_assess(request, contact, perms):
                 "overall_level": data["overall_level"],
                 "reason_differs_from_highest": data["reason_differs_from_highest"],
                 "revision_reason": data.get("revision_reason", ""),
+                "draft": not form.finalising,
             },
             success=contact.get_absolute_url(),
-            message="Threshold assessment saved.",
+            message="Threshold assessment saved." if form.finalising else "Threshold assessment saved as a draft.",
         )
         if response:
             return response
@@ -46,5 +48,12 @@ def threshold_assess(request, contact, perms):
     return render(
         request,
         "contacts/threshold_form.html",
-        {"form": form, "contact": contact, "assessment": assessment, "highest": highest},
+        {
+            "form": form,
+            "contact": contact,
+            "assessment": assessment,
+            "is_revision": is_revision,
+            "highest": highest,
+            "last_change": audit.last_change(assessment) if assessment is not None and assessment.is_draft else None,
+        },
     )

@@ -166,7 +166,7 @@ def test_a_decision_needs_the_threshold_assessment_and_a_child_for_referrals(scr
     )
     with pytest.raises(ValidationError) as caught:
         services.contact_decide(contact=contact, actor=screener, outcome=Outcome.INFORMATION_ADVICE, outcome_detail="x")
-    assert "Record the threshold assessment before deciding." in caught.value.messages
+    assert "Complete the threshold assessment before deciding." in caught.value.messages
     ThresholdAssessmentFactory(contact=contact)
     with pytest.raises(ValidationError) as caught:
         services.contact_decide(contact=contact, actor=screener, outcome=Outcome.CATE_OR_STATUTORY, refer_to_cate=True)

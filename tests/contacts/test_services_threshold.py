@@ -4,7 +4,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contacts import services
-from contacts.choices import ContactStatus, ExploitationFactor, FactorLevel, ThresholdLevel, highest_threshold_of
+from contacts.choices import (
+    ContactStatus,
+    ExploitationFactor,
+    FactorLevel,
+    ThresholdLevel,
+    ThresholdStatus,
+    highest_threshold_of,
+)
 from core.exceptions import StaleRecord, TransitionNotAllowed
 from tests.factories import ContactFactory, factor_levels
 
@@ -114,3 +121,72 @@ def test_no_assessment_change_after_the_decision(screener):
     contact = ContactFactory(status=ContactStatus.DECIDED, outcome="information_advice")
     with pytest.raises(TransitionNotAllowed):
         services.threshold_assess(contact=contact, actor=screener, factors=factor_levels(), overall_level="universal")
+
+
+def test_a_draft_saves_with_any_part_written_and_completing_names_every_gap(screener):
+    contact = ContactFactory()
+    partial = {"coercion": {"level": FactorLevel.COMPLEX, "evidence": ""}, "education": {"level": "", "evidence": "x"}}
+    draft = services.threshold_assess(contact=contact, actor=screener, factors=partial, overall_level="", draft=True)
+    assert (draft.status, draft.overall_level) == (ThresholdStatus.DRAFT, "")
+    assert draft.factors["coercion"] == {"level": "complex", "evidence": ""}
+    assert draft.factors["education"] == {"level": "", "evidence": "x"}
+    assert draft.history.get().history_change_reason == "Threshold assessment saved as a draft"
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.IN_SCREENING  # drafting starts the screening
+
+    with pytest.raises(ValidationError) as caught:
+        services.threshold_assess(
+            contact=contact, actor=screener, factors=partial, overall_level="", expected_version=draft.version
+        )
+    errors = caught.value.message_dict
+    assert set(errors) == {"coercion_evidence", "overall_level"} | {
+        f"{f.value}_level" for f in ExploitationFactor if f.value != "coercion"
+    }
+    assert errors["coercion_evidence"] == ["Enter the evidence for coercion/control"]
+    draft.refresh_from_db()
+    assert draft.status == ThresholdStatus.DRAFT
+
+    done = services.threshold_assess(
+        contact=contact,
+        actor=screener,
+        factors=factor_levels(coercion=FactorLevel.COMPLEX),
+        overall_level="complex",
+        expected_version=draft.version,
+    )
+    assert done.status == ThresholdStatus.COMPLETE
+    assert done.history.latest().history_change_reason == "Threshold assessment completed"
+    with pytest.raises(TransitionNotAllowed):  # a complete assessment is revised, never a draft again
+        services.threshold_assess(
+            contact=contact, actor=screener, factors=partial, overall_level="", draft=True, revision_reason="x"
+        )
+
+
+def test_a_draft_still_checks_the_format_of_what_is_written(screener):
+    contact = ContactFactory()
+    factors = {"coercion": {"level": "very high", "evidence": "x" * 2001}, "astrology": {"level": "acute"}}
+    with pytest.raises(ValidationError) as caught:
+        services.threshold_assess(contact=contact, actor=screener, factors=factors, overall_level="huge", draft=True)
+    assert set(caught.value.message_dict) == {"coercion_level", "coercion_evidence", "overall_level", "__all__"}
+
+
+def test_a_revision_names_its_missing_reason_with_every_other_gap(screener):
+    contact = ContactFactory()
+    first = services.threshold_assess(
+        contact=contact, actor=screener, factors=factor_levels(), overall_level="universal"
+    )
+    factors = factor_levels(coercion=FactorLevel.ACUTE)
+    factors["coercion"]["evidence"] = ""
+    with pytest.raises(ValidationError) as caught:
+        services.threshold_assess(
+            contact=contact, actor=screener, factors=factors, overall_level="acute", expected_version=first.version
+        )
+    assert set(caught.value.message_dict) == {"coercion_evidence", "revision_reason"}
+
+
+def test_a_draft_is_not_enough_to_decide(screener):
+    contact = ContactFactory()
+    services.threshold_assess(contact=contact, actor=screener, factors=factor_levels(), overall_level="", draft=True)
+    contact.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        services.contact_decide(contact=contact, actor=screener, outcome="information_advice", outcome_detail="x")
+    assert "Complete the threshold assessment before deciding." in caught.value.messages

@@ -230,9 +230,9 @@ def test_deciding_through_the_page(screener, client_for):
     client = client_for(screener)
     url = reverse("contacts:contact_decide", args=[contact.pk])
     page = client.get(url).content.decode()
-    assert "Record the threshold assessment before deciding" in page
+    assert "Complete the threshold assessment before deciding" in page
     html = client.post(url, {"outcome": "information_advice", "outcome_detail": "x", "version": 1}).content.decode()
-    assert "Record the threshold assessment before deciding." in html
+    assert "Complete the threshold assessment before deciding." in html
     ThresholdAssessmentFactory(contact=contact)
     html = client.post(url, {"outcome": "cate_or_statutory", "version": 1}).content.decode()
     assert "Choose CATE, statutory safeguarding or both" in html
@@ -399,3 +399,28 @@ def test_correcting_a_contact_that_someone_else_changed_loses_nothing_typed(advi
     assert client_for(advisor).post(url, data).status_code == 302
     contact.refresh_from_db()
     assert contact.concern == "My corrected wording" and contact.history.latest().history_change_reason == "Typo"
+
+
+def test_a_threshold_draft_keeps_what_was_chosen_and_completing_lists_every_gap_at_once(screener, client_for):
+    contact = ContactFactory()
+    client = client_for(screener)
+    url = reverse("contacts:threshold_assess", args=[contact.pk])
+    typed = {"coercion_level": "complex", "running_away_evidence": "Missing twice", "intent": "draft"}
+    assert client.post(url, typed).status_code == 302
+    assessment = ThresholdAssessment.objects.get()
+    assert assessment.status == "draft" and assessment.factors["coercion"]["level"] == "complex"
+    page = client.get(reverse("contacts:contact_detail", args=[contact.pk])).content.decode()
+    assert "In progress" in page and f"Last changed by {screener.get_full_name()} on " in page
+
+    page = client.get(url).content.decode()
+    assert 'value="complex" checked' in page and "Missing twice" in page and "Last changed by" in page
+    response = client.post(url, {**typed, "version": assessment.version, "intent": "finalise"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error:" in page
+    summary = page.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert summary.count("<li>") == 11  # nine levels, the evidence of coercion and the overall level
+    assert "Enter the evidence for coercion/control" in summary and "Choose the overall threshold level" in summary
+    assert "Choose a level for running away/going missing" in summary
+    assert "Missing twice" in page  # nothing typed is lost
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
