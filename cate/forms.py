@@ -144,6 +144,9 @@ class AssessmentForm(VersionedFormMixin, AssessmentStartForm):
 
 
 class AssessmentOutcomeForm(VersionedFormMixin, ExploitationMixin, GovukForm):
+    """Completing a detailed assessment (its draft is `AssessmentForm`): every part it still needs
+    is named at once (`rules.assessment_completion_errors`, the rule the service applies)."""
+
     outcome = radios(AssessmentOutcome.choices, "Outcome", "Select the outcome of the assessment")
     cse_is_factor = yes_no_field("Is CSE a factor?", message="Select whether CSE is a factor")
     completed_on = GovukDateField(
@@ -153,12 +156,32 @@ class AssessmentOutcomeForm(VersionedFormMixin, ExploitationMixin, GovukForm):
 
     field_order = ["outcome", "cse_is_factor", "completed_on", "exploitation_types", "classification", "summary"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, assessment=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.assessment = assessment
         self.fields["exploitation_types"].help_text = "When the case is opened. Select all that apply."
         self.fields[
             "classification"
         ].help_text = "When the case is opened: a victim met the definition used by the Inquiry; otherwise at risk."
+
+    def clean(self):
+        data = super().clean()
+        if self.assessment is not None:
+            completed_on = data.get("completed_on")
+            errors = rules.assessment_completion_errors(
+                assessment_type=self.assessment.assessment_type,
+                started_at=self.assessment.started_at,
+                outcome=data.get("outcome") or "",
+                cse_is_factor=data.get("cse_is_factor"),
+                completed_at=date_as_moment(completed_on) if completed_on else None,
+                summary=data.get("summary") or self.assessment.summary,
+                opening=rules.CaseOpening(**self.exploitation(), classification=data.get("classification") or ""),
+                now=timezone.now(),
+            )
+            for field, message in errors.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 class CaseDetailsForm(VersionedFormMixin, ExploitationMixin, GovukForm):

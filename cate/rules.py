@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from contacts.choices import ExploitationFactor, FactorLevel
@@ -16,6 +16,8 @@ from core.timescales import Frequency
 from .choices import (
     CHILD_AND_FAMILY_OUTCOMES,
     CSE_NOT_A_FACTOR_OUTCOMES,
+    OPENING_OUTCOMES,
+    AssessmentOutcome,
     AssessmentType,
     Classification,
     NrmDecision,
@@ -109,6 +111,43 @@ def opening_errors(opening: CaseOpening | None) -> dict[str, str]:
         errors["exploitation_types"] = "Select the types of exploitation"
     if opening.classification not in Classification.values:
         errors["classification"] = "Select whether the child is a victim or at risk"
+    return errors
+
+
+def assessment_completion_errors(
+    *,
+    assessment_type: str,
+    started_at: datetime,
+    outcome: str,
+    cse_is_factor: bool | None,
+    completed_at: datetime | None,
+    summary: str,
+    opening: CaseOpening | None,
+    now: datetime,
+) -> dict[str, str]:
+    """Everything a completed detailed assessment needs, by form field, all at once: the outcome,
+    consistent with the assessment; whether CSE is a factor; the date completed, not before the
+    assessment started nor in the future; the summary (written while drafting, or now); and, for
+    an outcome that opens the case, the types of exploitation and the classification."""
+    errors = {}
+    if outcome not in AssessmentOutcome.values:
+        errors["outcome"] = "Select the outcome of the assessment"
+        if cse_is_factor is None:
+            errors["cse_is_factor"] = "Select whether CSE is a factor"
+    else:
+        errors.update(
+            assessment_outcome_errors(assessment_type=assessment_type, cse_is_factor=cse_is_factor, outcome=outcome)
+        )
+        if outcome in OPENING_OUTCOMES:
+            errors.update(opening_errors(opening))
+    if completed_at is None:
+        errors["completed_on"] = "Enter the date completed"
+    elif completed_at > now + timedelta(minutes=5):
+        errors["completed_on"] = "The date completed must be today or in the past"
+    elif completed_at < started_at - timedelta(days=1):
+        errors["completed_on"] = "The date completed must be on or after the date the assessment started"
+    if not (summary or "").strip():
+        errors["summary"] = "Enter the summary of the assessment"
     return errors
 
 

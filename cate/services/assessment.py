@@ -32,7 +32,7 @@ from ..choices import (
 from ..models import Case, DetailedAssessment, Referral
 from ..permissions import ASSIGN_ASSESSMENT, OPEN_CASE, require_edit_assessment
 from ..rules import CaseOpening
-from ._common import not_in_future, set_child_markers, set_referral_status
+from ._common import set_child_markers, set_referral_status
 from .chronology import chronology_record
 from .nrm import nrm_referral_create_due
 
@@ -117,27 +117,31 @@ def assessment_record_outcome(
     opening: CaseOpening | None = None,
     expected_version: int | None = None,
 ) -> tuple[DetailedAssessment, Case | None]:
-    """Complete the detailed assessment with its outcome; an opening outcome opens the case."""
+    """Complete the detailed assessment with its outcome; an opening outcome opens the case. Until
+    then the assessment is a draft (`assessment_update` saves any part of it); completing it
+    refuses, all at once, everything still missing (`rules.assessment_completion_errors`)."""
     require(actor, OPEN_CASE, "Only a team leader can record the outcome of a detailed assessment.")
-    outcome = AssessmentOutcome(outcome)
     with transaction.atomic():
         assessment = DetailedAssessment.objects.select_for_update().get(pk=assessment.pk)
         referral = Referral.objects.select_for_update().select_related("child").get(pk=assessment.referral_id)
         check_version(assessment, expected_version)
         transition(referral.status, ReferralStatus.COMPLETED, ALLOWED_REFERRAL_TRANSITIONS, "referral")
-        errors = rules.assessment_outcome_errors(
-            assessment_type=assessment.assessment_type, cse_is_factor=cse_is_factor, outcome=outcome
+        summary = (summary or "").strip() or assessment.summary
+        errors = rules.assessment_completion_errors(
+            assessment_type=assessment.assessment_type,
+            started_at=assessment.started_at,
+            outcome=outcome,
+            cse_is_factor=cse_is_factor,
+            completed_at=completed_at,
+            summary=summary,
+            opening=opening,
+            now=timezone.now(),
         )
-        if outcome in OPENING_OUTCOMES:
-            errors.update(rules.opening_errors(opening))
-        if completed_at < assessment.started_at - dt.timedelta(days=1):
-            errors["completed_at"] = "The date completed must be on or after the date the assessment started"
         if errors:
             raise ValidationError(errors)
-        not_in_future(completed_at, "The date completed", "completed_at")
+        outcome = AssessmentOutcome(outcome)
         assessment.outcome, assessment.cse_is_factor, assessment.completed_at = outcome, cse_is_factor, completed_at
-        if summary:
-            assessment.summary = summary
+        assessment.summary = summary
         audit.save_change(assessment, actor=actor, reason=f"Outcome: {outcome.label}")
         set_referral_status(referral, ReferralStatus.COMPLETED, actor=actor, reason=f"Outcome: {outcome.label}")
         case = None

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core import audit
 from core.forms import refuse_if_stale
 from core.pages import log, paginate, record_view, require_perm, submit
 from core.selectors import service_settings
@@ -61,11 +62,13 @@ def referral_list(request):
 @referral_view()
 def referral_detail(request, referral, perms: ReferralPermissions):
     log(request, referral)
+    assessment = getattr(referral, "assessment", None)
     return _referral_page(
         request,
         "cate/referral_detail.html",
         referral,
-        assessment=getattr(referral, "assessment", None),
+        assessment=assessment,
+        last_change=audit.last_change(assessment) if assessment is not None and perms.in_progress else None,
         state=selectors.referral_due_state(referral, now=timezone.now(), settings=service_settings()),
         case=getattr(referral, "case", None),
         perms=perms,
@@ -119,9 +122,11 @@ def assessment_edit(request, referral, perms: ReferralPermissions):
         services.assessment_update,
         assessment=assessment,
         success=referral.get_absolute_url(),
-        message="Assessment saved",
+        message="Draft of the assessment saved",
     )
-    return response or _referral_page(request, "cate/assessment_edit.html", referral, form=form)
+    return response or _referral_page(
+        request, "cate/assessment_edit.html", referral, form=form, last_change=audit.last_change(assessment)
+    )
 
 
 @referral_view()
@@ -139,7 +144,7 @@ def assessment_outcome(request, referral, perms: ReferralPermissions):
         "summary": assessment.summary,
         "completed_on": timezone.localdate(),
     }
-    form = forms.AssessmentOutcomeForm(request.POST or None, initial=initial)
+    form = forms.AssessmentOutcomeForm(request.POST or None, initial=initial, assessment=assessment)
     if not perms.in_progress:
         if refuse_if_stale(form, assessment):
             return _referral_page(request, "cate/assessment_outcome.html", referral, form=form)

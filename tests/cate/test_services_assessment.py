@@ -152,7 +152,12 @@ def test_a_not_opened_outcome_completes_the_referral_without_a_case(personas, ou
     )
     cse = outcome == AssessmentOutcome.SINGLE_AGENCY_EARLY_HELP
     _, case = services.assessment_record_outcome(
-        assessment=assessment, outcome=outcome, cse_is_factor=cse, completed_at=timezone.now(), summary="", actor=leader
+        assessment=assessment,
+        outcome=outcome,
+        cse_is_factor=cse,
+        completed_at=timezone.now(),
+        summary="Early help is enough",
+        actor=leader,
     )
     referral.refresh_from_db()
     assert case is None and referral.status == ReferralStatus.COMPLETED
@@ -196,7 +201,7 @@ def test_early_help_after_a_child_and_family_assessment(personas):
         outcome=AssessmentOutcome.EARLY_HELP_AFTER_CF,
         cse_is_factor=True,
         completed_at=timezone.now(),
-        summary="",
+        summary="Family support is enough",
         actor=leader,
     )
     assert case is None and assessment.outcome == AssessmentOutcome.EARLY_HELP_AFTER_CF
@@ -236,3 +241,55 @@ def test_an_older_young_person_has_the_transition_meeting_due_from_opening(perso
     from core.clock import add_months_to_date
 
     assert case.transition_due_on == add_months_to_date(today, 3)
+
+
+def test_the_assessment_is_a_draft_until_completed_and_completing_names_every_gap_at_once(personas):
+    leader, worker = personas["team_leader"], personas["cate_worker"]
+    assessment = services.assessment_start(
+        referral=ReferralFactory(), assessment_type=AssessmentType.CATE, author=worker, actor=leader
+    )
+    assessment = services.assessment_update(  # a draft: nothing of it is needed yet
+        assessment=assessment,
+        assessment_type=AssessmentType.CATE,
+        author=worker,
+        cse_is_factor=None,
+        summary="",
+        actor=worker,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_record_outcome(
+            assessment=assessment,
+            outcome=AssessmentOutcome.OPENED_CATE,
+            cse_is_factor=None,
+            completed_at=timezone.now() + dt.timedelta(days=2),
+            summary="  ",
+            opening=None,
+            actor=leader,
+        )
+    assert exc.value.message_dict == {
+        "cse_is_factor": ["Select whether CSE is a factor"],
+        "exploitation_types": ["Select the types of exploitation"],
+        "classification": ["Select a classification"],
+        "completed_on": ["The date completed must be today or in the past"],
+        "summary": ["Enter the summary of the assessment"],
+    }
+    assessment.refresh_from_db()
+    assert assessment.referral.status == ReferralStatus.ASSESSMENT_IN_PROGRESS and not assessment.outcome
+
+    services.assessment_update(
+        assessment=assessment,
+        assessment_type=AssessmentType.CATE,
+        author=worker,
+        cse_is_factor=None,
+        summary="Met her twice; she is frightened of an older man",
+        actor=worker,
+    )
+    assessment, _ = services.assessment_record_outcome(  # the summary written in the draft counts
+        assessment=assessment,
+        outcome=AssessmentOutcome.SINGLE_AGENCY_EARLY_HELP,
+        cse_is_factor=True,
+        completed_at=timezone.now(),
+        summary="",
+        actor=leader,
+    )
+    assert assessment.summary == "Met her twice; she is frightened of an older man"

@@ -37,13 +37,40 @@ def test_recording_the_outcome_opens_the_case(personas, client_for):
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Error:" in html
     assert "Select whether the child is a victim or at risk" in html
+    assert "Enter the summary of the assessment" in html  # every gap in the one summary
     assert 'value="cce" checked' in html and 'value="opened_cate" checked' in html  # nothing typed is lost
-    data["classification"] = "at_risk"
+    data.update(classification="at_risk", summary="Frightened of an older man")
     response = client.post(url, data)
     case = Case.objects.get(referral=referral)
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.COMPLETED and case.cce and case.classified_by == leader
+
+
+def test_the_outcome_form_names_every_fault_at_once_and_the_draft_who_changed_it(personas, client_for):
+    leader, worker = personas["team_leader"], personas["cate_worker"]
+    referral = ReferralFactory()
+    services.assessment_start(referral=referral, assessment_type=AssessmentType.CATE, author=worker, actor=leader)
+    client_for(worker).post(
+        reverse("cate:assessment_edit", args=[referral.pk]),
+        {"assessment_type": "cate", "author": worker.pk, "summary": "Half written", "version": "1"},
+    )
+    client = client_for(leader)
+    page = client.get(referral.get_absolute_url()).content.decode()
+    assert f"Last changed by {worker.get_full_name()} on " in page
+    url = reverse("cate:assessment_outcome", args=[referral.pk])
+    data = {"outcome": "opened_cate", "version": "2", "summary": ""}
+    data.update(date_parts("completed_on", timezone.localdate() + dt.timedelta(days=3)))
+    html = client.post(url, data).content.decode()
+    summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    for message in (
+        "Select whether CSE is a factor",
+        "Date completed must be today or in the past",
+        "Select the types of exploitation",
+        "Select whether the child is a victim or at risk",
+    ):
+        assert message in summary
+    assert summary.count("<li>") == 4  # the summary written in the draft counts
 
 
 def test_allocating_past_the_limit_asks_for_a_reason(personas, client_for):
