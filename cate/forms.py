@@ -248,7 +248,9 @@ class SignificantEventForm(GovukForm):
 
 class VisitForm(VersionedFormMixin, GovukForm):
     visited_at = GovukDateTimeField(
-        label="Date and time of the visit", past_only=True, error_messages={"required": "Enter the date and time"}
+        label="Date and time of the visit",
+        past_only=True,
+        error_messages={"required": "Enter the date and time of the visit"},
     )
     kind = radios(VisitKind.choices, "Type of visit", "Select the type of visit")
     location = text("Where", max_length=200)
@@ -265,7 +267,9 @@ class VisitForm(VersionedFormMixin, GovukForm):
 
 class RiskAssessmentForm(VersionedFormMixin, GovukForm):
     assessed_at = GovukDateTimeField(
-        label="Date and time of the assessment", past_only=True, error_messages={"required": "Enter the date and time"}
+        label="Date and time of the assessment",
+        past_only=True,
+        error_messages={"required": "Enter the date and time of the assessment"},
     )
 
     def __init__(self, *args, revising: bool = False, **kwargs):
@@ -326,7 +330,9 @@ class RiskAssessmentForm(VersionedFormMixin, GovukForm):
 
 class MissingEpisodeForm(VersionedFormMixin, GovukForm):
     missing_from = GovukDateTimeField(
-        label="When the young person went missing", past_only=True, error_messages={"required": "Enter when"}
+        label="When the young person went missing",
+        past_only=True,
+        error_messages={"required": "Enter when the young person went missing"},
     )
     returned_at = GovukDateTimeField(
         label="When they returned or were found (if they have)", past_only=True, required=False
@@ -382,6 +388,20 @@ class NrmReferralForm(VersionedFormMixin, GovukForm):
         label="Date of the conclusive grounds decision", past_only=True, required=False
     )
 
+    def clean(self):
+        data = super().clean()
+        errors = rules.nrm_errors(
+            referred_on=data.get("referred_on"),
+            reasonable_grounds=data.get("reasonable_grounds") or "",
+            reasonable_grounds_on=data.get("reasonable_grounds_on"),
+            conclusive_grounds=data.get("conclusive_grounds") or "",
+            conclusive_grounds_on=data.get("conclusive_grounds_on"),
+        )
+        for field, message in errors.items():
+            if field not in self.errors:  # a date not understood is named once, as what it is
+                self.add_error(field, message)
+        return data
+
 
 class GpLetterSentForm(VersionedFormMixin, GovukForm):
     sent_on = GovukDateField(label="Date sent", past_only=True, error_messages={"required": "Enter the date sent"})
@@ -427,7 +447,9 @@ class DisclosureForm(GovukForm):
 
 
 class TransitionMeetingForm(GovukForm):
-    held_on = GovukDateField(label="Date of the meeting", past_only=True, error_messages={"required": "Enter the date"})
+    held_on = GovukDateField(
+        label="Date of the meeting", past_only=True, error_messages={"required": "Enter the date of the meeting"}
+    )
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.filter(is_active=True),
         label="Agencies that attended",

@@ -86,9 +86,11 @@ def assessment_outcome_errors(*, assessment_type: str, cse_is_factor: bool | Non
     if cse_is_factor is None:
         errors["cse_is_factor"] = "Select whether CSE is a factor"
     elif outcome in CSE_NOT_A_FACTOR_OUTCOMES and cse_is_factor:
-        errors["outcome"] = "This outcome is for a child for whom CSE is not a factor"
+        errors["outcome"] = "Select an outcome for a child for whom CSE is a factor, or say that CSE is not a factor"
     if outcome in CHILD_AND_FAMILY_OUTCOMES and assessment_type != AssessmentType.CHILD_AND_FAMILY:
-        errors["outcome"] = "This outcome follows a Child & Family assessment only"
+        errors["outcome"] = (
+            "Select an outcome that follows this type of assessment: this one follows a Child & Family assessment only"
+        )
     return errors
 
 
@@ -163,7 +165,7 @@ def factor_errors(factors: dict) -> dict[str, str]:
             errors[f"{factor.value}_evidence"] = f"Enter the evidence for {factor.label.lower()}"
     unknown = set(factors) - set(ExploitationFactor.values)
     if unknown:
-        errors["factors"] = f"Unknown factors: {', '.join(sorted(unknown))}"
+        errors["factors"] = f"Leave out the factors that are not among the ten: {', '.join(sorted(unknown))}"
     return errors
 
 
@@ -208,6 +210,49 @@ def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: dat
 
 # A reasonable- or conclusive-grounds answer that is not yet a decision.
 NRM_UNDECIDED = frozenset({"", NrmDecision.PENDING})
+
+
+def nrm_errors(
+    *,
+    referred_on: date | None,
+    reasonable_grounds: str,
+    reasonable_grounds_on: date | None,
+    conclusive_grounds: str,
+    conclusive_grounds_on: date | None,
+) -> dict[str, str]:
+    """Everything that does not fit together on an NRM referral, by form field, all at once: a
+    decision needs the referral's date and its own date, a date needs its decision, a conclusive
+    decision follows a positive reasonable grounds one, and the dates follow one another."""
+    errors: dict[str, str] = {}
+    decided = {NrmDecision.POSITIVE, NrmDecision.NEGATIVE}
+    if (reasonable_grounds or conclusive_grounds) and referred_on is None:
+        errors.setdefault("referred_on", "Enter the date the referral was made")
+    if reasonable_grounds in decided and reasonable_grounds_on is None:
+        errors.setdefault("reasonable_grounds_on", "Enter the date of the reasonable grounds decision")
+    if reasonable_grounds_on is not None and reasonable_grounds not in decided:
+        errors["reasonable_grounds"] = "Select the reasonable grounds decision, or leave its date empty"
+    if conclusive_grounds and reasonable_grounds != NrmDecision.POSITIVE:
+        errors["conclusive_grounds"] = (
+            "Select Not yet for the conclusive grounds decision: it follows a positive reasonable grounds decision"
+        )
+    elif conclusive_grounds in decided and conclusive_grounds_on is None:
+        errors.setdefault("conclusive_grounds_on", "Enter the date of the conclusive grounds decision")
+    elif conclusive_grounds_on is not None and conclusive_grounds not in decided:
+        errors["conclusive_grounds"] = "Select the conclusive grounds decision, or leave its date empty"
+    for field, label, day in (
+        ("reasonable_grounds_on", "reasonable grounds", reasonable_grounds_on),
+        ("conclusive_grounds_on", "conclusive grounds", conclusive_grounds_on),
+    ):
+        if day is not None and referred_on is not None and day < referred_on:
+            errors.setdefault(
+                field, f"The date of the {label} decision must be on or after the date the referral was made"
+            )
+    if conclusive_grounds_on and reasonable_grounds_on and conclusive_grounds_on < reasonable_grounds_on:
+        errors.setdefault(
+            "conclusive_grounds_on",
+            "The date of the conclusive grounds decision must be on or after the reasonable grounds decision",
+        )
+    return errors
 
 
 def nrm_awaiting(*, referred_on: date | None, reasonable_grounds: str, conclusive_grounds: str) -> str:

@@ -122,7 +122,11 @@ class ChildForm(VersionedFormMixin, GovukForm):
         },
     )
     gender = forms.ChoiceField(
-        label="Gender", choices=Gender.choices, widget=forms.RadioSelect, initial=Gender.NOT_KNOWN
+        label="Gender",
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        initial=Gender.NOT_KNOWN,
+        error_messages={"required": "Select the child's gender, or Not known"},
     )
     ethnicity = forms.ChoiceField(label="Ethnicity", choices=[("", "Not recorded"), *Ethnicity.choices], required=False)
     address = _area("Address", max_length=500, rows=3)
@@ -143,12 +147,14 @@ class ChildForm(VersionedFormMixin, GovukForm):
         choices=SendStatus.choices,
         widget=forms.RadioSelect,
         initial=SendStatus.NOT_KNOWN,
+        error_messages={"required": "Select whether the child has special educational needs, or Not known"},
     )
     receiving_education = forms.ChoiceField(
         label="Is the child receiving an education?",
         choices=YES_NO_UNKNOWN,
         widget=forms.RadioSelect,
         initial="unknown",
+        error_messages={"required": "Select whether the child is receiving an education, or Not known"},
     )
     attendance_percent = forms.DecimalField(
         label="Latest attendance (%)",
@@ -191,7 +197,7 @@ class ChildForm(VersionedFormMixin, GovukForm):
         if data.get("attendance_percent") is not None and not data.get("attendance_recorded_on"):
             self.add_error("attendance_recorded_on", "Enter the date of the attendance figure")
         if data.get("placing_authority") and not data.get("in_care"):
-            self.add_error("placing_authority", "Only a child in care has a placing authority")
+            self.add_error("placing_authority", "Leave the placing authority empty, or say that the child is in care")
         return data
 
     def child_data(self) -> dict:
@@ -613,7 +619,7 @@ class DecisionForm(VersionedFormMixin, GovukForm):
             del self.fields["late_decision_reason"]
         else:
             self.fields["late_decision_reason"].required = True
-            self.fields["late_decision_reason"].error_messages["required"] = "The decision is late: enter the reason"
+            self.fields["late_decision_reason"].error_messages["required"] = "Enter the reason the decision is late"
 
 
 class FollowUpForm(VersionedFormMixin, GovukForm):

@@ -189,7 +189,7 @@ class Child(VersionedModel):
         if self.attendance_percent is not None and not self.attendance_recorded_on:
             errors["attendance_recorded_on"] = "Enter the date of the attendance figure"
         if self.placing_authority and not self.in_care:
-            errors["placing_authority"] = "Only a child in care has a placing authority"
+            errors["placing_authority"] = "Leave the placing authority empty, or say that the child is in care"
         if errors:
             raise ValidationError(errors)
 

@@ -18,10 +18,40 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "govuk/field.html"
 
 
+# Django's own messages, which say what is wrong but not what to do.
+_DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def govuk_messages(field: forms.Field) -> forms.Field:
+    """Give a field the GOV.UK messages it was not given: "Enter <label>" or "Select <label>" when
+    it is required, "<Label> must be N characters or fewer" when too long, so that every message
+    says what to do and names the field."""
+    label = str(field.label or "This").rstrip("?:")
+    messages = field.error_messages
+    if str(messages.get("required")) == _DJANGO_REQUIRED:
+        verb = "Select" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+        messages["required"] = f"{verb} {_lower_first(label)}"
+    max_length = getattr(field, "max_length", None)
+    if max_length and "max_length" not in messages:
+        messages["max_length"] = f"{label} must be {max_length} characters or fewer"
+    return field
+
+
 class GovukForm(forms.Form):
-    """Base form: no HTML `required` attributes (GOV.UK validates on the server)."""
+    """Base form: no HTML `required` attributes (GOV.UK validates on the server), and every field
+    with messages that say what to do (`govuk_messages`). Every error is collected in one pass:
+    a `clean()` adds its errors with `add_error` and never stops at the first one."""
 
     use_required_attribute = False
+
+    def full_clean(self):
+        for field in self.fields.values():
+            govuk_messages(field)
+        super().full_clean()
 
 
 class VersionedFormMixin(forms.Form):
@@ -157,9 +187,15 @@ class GovukDateField(forms.Field):
             raise ValidationError(f"{label} must be after 1900", code="too_early")
         return value
 
+    def required_message(self) -> str:
+        given = str(self.error_messages.get("required", ""))
+        if given and given != _DJANGO_REQUIRED:
+            return given
+        return f"Enter {_lower_first(_label(self))}"
+
     def validate(self, value):
         if value in self.empty_values and self.required:
-            raise ValidationError(f"Enter {_label(self)[0].lower() + _label(self)[1:]}", code="required")
+            raise ValidationError(self.required_message(), code="required")
         if value is None:
             return
         today = timezone.localdate()
@@ -197,7 +233,7 @@ class GovukDateTimeField(GovukDateField):
 
     def validate(self, value):
         if value in self.empty_values and self.required:
-            raise ValidationError(f"Enter {_label(self)[0].lower() + _label(self)[1:]}", code="required")
+            raise ValidationError(self.required_message(), code="required")
         if value is None:
             return
         if self.past_only and value > timezone.now() + dt.timedelta(minutes=5):
@@ -212,6 +248,7 @@ class ReasonField(forms.CharField):
         kwargs.setdefault("max_length", 500)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         super().__init__(**kwargs)
+        self.error_messages.setdefault("max_length", f"Enter the reason in {self.max_length} characters or fewer")
 
 
 # --- Sign-in -------------------------------------------------------------------------------

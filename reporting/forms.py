@@ -9,8 +9,16 @@ MAX_PERIOD_YEARS = 10
 
 
 class AnnualReportPeriodForm(GovukForm):
-    start = GovukDateField(label="From", help_text="For example, 1 4 2023")
-    end = GovukDateField(label="To", help_text="For example, 31 3 2024. Both days are included.")
+    start = GovukDateField(
+        label="From",
+        help_text="For example, 1 4 2023",
+        error_messages={"required": "Enter the first day of the period"},
+    )
+    end = GovukDateField(
+        label="To",
+        help_text="For example, 31 3 2024. Both days are included.",
+        error_messages={"required": "Enter the last day of the period"},
+    )
 
     def clean(self):
         data = super().clean()

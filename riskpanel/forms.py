@@ -95,7 +95,11 @@ class PanelScheduleForm(_PanelPeopleMixin, GovukForm):
 
 
 class PanelForm(VersionedFormMixin, _PanelPeopleMixin, GovukForm):
-    meets_at = GovukDateTimeField(label="Date and time", help_text="For example, 27 3 2026 and 10:00.")
+    meets_at = GovukDateTimeField(
+        label="Date and time",
+        help_text="For example, 27 3 2026 and 10:00.",
+        error_messages={"required": "Enter the date and time the panel meets"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -469,7 +473,11 @@ class ActionForm(VersionedFormMixin, GovukForm):
         required=False,
         max_length=200,
     )
-    due_on = GovukDateField(label="Due by", help_text="For example, 27 3 2026.")
+    due_on = GovukDateField(
+        label="Due by",
+        help_text="For example, 27 3 2026.",
+        error_messages={"required": "Enter the date the action is due"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

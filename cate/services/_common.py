@@ -29,14 +29,25 @@ def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("child").get(pk=case.pk)
 
 
+def future_errors(*checks: tuple[str, str, object]) -> dict[str, str]:
+    """Every date or moment among `checks` ((field, label, value), value None when not given) that
+    lies in the future, by field, so that a service names them with its other errors at once."""
+    errors = {}
+    for field, label, value in checks:
+        if value is None:
+            continue
+        if isinstance(value, dt.datetime):
+            if value > timezone.now() + dt.timedelta(minutes=5):
+                errors[field] = f"{label} must be in the past"
+        elif value > timezone.localdate():
+            errors[field] = f"{label} must be today or in the past"
+    return errors
+
+
 def not_in_future(value, label: str, field: str) -> None:
-    if value is None:
-        return
-    if isinstance(value, dt.datetime):
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise ValidationError({field: f"{label} must be in the past"})
-    elif value > timezone.localdate():
-        raise ValidationError({field: f"{label} must be today or in the past"})
+    errors = future_errors((field, label, value))
+    if errors:
+        raise ValidationError(errors)
 
 
 def day_start(day: dt.date) -> dt.datetime:

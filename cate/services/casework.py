@@ -37,6 +37,7 @@ from ..permissions import (
 )
 from ._common import (
     day_start,
+    future_errors,
     lock_case,
     next_visit_due,
     not_in_future,
@@ -159,10 +160,11 @@ def statutory_episode_add(*, case: Case, kind: str, start: dt.date, end: dt.date
 
 
 def _check_statutory_dates(child_id, kind, start, end, *, exclude_pk) -> None:
+    errors = future_errors(("start", "The start date", start), ("end", "The end date", end))
     if end is not None and end < start:
-        raise ValidationError({"end": "The end date must be on or after the start date"})
-    not_in_future(start, "The start date", "start")
-    not_in_future(end, "The end date", "end")
+        errors.setdefault("end", "The end date must be on or after the start date")
+    if errors:
+        raise ValidationError(errors)
     others = StatutoryEpisode.objects.filter(child_id=child_id, kind=kind).exclude(pk=exclude_pk)
     for other in others:
         if rules.periods_overlap(start, end, other.start, other.end):
@@ -293,11 +295,11 @@ def _check_risk_assessment(case, assessed_at, factors, overall_level, young_pers
         errors["young_person_views"] = "Enter the young person's views"
     if not family_views.strip():
         errors["family_views"] = "Enter the family's views"
+    errors.update(future_errors(("assessed_at", "The date of the assessment", assessed_at)))
+    if "assessed_at" not in errors and clock.local_date(assessed_at) < clock.local_date(case.opened_at):
+        errors["assessed_at"] = "The date of the assessment must be on or after the day the case was opened"
     if errors:
         raise ValidationError(errors)
-    not_in_future(assessed_at, "The date of the assessment", "assessed_at")
-    if clock.local_date(assessed_at) < clock.local_date(case.opened_at):
-        raise ValidationError({"assessed_at": "The assessment must be on or after the day the case was opened"})
 
 
 def _apply_latest_assessment(case: Case, assessment: RiskAssessment, *, actor) -> None:

@@ -18,8 +18,15 @@ from .. import rules
 from ..choices import ALLOWED_RHI_TRANSITIONS, ChronologyKind, RhiLateReason, RhiStatus
 from ..models import Case, MissingEpisode, ReturnHomeInterview
 from ..permissions import ADD_MISSING_EPISODE, ADD_RHI, CHANGE_MISSING_EPISODE, CHANGE_RHI, require_work_on_case
-from ._common import lock_case, not_in_future, require_live
+from ._common import future_errors, lock_case, require_live
 from .chronology import chronology_record
+
+# The moments of a return home interview, as its form names them.
+RHI_MOMENTS = {
+    "offered_at": "When it was offered",
+    "completed_at": "When it was held",
+    "declined_at": "When the young person declined",
+}
 
 
 def _check_episode(case: Case, missing_from, returned_at, rhi_eligible, rhi_ineligible_reason, exclude_pk) -> None:
@@ -28,10 +35,13 @@ def _check_episode(case: Case, missing_from, returned_at, rhi_eligible, rhi_inel
         errors["returned_at"] = "The return must be after the child went missing"
     if not rhi_eligible and not rhi_ineligible_reason.strip():
         errors["rhi_ineligible_reason"] = "Enter why no return home interview is due"
+    for field, message in future_errors(
+        ("missing_from", "When the young person went missing", missing_from),
+        ("returned_at", "When they returned or were found", returned_at),
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
-    not_in_future(missing_from, "When the child went missing", "missing_from")
-    not_in_future(returned_at, "When the child returned", "returned_at")
     others = MissingEpisode.objects.filter(child_id=case.child_id).exclude(pk=exclude_pk)
     for other in others:
         if rules.episodes_overlap(missing_from, returned_at, other.missing_from, other.returned_at):
@@ -232,11 +242,20 @@ def rhi_record(
             errors["declined_at"] = "Enter when the child declined"
         for field, value in (("offered_at", offered_at), ("completed_at", completed_at), ("declined_at", declined_at)):
             if value is not None and value < episode.returned_at:
-                errors.setdefault(field, "This must be after the child returned")
+                errors.setdefault(field, f"{RHI_MOMENTS[field]} must be after the child returned")
+        for field, message in future_errors(
+            *(
+                (field, RHI_MOMENTS[field], value)
+                for field, value in (
+                    ("offered_at", offered_at),
+                    ("completed_at", completed_at),
+                    ("declined_at", declined_at),
+                )
+            )
+        ).items():
+            errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
-        for field, value in (("offered_at", offered_at), ("completed_at", completed_at), ("declined_at", declined_at)):
-            not_in_future(value, "This", field)
         interview = interview or ReturnHomeInterview(episode=episode)
         interview.status = status
         interview.offered_at = offered_at

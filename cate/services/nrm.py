@@ -13,10 +13,11 @@ from core import audit
 from core.concurrency import check_version
 from core.selectors import ServiceSettings
 
+from .. import rules
 from ..choices import CaseStatus, ChronologyKind, NrmDecision
 from ..models import Case, NrmReferral
 from ..permissions import CHANGE_NRM, require_work_on_case
-from ._common import day_start, lock_case, not_in_future
+from ._common import day_start, future_errors, lock_case
 from .chronology import chronology_record
 
 NRM_CASE_CLOSED = (
@@ -46,36 +47,22 @@ def nrm_referral_update(
     closed case the decisions on a referral already made can still be recorded."""
     case = referral.case
     require_work_on_case(actor, case, CHANGE_NRM)
-    errors = {}
+    errors = future_errors(
+        ("referred_on", "The date the referral was made", referred_on),
+        ("reasonable_grounds_on", "The date of the reasonable grounds decision", reasonable_grounds_on),
+        ("conclusive_grounds_on", "The date of the conclusive grounds decision", conclusive_grounds_on),
+    )
     decided = {NrmDecision.POSITIVE, NrmDecision.NEGATIVE}
-    if (reasonable_grounds or conclusive_grounds) and referred_on is None:
-        errors["referred_on"] = "Enter the date the referral was made"
-    if reasonable_grounds in decided and reasonable_grounds_on is None:
-        errors["reasonable_grounds_on"] = "Enter the date of the reasonable grounds decision"
-    if reasonable_grounds_on is not None and reasonable_grounds not in decided:
-        errors["reasonable_grounds"] = "Select the reasonable grounds decision"
-    if conclusive_grounds in decided and conclusive_grounds_on is None:
-        errors["conclusive_grounds_on"] = "Enter the date of the conclusive grounds decision"
-    if conclusive_grounds_on is not None and conclusive_grounds not in decided:
-        errors["conclusive_grounds"] = "Select the conclusive grounds decision"
-    if conclusive_grounds and reasonable_grounds != NrmDecision.POSITIVE:
-        errors["conclusive_grounds"] = "A conclusive grounds decision follows a positive reasonable grounds decision"
-    for field, day in (
-        ("reasonable_grounds_on", reasonable_grounds_on),
-        ("conclusive_grounds_on", conclusive_grounds_on),
-    ):
-        if day is not None and referred_on is not None and day < referred_on:
-            errors.setdefault(field, "The decision must be on or after the date of the referral")
-    if conclusive_grounds_on and reasonable_grounds_on and conclusive_grounds_on < reasonable_grounds_on:
-        errors.setdefault("conclusive_grounds_on", "The conclusive decision must follow the reasonable grounds one")
+    for field, message in rules.nrm_errors(
+        referred_on=referred_on,
+        reasonable_grounds=reasonable_grounds,
+        reasonable_grounds_on=reasonable_grounds_on,
+        conclusive_grounds=conclusive_grounds,
+        conclusive_grounds_on=conclusive_grounds_on,
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
-    for field, day in (
-        ("referred_on", referred_on),
-        ("reasonable_grounds_on", reasonable_grounds_on),
-        ("conclusive_grounds_on", conclusive_grounds_on),
-    ):
-        not_in_future(day, "The date", field)
     with transaction.atomic():
         case = lock_case(case)
         referral = NrmReferral.objects.select_for_update().get(pk=referral.pk)

@@ -67,7 +67,7 @@ def contact_decide(
         if contact.status == ContactStatus.DECIDED:
             raise TransitionNotAllowed("This contact has already been decided.")
         if now > contact.decision_due_at and not late_decision_reason:
-            errors["late_decision_reason"] = "The decision is late: enter the reason"
+            errors["late_decision_reason"] = "Enter the reason the decision is late"
         unready = []  # every step still to take, named at once
         if outcome in (Outcome.EARLY_HELP, Outcome.CATE_OR_STATUTORY) and contact.child_id is None:
             unready.append("Link the contact to a child before referring them on.")

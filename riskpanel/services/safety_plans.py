@@ -46,7 +46,10 @@ def safety_plan_start(*, case: Case, actor, now: dt.datetime | None = None, **fi
             with transaction.atomic():
                 audit.save(plan, actor=actor, reason=f"Safety plan version {number} drafted")
         except IntegrityError:
-            raise ValidationError("Someone else started a new version of this safety plan at the same time.") from None
+            raise ValidationError(
+                "Someone else started a new version of this safety plan at the same time. "
+                "Open the case again and change their draft."
+            ) from None
         chronology_record(
             case=case,
             kind=ChronologyKind.SAFETY_PLAN,

@@ -254,3 +254,28 @@ def test_young_people_past_the_transition_date_without_a_meeting_are_listed_as_o
     assert "1 overdue" in client.get(reverse("cate:index")).content.decode()
     case_page = client.get(overdue.get_absolute_url()).content.decode()
     assert "Post-17 transition meeting" in case_page and "Overdue" in case_page
+
+
+def test_the_nrm_form_names_every_fault_at_once_each_on_its_own_field(case, worker, client_for):
+    nrm = case.nrm_referrals.get()
+    url = reverse("cate:nrm_edit", args=[case.pk, nrm.pk])
+    today = timezone.localdate()
+    data = {
+        "version": str(nrm.version),
+        "reasonable_grounds": "negative",  # a decision, with no date, on a referral with no date
+        "conclusive_grounds": "positive",  # cannot follow a negative reasonable grounds decision
+        **date_parts("conclusive_grounds_on", today + dt.timedelta(days=3)),  # and in the future
+    }
+    html = client_for(worker).post(url, data).content.decode()
+    summary = html.split("govuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    expected = {
+        "#id_referred_on_day": "Enter the date the referral was made",
+        "#id_reasonable_grounds_on_day": "Enter the date of the reasonable grounds decision",
+        "#id_conclusive_grounds": "Select Not yet for the conclusive grounds decision",
+        "#id_conclusive_grounds_on_day": "Date of the conclusive grounds decision must be today or in the past",
+    }
+    assert summary.count("<li>") == len(expected)
+    for anchor, message in expected.items():
+        assert f'<a href="{anchor}">{message}' in summary
+    nrm.refresh_from_db()
+    assert nrm.reasonable_grounds == ""

@@ -258,7 +258,7 @@ def test_a_late_decision_page_asks_why(screener, client_for):
         "version": 1,
     }
     html = client.post(url, data).content.decode()
-    assert "The decision is late: enter the reason" in html
+    assert "Enter the reason the decision is late" in html
     assert client.post(url, {**data, "late_decision_reason": "Awaiting health"}).status_code == 302
     follow_up = EarlyHelpFollowUp.objects.get()
     # The follow-up list shows it, and it is overdue once its time has passed.

@@ -85,4 +85,4 @@ def test_rendering_keeps_what_was_typed_and_links_errors():
     assert 'maxlength="20"' in html
     summary = govuk_error_summary(form)["items"]
     assert {"text": "Date of birth must be a real date", "href": "#id_date_of_birth_day"} in summary
-    assert {"text": "This field is required.", "href": "#id_level_0"} in summary
+    assert {"text": "Select level", "href": "#id_level_0"} in summary

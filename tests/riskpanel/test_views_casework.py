@@ -217,7 +217,8 @@ def test_actions_through_the_pages(personas, client_for, worker_case):
     url = reverse("riskpanel:case_action_add", args=[worker_case.pk])
     response = client.post(url, {"description": "Typed action", "owner_agency": str(police.pk)})
     page = html(response)
-    assert "Choose the person who owns the action, or enter their name" in page and "Enter due by" in page
+    assert "Choose the person who owns the action, or enter their name" in page
+    assert "Enter the date the action is due" in page
     soon = timezone.localdate() + dt.timedelta(days=3)
     response = client.post(
         url,
