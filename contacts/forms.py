@@ -473,9 +473,6 @@ class ThresholdForm(DraftFormMixin, VersionedFormMixin, GovukForm):
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={
-                    "max_length": f"Enter the evidence for {factor.label.lower()} in 2000 characters or fewer"
-                },
             )
         self.fields["overall_level"] = forms.ChoiceField(
             label="Overall threshold level",
@@ -491,15 +488,11 @@ class ThresholdForm(DraftFormMixin, VersionedFormMixin, GovukForm):
             max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text="Needed only when the levels differ",
-            error_messages={"max_length": "Enter the reason in 2000 characters or fewer"},
         )
         if is_revision:
             self.fields["revision_reason"] = ReasonField(
                 label="Why are you revising the assessment?",
-                error_messages={
-                    "required": "Enter why the assessment is being revised",
-                    "max_length": "Enter why the assessment is being revised in 500 characters or fewer",
-                },
+                error_messages={"required": "Enter why the assessment is being revised"},
             )
 
     def completeness_errors(self, data: dict) -> dict[str, str]:

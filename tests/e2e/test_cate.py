@@ -74,6 +74,11 @@ def test_cate_journey_from_referral_to_closure(page, demo_users):
     page.get_by_label("Child sexual exploitation (CSE)").check()
     page.get_by_label("At risk").check()
     submit(page, "Record the outcome")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the summary of the assessment")
+    expect(page.get_by_label("At risk")).to_be_checked()  # nothing chosen is lost
+    axe_check(page)
+    page.get_by_label("Summary of the assessment").fill("Older men give her money and lifts.")
+    submit(page, "Record the outcome")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Journey Example")
     expect(page.locator("main")).to_contain_text("Not allocated")
     axe_check(page)

@@ -108,14 +108,14 @@ def test_anonymous_referral_to_decision(browser, live_server, demo_users, quick_
     screener.check("#id_coercion_level_3")  # Complex
     screener.get_by_label("Evidence: coercion/control").fill("Older men give her phones and money.")
     screener.get_by_role("radio", name="Acute").last.check()
-    screener.get_by_role("button", name="Save the assessment").click()
+    screener.get_by_role("button", name="Complete the assessment").click()
     expect(screener).to_have_title(re.compile(r"^Error: "))
     expect(screener.locator(".govuk-error-summary")).to_contain_text("Explain why the overall level differs")
     axe_check(screener)
     screener.get_by_label("Why the overall level differs from the highest factor level").fill(
         "Several risks together and she is 13."
     )
-    screener.get_by_role("button", name="Save the assessment").click()
+    screener.get_by_role("button", name="Complete the assessment").click()
     expect(screener.locator(".govuk-notification-banner")).to_contain_text("Threshold assessment saved")
 
     # 5. MACE: the screener asks the police.
