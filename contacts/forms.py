@@ -7,14 +7,7 @@ import time
 from django import forms
 from django.core import signing
 
-from core.forms import (
-    DraftFormMixin,
-    GovukDateField,
-    GovukDateTimeField,
-    GovukForm,
-    ReasonField,
-    VersionedFormMixin,
-)
+from core.forms import DraftFormMixin, GovukDateField, GovukDateTimeField, GovukForm, ReasonField, VersionedFormMixin
 from core.models import Agency
 
 from . import limits, rules, search
@@ -35,13 +28,6 @@ from .validators import nhs_number_is_valid
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 
 
-def _messages(label, max_length, required_message):
-    messages = {"max_length": f"{label} must be {max_length} characters or fewer"}
-    if required_message:
-        messages["required"] = required_message
-    return messages
-
-
 def _text(label, *, max_length, required=False, hint="", width="", required_message=""):
     attrs = {"class": width} if width else {}
     return forms.CharField(
@@ -50,7 +36,7 @@ def _text(label, *, max_length, required=False, hint="", width="", required_mess
         required=required,
         help_text=hint,
         widget=forms.TextInput(attrs=attrs),
-        error_messages=_messages(label, max_length, required_message),
+        error_messages={"required": required_message} if required_message else {},
     )
 
 
@@ -61,7 +47,7 @@ def _area(label, *, max_length, required=False, hint="", rows=4, required_messag
         required=required,
         help_text=hint,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages=_messages(label, max_length, required_message),
+        error_messages={"required": required_message} if required_message else {},
     )
 
 
@@ -496,12 +482,8 @@ class ThresholdForm(DraftFormMixin, VersionedFormMixin, GovukForm):
             )
 
     def completeness_errors(self, data: dict) -> dict[str, str]:
-        return rules.threshold_check(
-            self.factors(),
-            data.get("overall_level") or "",
-            data.get("reason_differs_from_highest") or "",
-            complete=True,
-        )[1]
+        level, reason = data.get("overall_level") or "", data.get("reason_differs_from_highest") or ""
+        return rules.threshold_check(self.factors(), level, reason, complete=True)[1]
 
     def factor_rows(self):
         return [

@@ -355,7 +355,6 @@ def contact_reference_taken(reference: str) -> bool:
 
 
 def contact_has_threshold_assessment(contact: Contact) -> bool:
-    """A complete threshold assessment (a draft does not count)."""
     return ThresholdAssessment.objects.filter(contact=contact, status=ThresholdStatus.COMPLETE).exists()
 
 
