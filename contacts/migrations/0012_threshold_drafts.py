@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0010_possible_duplicates'),
+        ('contacts', '0011_gp_practice_register'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
