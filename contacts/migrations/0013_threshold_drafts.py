@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0011_gp_practice_register'),
+        ('contacts', '0012_child_name_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
