@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cate', '0006_closure_outstanding_items'),
-        ('riskpanel', '0002_panels_agenda_actions_detail'),
+        ('riskpanel', '0004_panel_capacity_carry_over_minutes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
