@@ -30,10 +30,13 @@ def _validate_setting_value(key: str, value: Any) -> Any:
         if value.amount > 1000:
             raise ValidationError({"amount": "Enter a number of 1000 or less"})
     elif spec.kind is Kind.FREQUENCY:
+        errors = {}
         if not 1 <= value.visits <= 14:
-            raise ValidationError({"visits": "Enter a number of visits from 1 to 14"})
+            errors["visits"] = "Enter a number of visits from 1 to 14"
         if not 1 <= value.per_days <= 366:
-            raise ValidationError({"per_days": "Enter a number of days from 1 to 366"})
+            errors["per_days"] = "Enter a number of days from 1 to 366"
+        if errors:
+            raise ValidationError(errors)
     elif spec.kind is Kind.INTEGER:
         if not 1 <= value <= 100:
             raise ValidationError({"value": "Enter a whole number from 1 to 100"})

@@ -99,10 +99,13 @@ def case_update(
         case = lock_case(case)
         check_version(case, expected_version)
         require_live(case)
+        errors = {}
         if not (cse or cce or other_exploitation):
-            raise ValidationError({"exploitation_types": "Select the types of exploitation"})
+            errors["exploitation_types"] = "Select the types of exploitation"
         if classification not in Classification.values:
-            raise ValidationError({"classification": "Select whether the child is a victim or at risk"})
+            errors["classification"] = "Select whether the child is a victim or at risk"
+        if errors:
+            raise ValidationError(errors)
         changes = []
         fields = []
         if classification != case.classification:

@@ -38,7 +38,7 @@ def _check_people(*, chair, members: Iterable, keep: Iterable[int] = ()) -> dict
     allowed = set(selectors.panel_member_choices().filter(pk__in=wanted).values_list("pk", flat=True))
     outsiders = [str(m) for m in members if m.pk in wanted - allowed]
     if outsiders:
-        errors["members"] = f"Only panel members who can sign in can be invited: {', '.join(outsiders)}"
+        errors["members"] = f"Choose only panel members who can sign in ({', '.join(outsiders)} cannot)"
     return errors
 
 
@@ -58,22 +58,26 @@ def panel_schedule(
     unless given."""
     require(actor, CHAIR_PANEL, "Only a team leader can schedule risk panels.")
     now = now or timezone.now()
+    errors = {}
     if not 1 <= count <= MAX_SCHEDULED_AT_ONCE:
-        raise ValidationError({"count": f"Enter a number of panels from 1 to {MAX_SCHEDULED_AT_ONCE}"})
+        errors["count"] = f"Enter a number of panels from 1 to {MAX_SCHEDULED_AT_ONCE}"
     settings = service_settings()
     with transaction.atomic():
         latest = PanelMeeting.objects.select_for_update().order_by("-meets_at").first()
+        meets_at = None
         if first_meets_at is not None:
             if first_meets_at <= now:
-                raise ValidationError({"first_meets_at": "The first panel must be in the future"})
-            if latest is not None and first_meets_at <= latest.meets_at:
+                errors["first_meets_at"] = "Enter a date and time in the future for the first panel"
+            elif latest is not None and first_meets_at <= latest.meets_at:
                 last = day_text(latest.meets_at)
-                raise ValidationError({"first_meets_at": f"The first panel must be after the last one ({last})"})
+                errors["first_meets_at"] = f"Enter a date and time after the last panel ({last}) for the first panel"
             meets_at = first_meets_at
         elif latest is None:
-            raise ValidationError({"first_meets_at": "Enter the date and time of the first panel"})
+            errors["first_meets_at"] = "Enter the date and time of the first panel"
         else:
             meets_at = next_meets_at(latest.meets_at, settings, now=now)
+        if errors:
+            raise ValidationError(errors)
         if chair is None and latest is not None:
             # The last panel's chair and members carry on, if they can still sign in and do it.
             chair = selectors.panel_chair_choices().filter(pk=latest.chair_id).first()

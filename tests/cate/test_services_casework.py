@@ -317,3 +317,18 @@ def test_a_worker_without_the_case_cannot_set_its_risk(personas):
     assert personas["cate_worker"].has_perm("cate.add_visit")
     assert not personas["cate_worker"].has_perm("cate.view_all_cases")
     assert personas["screener"].groups.get().name == Role.SCREENER.label
+
+
+def test_a_case_change_with_no_exploitation_type_and_no_classification_names_both_at_once(case, leader):
+    with pytest.raises(ValidationError) as exc:
+        services.case_update(
+            case=case,
+            open_to=OpenTo.CATE,
+            cse=False,
+            cce=False,
+            other_exploitation=False,
+            classification="",
+            actor=leader,
+            reason="x",
+        )
+    assert set(exc.value.message_dict) == {"exploitation_types", "classification"}

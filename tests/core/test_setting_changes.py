@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -89,3 +90,11 @@ def test_the_history_is_read_with_a_constant_number_of_queries(manager, make_use
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one)
+
+
+def test_a_visit_frequency_with_both_numbers_out_of_range_names_both_at_once(manager):
+    with pytest.raises(ValidationError) as exc:
+        services.setting_update(
+            key="visit_frequency_high", value=Frequency(visits=0, per_days=400), actor=manager, reason="x"
+        )
+    assert set(exc.value.message_dict) == {"visits", "per_days"}

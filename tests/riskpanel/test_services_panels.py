@@ -142,3 +142,12 @@ def test_panel_states_move_only_forward(leader):
     assert meeting.status == PanelStatus.CLOSED and meeting.closed_at is not None
     with pytest.raises(TransitionNotAllowed):
         services.panel_open(meeting=meeting, actor=leader)
+
+
+def test_a_schedule_with_a_bad_count_and_a_past_date_names_both_at_once(leader):
+    with pytest.raises(ValidationError) as exc:
+        services.panel_schedule(actor=leader, count=0, first_meets_at=london(2029, 12, 1, 10, 0), now=NOW)
+    assert exc.value.message_dict == {
+        "count": ["Enter a number of panels from 1 to 26"],
+        "first_meets_at": ["Enter a date and time in the future for the first panel"],
+    }
