@@ -140,16 +140,9 @@ def action_update(
         action.description, action.owner_agency, action.owner = description.strip(), owner_agency, owner
         action.owner_name, action.due_on = owner_name, due_on
         audit.save_change(action, actor=actor, reason="Action changed")
-        if action.case is not None and previous_due != due_on:
-            chronology_record(
-                case=action.case,
-                kind=action_chronology_kind(action),
-                summary=(
-                    f"Action due date moved from {date_text(previous_due)} to {date_text(due_on)}: {action.description}"
-                ),
-                actor=actor,
-                occurred_at=now,
-            )
+        if previous_due != due_on:
+            moved = f"Action due date moved from {date_text(previous_due)} to {date_text(due_on)}"
+            _in_chronology(action, f"{moved}: {action.description}", actor=actor, now=now)
     return action
 
 
@@ -183,16 +176,22 @@ def _action_close(
             reason=f"Action {word}",
             fields=["status", "completed_at", "completed_by", "completion_note"],
         )
-        if action.case is not None:
-            chronology_record(
-                case=action.case,
-                kind=action_chronology_kind(action),
-                summary=f"Action {word} ({action.owner_agency}): {action.description}",
-                detail=action.completion_note,
-                actor=actor,
-                occurred_at=now,
-            )
+        summary = f"Action {word} ({action.owner_agency}): {action.description}"
+        _in_chronology(action, summary, detail=action.completion_note, actor=actor, now=now)
     return action
+
+
+def _in_chronology(action: Action, summary: str, *, actor, now, detail: str = "") -> None:
+    """An action's event in its case's chronology (an action with no case has none)."""
+    if action.case is not None:
+        chronology_record(
+            case=action.case,
+            kind=action_chronology_kind(action),
+            summary=summary,
+            detail=detail,
+            actor=actor,
+            occurred_at=now,
+        )
 
 
 def action_progress_record(*, action: Action, actor, note: str, now: dt.datetime | None = None) -> ActionProgressNote:
@@ -208,15 +207,8 @@ def action_progress_record(*, action: Action, actor, note: str, now: dt.datetime
             raise ValidationError(action_closed_message(action))
         progress = ActionProgressNote(action=action, note=note.strip(), recorded_at=now, recorded_by=actor)
         audit.save(progress, actor=actor, reason="Progress on an action recorded")
-        if action.case is not None:
-            chronology_record(
-                case=action.case,
-                kind=action_chronology_kind(action),
-                summary=f"Progress on action ({action.owner_agency}): {action.description}",
-                detail=progress.note,
-                actor=actor,
-                occurred_at=now,
-            )
+        summary = f"Progress on action ({action.owner_agency}): {action.description}"
+        _in_chronology(action, summary, detail=progress.note, actor=actor, now=now)
     return progress
 
 
