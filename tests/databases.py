@@ -35,10 +35,18 @@ class OnDatabase:
 @contextmanager
 def on_database(alias: str) -> Iterator[str]:
     """Every ORM query inside goes to the database `alias`."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connections
+    from guardian.shortcuts import clear_ct_cache
 
     token = _alias.set(None if alias == "default" else alias)
+    # Content types are numbered differently on each database: none read on one (by Django's cache
+    # or django-guardian's) is reused on the other.
+    ContentType.objects.clear_cache()
+    clear_ct_cache()
     try:
         yield connections[alias].vendor
     finally:
         _alias.reset(token)
+        ContentType.objects.clear_cache()
+        clear_ct_cache()

@@ -86,6 +86,20 @@ def test_local_needs_no_server_and_the_environment_selects_postgres_and_redis():
     assert result.stdout.split() == ["django.db.backends.postgresql", "redis", "True"], result.stderr
 
 
+def test_the_embedded_broker_keeps_every_file_under_var():
+    """`make run`'s filesystem broker writes its queues and its control exchanges under var/ (kombu
+    writes the latter to ./control unless told), so running the app leaves the checkout clean."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(*sorted(k + '=' + v for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items() if 'folder' in k))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env_overrides={}, settings_module="config.settings.local")
+    folders = dict(item.split("=", 1) for item in result.stdout.split())
+    assert {"control_folder", "data_folder_in", "data_folder_out", "processed_folder"} == set(folders), result.stderr
+    for folder in folders.values():
+        assert Path(folder).is_relative_to(ROOT / "var"), folder
+
+
 def test_idle_timeout_is_a_setting():
     code = "from django.conf import settings as s; print(s.SESSION_IDLE_TIMEOUT_MINUTES)"
     result = manage(

@@ -41,7 +41,9 @@ def _plan(case, **kwargs):
     )  # fmt: skip
     if kwargs.get("status") in (SafetyPlanStatus.AGREED, SafetyPlanStatus.SUPERSEDED):
         kwargs.setdefault("agreed_at", NOW - dt.timedelta(days=90))
-    return SafetyPlan.objects.create(case=case, author=UserFactory(), **fields, **kwargs)
+    return SafetyPlan.objects.create(
+        case=case, author=UserFactory(), on_child_protection_plan=False, **fields, **kwargs
+    )
 
 
 def _letter(**kwargs):
