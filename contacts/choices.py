@@ -191,3 +191,13 @@ class PracticeStatus(models.TextChoices):
     CLOSED = "C", "Closed"
     DORMANT = "D", "Dormant"
     PROPOSED = "P", "Proposed"
+
+
+# The states the MACE list filters by (contacts.selectors.mace_request_list_for_user).
+MACE_LIST_STATES = [
+    ("", "Any"),
+    ("open", "Open"),
+    ("awaiting", "Open, awaiting an answer"),
+    ("overdue", "Open, an answer overdue"),
+    ("closed", "Closed"),
+]

@@ -12,6 +12,7 @@ from core.models import Agency
 
 from . import limits, rules, search
 from .choices import (
+    MACE_LIST_STATES,
     Channel,
     ContactStatus,
     Ethnicity,
@@ -550,7 +551,7 @@ class MaceListFilterForm(GovukForm):
     state = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[("", "Any"), ("open", "Open"), ("awaiting", "Open, awaiting an answer"), ("closed", "Closed")],
+        choices=MACE_LIST_STATES,
     )
 
 

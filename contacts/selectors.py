@@ -30,7 +30,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.shortcuts import get_object_or_404
 from simple_history.models import HistoricalChanges
 
@@ -554,21 +554,21 @@ def mace_entries_visible_to(user) -> QuerySet[MaceEntry]:
 def mace_request_list_for_user(user, *, text: str = "", state: str = "") -> QuerySet[MaceRequest]:
     """MACE requests the user can see, open ones due first; searchable by child's name or reference."""
     requests = mace_requests_visible_to(user)
-    if state in ("open", "closed", "awaiting"):
+    if state in ("open", "closed", "awaiting", "overdue"):
         requests = requests.filter(status=MaceStatus.CLOSED if state == "closed" else MaceStatus.OPEN)
-    if state == "awaiting":  # a partner's agency has not answered (for the front door: some agency has not)
-        unanswered = Q(request=OuterRef("pk"), responded_at__isnull=True) & (
-            Q(agency_id=user.agency_id) if is_partner(user) else Q()
-        )
+    if state in ("awaiting", "overdue"):  # a partner's agency has not answered (the front door: some agency)
+        theirs = Q(agency_id=user.agency_id) if is_partner(user) else Q()
+        unanswered = Q(request=OuterRef("pk"), responded_at__isnull=True) & theirs
         requests = requests.filter(Exists(MaceRecipient.objects.filter(unanswered)))
+    if state == "overdue":  # and the answer was due before now
+        requests = requests.filter(due_at__lt=Now())
     text = (text or "").strip()
     if text:
         matching_children = search.filter_by_name(children_visible_to(user), text).values("pk")
         requests = requests.filter(Q(contact__reference=text.upper()) | Q(contact__child__in=matching_children))
-    agency_id = user.agency_id if is_partner(user) else None
     recipients = MaceRecipient.objects.select_related("agency").order_by("agency__name")
-    if agency_id:
-        recipients = recipients.filter(agency_id=agency_id)
+    if is_partner(user):  # a partner reads their own agency's part only
+        recipients = recipients.filter(agency_id=user.agency_id)
     return (
         requests.select_related("contact__child", "requested_by")
         .prefetch_related(Prefetch("recipients", queryset=recipients))

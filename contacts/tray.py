@@ -75,11 +75,18 @@ def manager_section(user, *, now: datetime) -> TraySection:
     overdue = selectors.screening_queue_counts(user, now=now)["overdue"]
     duplicates = duplicate_selectors.possible_duplicate_list_for_user(user, state="open").count()
     follow_ups = selectors.overdue_follow_up_count(user, now=now)
+    answers = selectors.mace_request_list_for_user(user, state="overdue").count()
     return TraySection(
         "The front door",
         (
             TrayCount("Decisions overdue", overdue, _url("contacts:queue", due="overdue"), urgent=True),
             TrayCount("Possible duplicate children to resolve", duplicates, _url("contacts:duplicate_list")),
+            TrayCount(
+                "Escalated: enquiries with an agency's answer overdue",
+                answers,
+                _url("contacts:mace_list", state="overdue"),
+                urgent=True,
+            ),
             TrayCount(
                 "Escalated: early-help follow-ups overdue",
                 follow_ups,

@@ -91,6 +91,8 @@ def add_records(personas, police_agency, n: int = 1) -> None:
         EarlyHelpFollowUpFactory(contact=decided(now), due_at=now - dt.timedelta(days=1))
         EarlyHelpFollowUpFactory(contact=decided(now))
         MaceRecipientFactory(agency=police_agency, request__contact=decided(now))  # unanswered
+        overdue_request = MaceRequestFactory(contact=decided(now), requested_at=now - dt.timedelta(days=2))
+        MaceRecipientFactory(agency=police_agency, request=overdue_request)  # unanswered and overdue
         MaceRecipientFactory(agency=police_agency, request__contact=decided(now), responded_at=now)
         panel = PanelMeetingFactory(status=PanelStatus.OPEN, members=[personas["panel_member"]])
         AgendaItemFactory(meeting=panel, case=fine)
@@ -146,10 +148,11 @@ EXPECTED = {
     "fc_manager": {
         "Decisions overdue": 2,
         "Possible duplicate children to resolve": 2,
+        "Escalated: enquiries with an agency's answer overdue": 2,
         "Escalated: early-help follow-ups overdue": 2,
     },
     "police": {
-        "Enquiries awaiting your agency's answer": 2,
+        "Enquiries awaiting your agency's answer": 4,
         "Open multi-agency actions your agency owns": 4,
         "Overdue actions your agency owns": 4,
     },
