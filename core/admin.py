@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Team, User
@@ -55,3 +57,11 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Staff are switched off (is_active), never deleted: their names stay on the records.
         return False
+
+
+# django-otp registers admin pages for its devices that show each authenticator's secret (and its QR
+# code) and each recovery code: an administrator could sign in as anyone with a password they set.
+# Nobody reads or sets another person's second factor; lockouts are lifted on the Locked accounts page.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

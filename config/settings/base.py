@@ -127,6 +127,8 @@ LOGOUT_REDIRECT_URL = "core:login"
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = SERVICE_NAME
 OTP_RECOVERY_CODE_COUNT = 10
+# Should a device admin ever be registered again, it hides the secrets and the recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
