@@ -1,11 +1,15 @@
 """Django's admin site, for administrators: users, teams and agencies only (no case content)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import accounts
 from .models import Agency, Team, User
 
 
@@ -29,20 +33,52 @@ class TeamAdmin(SimpleHistoryAdmin):
         return False
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new account: no password (its owner sets one through the link e-mailed to them)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = "Their work address: the links to set a password and an authenticator go here."
+
+
+class StaffChangeForm(forms.ModelForm):
+    """An account's details, roles and access; never its password or second factor."""
+
+    class Meta:
+        model = User
+        fields = ["username"]
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
+    """Accounts: the administrator creates and switches off accounts, gives roles and teams, and
+    forces a password or two-factor reset; every write goes through core.accounts (history with the
+    administrator, the person told). No page shows or sets a password or a second factor."""
+
+    form = StaffChangeForm
+    add_form = StaffCreationForm
     list_display = ["username", "first_name", "last_name", "agency", "team", "is_active"]
     list_filter = ["is_active", "groups", "agency", "team"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         ("Person", {"fields": ("first_name", "last_name", "email", "job_title", "phone")}),
         ("Organisation", {"fields": ("agency", "team", "groups")}),
         ("Access", {"fields": ("is_active", "is_staff")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email")}),
+        ("Organisation", {"fields": ("agency", "team", "groups")}),
+    )
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
+    actions = ["reset_password", "reset_second_factor", "issue_enrolment_code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_system=False)
@@ -57,6 +93,54 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Staff are switched off (is_active), never deleted: their names stay on the records.
         return False
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("Nobody sets another person's password: reset it, and they set their own.")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changed = [name for name in form.changed_data if name != "groups"]
+            accounts.account_change(account=obj, changed=changed, actor=request.user)
+        else:
+            accounts.account_create(account=obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        groups = form.cleaned_data.pop("groups", None)  # roles are set by the service, not the form
+        super().save_related(request, form, formsets, change)
+        if groups is not None and form.instance.pk != request.user.pk:
+            accounts.account_roles_set(account=form.instance, groups=groups, actor=request.user)
+
+    def _each(self, request, queryset, service, done: str):
+        for account in queryset:
+            try:
+                service(account=account, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{account}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{account}: {done}", messages.SUCCESS)
+
+    @admin.action(permissions=["change"], description="Reset password (they set their own through an e-mailed link)")
+    def reset_password(self, request, queryset):
+        self._each(request, queryset, accounts.account_password_reset, "password reset; link e-mailed")
+
+    @admin.action(permissions=["change"], description="Reset two-factor sign-in (they set it up again)")
+    def reset_second_factor(self, request, queryset):
+        self._each(request, queryset, accounts.account_second_factor_reset, "two-factor sign-in reset")
+
+    @admin.action(permissions=["change"], description="Issue a two-factor set-up code (shown once)")
+    def issue_enrolment_code(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one account to issue a set-up code to.", messages.ERROR)
+            return None
+        account = queryset.get()
+        try:
+            code = accounts.enrolment_code_issue(account=account, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        context = {**self.admin_site.each_context(request), "account": account, "code": code, "opts": self.opts}
+        context["title"] = f"Set-up code for {account}"
+        return TemplateResponse(request, "admin/core/user/enrolment_code.html", context)
 
 
 # django-otp registers admin pages for its devices that show each authenticator's secret (and its QR

@@ -19,3 +19,10 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "Exported"
     PRINT = "print", "Printed"
     SEARCH = "search", "Searched"
+
+
+class AccountEmailKind(models.TextChoices):
+    WELCOME = "welcome", "Account created: set your password and your authenticator"
+    PASSWORD_LINK = "password_link", "Link to set a password"
+    ENROLMENT_LINK = "enrolment_link", "Link to set up an authenticator"
+    EMAIL_CHANGED = "email_changed", "Notice to the old address of an e-mail change"

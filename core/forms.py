@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -284,6 +285,27 @@ class OtpTokenForm(GovukForm):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class EnrolmentCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Set-up code from your administrator",
+        help_text="12 letters and numbers, for example ABCD-EFGH-JKLM.",
+        max_length=20,
+        error_messages={"required": "Enter the set-up code your administrator gave you"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}),
+    )
+
+
+class PasswordSetForm(GovukForm, SetPasswordForm):
+    """Django's set-a-password form (validators, the two fields match) with GOV.UK messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
 
 class SettingDurationForm(VersionedFormMixin, GovukForm):

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .choices import AccessAction, AgencyKind
+from .choices import AccessAction, AccountEmailKind, AgencyKind
 
 
 class VersionedModel(models.Model):
@@ -61,7 +61,14 @@ class User(AbstractUser):
     active_from = models.DateField(null=True, blank=True, help_text="First day in post.")
     active_to = models.DateField(null=True, blank=True, help_text="Last day in post; empty while in post.")
     legacy_key = models.CharField(max_length=64, blank=True, help_text="Identifier in the previous system.")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Two-factor set-up: when the account's authenticator last changed (set up, reset), so that a
+    # set-up link is used once; when an administrator last changed the e-mail address (links to
+    # it wait 24 hours); a set-up code an administrator issued, kept hashed, and when it expires.
+    second_factor_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    enrolment_code = models.CharField(max_length=128, blank=True, editable=False)
+    enrolment_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "enrolment_code"])
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -165,3 +172,32 @@ class ServiceSetting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AccountEmail(models.Model):
+    """An e-mail to a member of staff about their own account: a link to set their password or
+    their authenticator, or the notice to an old address that the address was changed. Queued and
+    retried like notifications' e-mails (core.tasks.retry_notification_emails); a link's token is
+    made when the e-mail is sent and never stored, and a link always goes to the account's address
+    as it is then."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_emails")
+    kind = models.CharField(max_length=20, choices=AccountEmailKind.choices)
+    address = models.EmailField(blank=True, help_text="Where a notice goes; empty: the account's address.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    wanted = models.BooleanField(default=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(wanted=True, sent_at__isnull=True),
+                name="core_account_email_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user}"

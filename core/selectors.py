@@ -272,6 +272,33 @@ def otp_recovery_codes_left(device) -> int:
     return device.token_set.count()
 
 
+@dataclass(frozen=True)
+class AccountSecurity:
+    """What a person sees of their own sign-in: their authenticator, recovery codes left, recent sign-ins."""
+
+    authenticator: object | None
+    recovery_codes_left: int
+    sign_ins: list
+
+
+RECENT_SIGN_INS = 10
+
+
+def account_security(user) -> AccountSecurity:
+    from axes.models import AccessLog as SignIn
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-created_at").first()
+    codes = StaticDevice.objects.filter(user=user).aggregate(left=models.Count("token_set"))["left"] or 0
+    sign_ins = list(
+        SignIn.objects.filter(username=user.get_username())
+        .only("attempt_time", "ip_address", "user_agent")
+        .order_by("-attempt_time")[:RECENT_SIGN_INS]
+    )
+    return AccountSecurity(authenticator=authenticator, recovery_codes_left=codes, sign_ins=sign_ins)
+
+
 def history_of(record, *, limit: int | None = None) -> list:
     """A record's history (django-simple-history), the latest change first, with who made each change."""
     return list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])

@@ -182,30 +182,44 @@ OTP_APP_NAME = "Authenticator app"
 RECOVERY_CODES_NAME = "Recovery codes"
 
 
-def otp_app_start(*, actor):
+def otp_app_start(*, actor, grant: dict | None = None):
     """The authenticator app `actor` is setting up: the one begun before and not yet confirmed,
-    or a new one (its secret is shown as a QR code until a code from the app confirms it)."""
+    or a new one (its secret is shown as a QR code until a code from the app confirms it).
+
+    Only with a set-up grant (core.accounts: the e-mailed link or an administrator's code): a
+    password alone does not enrol an authenticator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from .accounts import require_enrolment_grant
+
+    require_enrolment_grant(actor, grant)
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=actor, name=OTP_APP_NAME, confirmed=False)
     return device
 
 
-def otp_app_confirm(*, device, token: str, actor) -> list[str]:
+def otp_app_confirm(*, device, token: str, actor, grant: dict | None = None) -> list[str]:
     """Confirm `actor`'s authenticator app with a code it shows, and issue new recovery codes
-    (returned, to be shown once). The account's history records the set-up.
+    (returned, to be shown once). The account's history records the set-up, which ends the
+    set-up grant (a link or a code is used once).
 
     A wrong code raises ValidationError; the device's throttling of wrong codes is kept (checked
     outside the transaction, so a refusal is not rolled back)."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+    from .accounts import require_enrolment_grant
+
     if device.user_id != actor.pk:
         raise PermissionDenied
+    require_enrolment_grant(actor, grant)
     if not device.verify_token(token):
         raise ValidationError({"token": "The security code is not right. Check the time on your phone and try again"})
     with transaction.atomic():
+        # The grant is checked again on the locked account: two confirmations with one link cannot both pass.
+        from django.contrib.auth import get_user_model
+
+        require_enrolment_grant(get_user_model().objects.select_for_update().get(pk=actor.pk), grant)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         static, _ = StaticDevice.objects.get_or_create(user=actor, name=RECOVERY_CODES_NAME)
@@ -213,6 +227,9 @@ def otp_app_confirm(*, device, token: str, actor) -> list[str]:
         codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODE_COUNT)]
         for code in codes:
             static.token_set.create(token=code)
+        actor.second_factor_changed_at = timezone.now()
+        actor.enrolment_code, actor.enrolment_code_expires_at = "", None
         reason = "Authenticator app set up; recovery codes issued"
-        audit.save(actor, actor=actor, reason=reason, update_fields=["is_active"])
+        fields = ["second_factor_changed_at", "enrolment_code", "enrolment_code_expires_at"]
+        audit.save(actor, actor=actor, reason=reason, update_fields=fields)
     return codes

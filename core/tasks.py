@@ -11,7 +11,10 @@ def clear_expired_sessions() -> None:
 
 @shared_task(name="core.tasks.retry_notification_emails")
 def retry_notification_emails() -> int:
-    return services.notification_emails_retry()
+    """Every e-mail still owed: notifications' and account e-mails' (links, notices)."""
+    from .accounts import account_emails_retry
+
+    return services.notification_emails_retry() + account_emails_retry()
 
 
 @shared_task(name="core.tasks.run_alert_rule", acks_late=True)

@@ -8,6 +8,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,13 +25,15 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import contract, selectors, services
+from . import accounts, contract, selectors, services
 from .audit import hidden_child_numbers
 from .clock import Duration, Unit
 from .forms import (
     AccessLogFilterForm,
     AccountUnlockForm,
+    EnrolmentCodeForm,
     OtpTokenForm,
+    PasswordSetForm,
     SettingDurationForm,
     SettingFrequencyForm,
     SettingIntegerForm,
@@ -121,18 +124,26 @@ def _qr_svg(uri: str) -> str:
 @otp_exempt
 @never_cache
 def otp_setup(request):
-    """Set up an authenticator app (TOTP), then show recovery codes once."""
+    """Set up an authenticator app (TOTP), then show recovery codes once. Only with a set-up grant
+    in the session (the link e-mailed to the person, or a code from an administrator): without one
+    the page offers to e-mail a link and takes a code, and no secret is made or shown."""
     if selectors.otp_app_confirmed(request.user):
         return redirect("core:otp_verify")
-    device = services.otp_app_start(actor=request.user)
+    grant = request.session.get(accounts.ENROLMENT_GRANT)
+    if not accounts.enrolment_grant_valid(request.user, grant):
+        return _enrolment_needed(request)
+    device = services.otp_app_start(actor=request.user, grant=grant)
     form = OtpTokenForm(request.POST or None)
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows for this service."
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.otp_app_confirm(device=device, token=form.cleaned_data["token"], actor=request.user)
+            codes = services.otp_app_confirm(
+                device=device, token=form.cleaned_data["token"], actor=request.user, grant=grant
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            request.session.pop(accounts.ENROLMENT_GRANT, None)
             otp_login(request, device)
             request.session[OTP_STATE] = "verified"
             request.session["recovery_codes"] = codes
@@ -149,12 +160,110 @@ def otp_setup(request):
     )
 
 
+def _enrolment_needed(request):
+    """Set-up without a grant: e-mail a set-up link (`intent=send_link`) or take an administrator's
+    code. A security code sent here without a grant is refused (403)."""
+    form = EnrolmentCodeForm(request.POST if request.POST.get("intent") == "code" else None)
+    link_errors = []
+    if request.method == "POST" and request.POST.get("intent") == "send_link":
+        try:
+            accounts.enrolment_link_request(actor=request.user)
+        except ValidationError as exc:
+            link_errors = exc.messages
+        else:
+            messages.success(request, f"We have e-mailed a set-up link to {_masked(request.user.email)}.")
+            return redirect("core:otp_setup")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            grant = accounts.enrolment_code_redeem(code=form.cleaned_data["code"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session[accounts.ENROLMENT_GRANT] = grant
+            return redirect("core:otp_setup")
+    refused = request.method == "POST" and "token" in request.POST
+    if refused:
+        link_errors.append(
+            "Setting up an authenticator needs the set-up link we e-mail you or a code from your administrator"
+        )
+    context = {
+        "form": form,
+        "link_errors": [{"text": text, "href": "#send-link"} for text in link_errors],
+        "page_has_errors": bool(link_errors),
+        "email": _masked(request.user.email),
+    }
+    return render(request, "core/otp_enrolment_needed.html", context, status=403 if refused else 200)
+
+
+def _masked(address: str) -> str:
+    """j•••@council.gov.uk: enough for a person to know which address, not enough to harvest it."""
+    local, _, domain = (address or "").partition("@")
+    return f"{local[:1]}\u2022\u2022\u2022@{domain}" if domain else "your work e-mail address"
+
+
+@login_not_required
+@otp_exempt
+@never_cache
+def enrolment_link(request, uidb64: str, token: str):
+    """The set-up link e-mailed to a person: it puts a set-up grant in the session (after signing
+    out anyone else signed in here) and goes on to the set-up, through sign-in when needed; the
+    token leaves the address bar at once."""
+    grant = accounts.enrolment_grant_from_link(uidb64, token)
+    if grant is None:
+        return render(request, "core/link_invalid.html", {"what": "set up two-factor sign-in"})
+    if request.user.is_authenticated and request.user.pk != grant["uid"]:
+        logout(request)
+    request.session[accounts.ENROLMENT_GRANT] = grant
+    if request.user.is_authenticated:
+        return redirect("core:otp_setup")
+    messages.info(request, "Sign in with your password to set up two-factor sign-in.")
+    return redirect(f"{reverse('core:login')}?{urlencode({'next': reverse('core:otp_setup')})}")
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(otp_exempt, name="dispatch")
+class PasswordLinkView(auth_views.PasswordResetConfirmView):
+    """The link e-mailed to a person to set their own password (a new account, a forced reset)."""
+
+    template_name = "core/password_set.html"
+    form_class = PasswordSetForm
+    token_generator = accounts.password_link_tokens
+    reset_url_token = "set-password"  # noqa: S105 (a URL segment, not a password)
+
+    def get_user(self, uidb64):
+        return accounts.account_from_uid(uidb64)
+
+    def form_valid(self, form):
+        accounts.password_set_from_link(account=form.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(self.request, "Your password is set. Sign in with it.")
+        return redirect("core:login")
+
+
 @never_cache
 def otp_recovery_codes(request):
     codes = request.session.pop("recovery_codes", None)
     if not codes:
         return redirect("core:home")
     return render(request, "core/otp_recovery_codes.html", {"codes": codes})
+
+
+@never_cache
+def account(request):
+    """The person's own account: their authenticator, recovery codes and recent sign-ins; they
+    issue themselves new recovery codes with a code from their authenticator app."""
+    form = OtpTokenForm(request.POST or None)
+    form.fields["token"].help_text = "The 6-digit code your authenticator app shows now."
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = accounts.recovery_codes_regenerate(actor=request.user, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session["recovery_codes"] = codes
+            return redirect("core:otp_recovery_codes")
+    security = selectors.account_security(request.user)
+    return render(request, "core/account.html", {"form": form, "security": security})
 
 
 # --- Notifications -------------------------------------------------------------------------

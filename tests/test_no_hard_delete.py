@@ -19,12 +19,17 @@ from core.roles import Role
 ROOT = Path(__file__).resolve().parent.parent
 CASE_APPS = ["contacts", "cate", "riskpanel", "reporting", "imports"]
 # Rows that are not records about a child: the anonymous form's per-address rate-limit counters,
-# a user's own spent recovery codes when new ones are issued, and the search keys of names a child no
-# longer has (an index of the names, which keep their own history).
+# a user's own spent recovery codes when new ones are issued, the authenticator and recovery codes an
+# administrator's two-factor reset removes (secrets, not records: the account's history keeps the
+# reset), and the search keys of names a child no longer has (an index of the names, which keep their
+# own history).
 ALLOWED_DELETES = {
     ("contacts/services/anonymous.py", "AnonymousFormAttempt"),
     ("contacts/services/name_keys.py", "ChildNameKey"),
     ("core/services.py", "static"),
+    ("core/accounts.py", "static"),
+    ("core/accounts.py", "TOTPDevice"),
+    ("core/accounts.py", "StaticDevice"),
 }
 
 

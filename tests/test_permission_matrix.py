@@ -50,6 +50,9 @@ case = {"pk": "case"}
 ARGS: dict[str, dict] = {
     "core:notification_open": {"pk": lambda w: w["notifications"]["cate_worker"]},
     "core:setting_edit": {"key": lambda w: "contact_decision"},
+    # A link that does not work (the matrix holds no e-mailed token): everyone sees why, signed in or not.
+    "core:enrolment_link": {"uidb64": lambda w: "MQ", "token": lambda w: "c5-0123456789abcdef"},
+    "core:password_link": {"uidb64": lambda w: "MQ", "token": lambda w: "c5-0123456789abcdef"},
     # The contact and the child of the referral the CATE worker assesses: those working on it read them.
     "contacts:contact_detail": {"pk": "referred_contact"},
     "contacts:child_detail": {"pk": "referred_child"},
@@ -120,6 +123,9 @@ MATRIX: dict[str, Row] = {
     "core:otp_verify": Row("L2222222222222", "L2222222222222"),
     "core:otp_setup": Row("L2222222222222", "L2222222222222"),
     "core:otp_recovery_codes": Row("LRRRRRRRRRRRRR", "LRRRRRRRRRRRRR"),
+    "core:enrolment_link": Row("22222222222222", "22222222222222"),
+    "core:password_link": Row("22222222222222", "22222222222222"),
+    "core:account": Row("L2222222222222", "L2222222222222"),
     "core:notification_list": Row("L2222222222222", "LMMMMMMMMMMMMM"),
     "core:notification_open": Row("LNNNNRNNNNNNNN", "LMMMMMMMMMMMMM"),
     "core:notification_mark_all_read": Row("LMMMMMMMMMMMMM", "LRRRRRRRRRRRRR"),

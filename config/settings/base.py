@@ -129,6 +129,11 @@ OTP_TOTP_ISSUER = SERVICE_NAME
 OTP_RECOVERY_CODE_COUNT = 10
 # Should a device admin ever be registered again, it hides the secrets and the recovery codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Links e-mailed to a person to set their own password or authenticator (core.accounts) work once,
+# within this many hours; after an administrator changes someone's e-mail address, none is sent to
+# it, nor works, for ACCOUNT_EMAIL_CHANGE_HOLD_HOURS (the old address is told of the change).
+PASSWORD_RESET_TIMEOUT = env.int("ACCOUNT_LINK_HOURS", default=24) * 3600
+ACCOUNT_EMAIL_CHANGE_HOLD_HOURS = env.int("ACCOUNT_EMAIL_CHANGE_HOLD_HOURS", default=24)
 
 # Lockout after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

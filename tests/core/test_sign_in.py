@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -8,6 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import accounts
 from core.middleware import LAST_ACTIVITY
 from core.roles import Role
 from tests.factories import TEST_PASSWORD
@@ -124,6 +126,8 @@ class TestTwoFactor:
         assert response["Location"] == reverse("core:otp_setup")
         # Nothing else is reachable before the second step.
         assert client.get(reverse("core:home"))["Location"] == reverse("core:otp_setup")
+        # The set-up link e-mailed to them (tests/core/test_enrolment.py: a password alone is not enough).
+        client.get(urlsplit(accounts.enrolment_link(user)).path)
         page = client.get(reverse("core:otp_setup"))
         assert b"<svg" in page.content and b"Setup key" in page.content
         device = TOTPDevice.objects.get(user=user, confirmed=False)

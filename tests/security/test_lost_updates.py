@@ -444,6 +444,9 @@ NOT_EDITS = {
     "core:otp_verify",
     "core:otp_setup",
     "core:otp_recovery_codes",
+    "core:enrolment_link",
+    "core:password_link",
+    "core:account",
 }
 
 
