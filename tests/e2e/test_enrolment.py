@@ -88,3 +88,50 @@ def test_set_up_two_factor_sign_in_by_link_then_the_account_page(page, demo_user
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     axe_check(page)
+
+
+def test_the_administrator_resets_a_password_and_its_owner_sets_a_new_one(browser, live_server, demo_users):
+    """The administrator finds no password field and forces a reset from the accounts list; the
+    person sets their own through the e-mailed link, which then stops working."""
+    from core.models import User
+
+    mail.outbox.clear()
+    admin_context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    admin = admin_context.new_page()
+    sign_in(admin, "admin", demo_users["password"])
+    worker = User.objects.get(username="cateworker2")
+    admin.goto(f"/admin/core/user/{worker.pk}/change/")
+    expect(admin.locator("#content-main")).to_contain_text("Organisation")
+    assert admin.locator("input[type=password]").count() == 0
+    assert admin.goto(f"/admin/core/user/{worker.pk}/password/").status == 403
+    admin.goto("/admin/core/user/?q=cateworker2")
+    admin.locator(f"input[name=_selected_action][value='{worker.pk}']").check()
+    admin.locator("select[name=action]").select_option("reset_password")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.locator(".messagelist")).to_contain_text("password reset; link e-mailed")
+    admin_context.close()
+
+    message = next(m for m in mail.outbox if m.to == ["cateworker2@cate-demo.invalid"] and "password" in m.subject)
+    link = urlsplit(re.search(r"http\S+/sign-in/password/\S+/", message.body).group(0)).path
+    person = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB").new_page()
+    sign_in(person, "cateworker2", demo_users["password"])  # the old password no longer works
+    expect(person.locator(".govuk-error-summary")).to_contain_text("Enter a correct username and password")
+    person.goto(link)
+    expect(person.get_by_role("heading", level=1)).to_have_text("Set your password")
+    axe_check(person)
+    person.get_by_label("New password", exact=True).fill("short")
+    person.get_by_label("Confirm the new password").fill("short")
+    person.get_by_role("button", name="Set my password").click()
+    expect(person).to_have_title(re.compile(r"^Error: "))
+    axe_check(person)
+    person.get_by_label("New password", exact=True).fill("a brand new passphrase 2026")
+    person.get_by_label("Confirm the new password").fill("a brand new passphrase 2026")
+    person.get_by_role("button", name="Set my password").click()
+    expect(person.locator(".govuk-notification-banner")).to_contain_text("Your password is set")
+    axe_check(person)
+    sign_in(person, "cateworker2", "a brand new passphrase 2026")
+    expect(person.get_by_role("link", name="Your account")).to_be_visible()
+    person.goto(link)
+    expect(person.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    axe_check(person)
+    person.context.close()
