@@ -244,6 +244,8 @@ def account_change(*, account, changed: list[str], actor):
         before = get_user_model().objects.select_for_update().get(pk=account.pk)
         labels = [_FIELD_LABELS.get(name, name.replace("_", " ")) for name in changed]
         email_changed = before.email.strip().lower() != account.email.strip().lower()
+        if not changed and not email_changed:
+            return account  # saved unchanged (the roles, if any, are set on their own)
         if email_changed:
             account.email_changed_at = timezone.now()
         if before.is_active and not account.is_active:

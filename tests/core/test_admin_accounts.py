@@ -247,3 +247,24 @@ def test_an_administrator_does_not_change_their_own_roles(admin_client, personas
     auditor = Group.objects.get(name=Role.AUDITOR.label)
     admin_client.post(change_url(me), change_data(me, groups=[auditor.pk]))
     assert set(me.groups.all()) == before
+
+
+def test_saving_an_account_unchanged_records_nothing(admin_client, personas):
+    target = personas["cate_worker"]
+    before = target.history.count()
+    assert admin_client.post(change_url(target), change_data(target)).status_code == 302
+    assert target.history.count() == before
+    assert not Notification.objects.filter(recipient=target).exists()
+
+
+def test_switching_an_account_off_is_recorded_and_ends_its_sessions(admin_client, personas, client_for):
+    target = personas["cate_worker"]
+    theirs = client_for(target)
+    assert theirs.get(reverse("core:home")).status_code == 200
+    response = admin_client.post(change_url(target), change_data(target, is_active=""))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
+    row = target.history.latest()
+    assert row.history_user == personas["administrator"] and row.history_change_reason == "Account switched off"
+    assert theirs.get(reverse("core:home"))["Location"].startswith(reverse("core:login"))
