@@ -54,3 +54,47 @@ def test_pages_of_a_signed_in_user_are_never_cached(make_user):
     client.force_login(make_user(Role.SCREENER))
     cache_control = client.get(reverse("core:home"))["Cache-Control"]
     assert "no-store" in cache_control and "private" in cache_control
+
+
+# The browser features the service never uses, each of which a Permissions-Policy must deny.
+DENIED_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "hid", "midi")
+
+
+def test_a_production_response_sends_the_permissions_policy_with_the_other_security_headers():
+    """The sign-in page answered by the production settings (over HTTPS, as behind the proxy), its
+    headers read back. Only the static files' manifest, which `collectstatic` writes at deploy, is
+    swapped for the plain storage."""
+    script = (
+        "import json; from django.conf import settings; from django.test import Client, override_settings; "
+        "from django.urls import reverse; "
+        "storages = {**settings.STORAGES, 'staticfiles': "
+        "{'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}; "
+        "r = override_settings(STORAGES=storages)(lambda: Client(HTTP_HOST='cate.council.example')"
+        ".get(reverse('core:login'), secure=True))(); "
+        "print(json.dumps({'status': r.status_code, 'headers': dict(r.headers)}))"
+    )
+    result = manage("shell", "-c", script, env_overrides=PRODUCTION, settings_module="config.settings.production")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 200
+    headers = {name.lower(): value for name, value in answer["headers"].items()}
+    policy = dict(part.strip().split("=", 1) for part in headers["permissions-policy"].split(","))
+    for feature in DENIED_FEATURES:
+        assert policy.get(feature) == "()", f"{feature} is not denied: {headers['permissions-policy']}"
+    assert all(allowlist == "()" for allowlist in policy.values()), "the service allows no browser feature"
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert "no-store" in headers["cache-control"] or "max-age=0" in headers["cache-control"]
+
+
+def test_every_page_sends_the_permissions_policy(make_user):
+    client = Client()
+    client.force_login(make_user(Role.SCREENER))
+    for url in (reverse("core:login"), reverse("core:home")):
+        policy = client.get(url)["Permissions-Policy"]
+        assert "camera=()" in policy and "microphone=()" in policy and "geolocation=()" in policy, url
