@@ -33,7 +33,12 @@ class CoreConfig(AppContract, AppConfig):
             NavItem("Home", "core:home", frozenset(Role), order=0),
             NavItem("Settings", "core:settings", frozenset({Role.GROUP_MANAGER, Role.TEAM_LEADER}), order=80),
             NavItem("Audit", "core:audit", frozenset({Role.AUDITOR}), order=85),
-            NavItem("Locked accounts", "core:locked_accounts", frozenset({Role.ADMINISTRATOR}), order=90),
+            NavItem(
+                "Locked accounts",
+                "core:locked_accounts",
+                frozenset({Role.ADMINISTRATOR, Role.TEAM_LEADER, Role.FC_MANAGER, Role.GROUP_MANAGER}),
+                order=90,
+            ),
         )
 
     def ready(self):

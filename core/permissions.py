@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 
-from .roles import Role
+from .roles import Role, has_role
 
 CHANGE_SETTINGS = "core.change_servicesetting"
 VIEW_SETTINGS = "core.view_servicesetting"
@@ -26,6 +26,12 @@ _ORGANISATION_ADMIN = [
     "otp_static.view_staticdevice",
     "otp_static.delete_staticdevice",
 ]
+
+# Lifting a sign-in lockout: administrators for any account; the managers of a member of staff
+# for theirs (a CATE team leader or Family Connect manager for their own team, a group manager for
+# their own agency), so that a locked-out worker need not wait for the cool-off.
+UNLOCK_ANY_ACCOUNT = "axes.delete_accessattempt"
+ACCOUNT_UNLOCKING_ROLES = (Role.TEAM_LEADER, Role.FC_MANAGER, Role.GROUP_MANAGER)
 
 ROLE_PERMISSIONS = {
     Role.GROUP_MANAGER: [CHANGE_SETTINGS, VIEW_SETTINGS],
@@ -57,3 +63,23 @@ def require(actor, perm: str, message: str = "You cannot do this.") -> None:
     """Services refuse an actor without `perm` (PermissionDenied with `message`)."""
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied(message)
+
+
+def may_unlock_accounts(user) -> bool:
+    """Whether `user` lifts sign-in lockouts at all (the Locked accounts page)."""
+    return user.has_perm(UNLOCK_ANY_ACCOUNT) or has_role(user, *ACCOUNT_UNLOCKING_ROLES)
+
+
+def can_unlock_account(actor, account) -> bool:
+    """Whether `actor` may lift the lockout of `account` (None: a username that is nobody's)."""
+    if account is not None and account.pk == actor.pk:
+        return False  # nobody vouches for themselves
+    if actor.has_perm(UNLOCK_ANY_ACCOUNT):
+        return True
+    if account is None or account.is_system:
+        return False
+    if has_role(actor, Role.GROUP_MANAGER) and actor.agency_id and account.agency_id == actor.agency_id:
+        return True
+    return bool(
+        has_role(actor, Role.TEAM_LEADER, Role.FC_MANAGER) and actor.team_id and account.team_id == actor.team_id
+    )

@@ -228,33 +228,75 @@ def staff_list() -> QuerySet:
 @dataclass(frozen=True)
 class LockedAccount:
     username: str
+    ip_address: str
     failures: int
     last_failure: datetime
     unlocks_at: datetime
+    full_name: str = ""
 
 
-def locked_accounts() -> list[LockedAccount]:
-    """Usernames locked out of sign-in now (django-axes counts failures per username)."""
+@dataclass(frozen=True)
+class ThrottledAddress:
+    ip_address: str
+    usernames: int
+    limit: int
+    unthrottles_at: datetime
+
+
+def locked_accounts_for_user(actor, *, now: datetime | None = None) -> list[LockedAccount]:
+    """The usernames locked out of sign-in now, one row per address they are locked from, that
+    `actor` may unlock (core.permissions.can_unlock_account): all of them for an administrator."""
     from axes.models import AccessAttempt
-    from django.utils import timezone
 
-    cooloff = settings.AXES_COOLOFF_TIME
+    from .lockout import cool_off_for
+    from .permissions import UNLOCK_ANY_ACCOUNT, can_unlock_account
+
+    now = now or timezone.now()
     rows = (
-        AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cooloff)
-        .values("username")
+        AccessAttempt.objects.filter(attempt_time__gt=now - settings.AXES_COOLOFF_TIME)
+        .values("username", "ip_address")
         .annotate(failures=models.Sum("failures_since_start"), last_failure=models.Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-last_failure")
     )
+    locked = [row for row in rows if row["last_failure"] + cool_off_for(row["failures"]) > now]
+    accounts = get_user_model().objects.in_bulk([row["username"] for row in locked], field_name="username")
+    if not actor.has_perm(UNLOCK_ANY_ACCOUNT):
+        locked = [row for row in locked if can_unlock_account(actor, accounts.get(row["username"]))]
     return [
         LockedAccount(
             username=row["username"] or "",
+            ip_address=row["ip_address"] or "",
             failures=row["failures"],
             last_failure=row["last_failure"],
-            unlocks_at=row["last_failure"] + cooloff,
+            unlocks_at=row["last_failure"] + cool_off_for(row["failures"]),
+            full_name=accounts[row["username"]].get_full_name() if row["username"] in accounts else "",
         )
-        for row in rows
+        for row in locked
     ]
+
+
+def throttled_addresses(*, now: datetime | None = None) -> list[ThrottledAddress]:
+    """Addresses held back from signing in for everyone, because many usernames failed from them."""
+    from axes.models import AccessAttempt
+
+    from .lockout import address_hold, address_username_limit
+
+    now = now or timezone.now()
+    fewest = min(settings.SIGNIN_ADDRESS_USERNAME_LIMIT, settings.SIGNIN_TRUSTED_NETWORK_USERNAME_LIMIT)
+    candidates = (
+        AccessAttempt.objects.filter(attempt_time__gt=now - settings.SIGNIN_ADDRESS_WINDOW, username__isnull=False)
+        .values("ip_address")
+        .annotate(usernames=models.Count("username", distinct=True))
+        .filter(usernames__gte=fewest)
+        .values_list("ip_address", flat=True)
+    )
+    found = []
+    for ip_address in candidates:
+        hold = address_hold(ip_address, now=now)
+        if hold is not None:
+            found.append(ThrottledAddress(ip_address, hold.failures, address_username_limit(ip_address), hold.until))
+    return sorted(found, key=lambda address: address.unthrottles_at, reverse=True)
 
 
 # --- Two-factor authentication ---------------------------------------------------------------

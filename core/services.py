@@ -15,7 +15,7 @@ from . import audit
 from .concurrency import check_version
 from .exceptions import StaleRecord
 from .models import Notification, ServiceSetting
-from .permissions import CHANGE_SETTINGS
+from .permissions import CHANGE_SETTINGS, UNLOCK_ANY_ACCOUNT, can_unlock_account
 from .timescales import RAG_COLOURS, RISK_LEVELS, Kind, definition
 
 logger = logging.getLogger(__name__)
@@ -152,25 +152,27 @@ def notifications_mark_all_read(*, actor) -> int:
 
 # --- Sign-in lockouts ----------------------------------------------------------------------
 
-UNLOCK_ACCOUNTS = "axes.delete_accessattempt"
+UNLOCK_ACCOUNTS = UNLOCK_ANY_ACCOUNT
 
 
 @transaction.atomic
 def account_unlock(*, username: str, actor, reason: str) -> int:
-    """Lift the sign-in lockout of `username`; the account's history says who lifted it and why.
+    """Lift the sign-in lockout of `username`, from every address; the account's history says who
+    lifted it and why. Administrators lift any; a team leader, Family Connect manager or group
+    manager those of their own staff (core.permissions.can_unlock_account).
 
     Returns how many recorded failures were cleared (0 when the account was not locked).
     """
     from axes.utils import reset
     from django.contrib.auth import get_user_model
 
-    if not actor.has_perm(UNLOCK_ACCOUNTS):
+    account = get_user_model().objects.filter(username=username).first()
+    if not can_unlock_account(actor, account):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the account is being unlocked"})
     cleared = reset(username=username)
-    account = get_user_model().objects.filter(username=username).first()
     if account is not None and cleared:
         audit.save(account, actor=actor, reason=f"Sign-in lockout lifted: {reason}", update_fields=["is_active"])
     return cleared

@@ -41,10 +41,11 @@ from .forms import (
     SignInForm,
     add_service_errors,
 )
+from .lockout import describe as describe_cooloff
 from .middleware import OTP_STATE, otp_exempt, otp_state_for
 from .navigation import nav_items_for
 from .pages import paginate, query_without_page, safe_next
-from .permissions import CHANGE_SETTINGS, VIEW_ACCESS_LOG, VIEW_SETTINGS
+from .permissions import CHANGE_SETTINGS, VIEW_ACCESS_LOG, VIEW_SETTINGS, may_unlock_accounts
 from .timescales import GROUPS, REGISTRY, RISK_LEVELS, Frequency, Kind
 
 logger = logging.getLogger(__name__)
@@ -398,14 +399,18 @@ def setting_edit(request, key: str):
 # --- Sign-in lockouts ----------------------------------------------------------------------
 
 
-@permission_required(services.UNLOCK_ACCOUNTS, raise_exception=True)
 def locked_accounts(request):
-    """Administrators see the accounts locked out of sign-in and lift a lockout with a reason."""
+    """Administrators, and the managers of the staff locked out, see the accounts locked out of
+    sign-in and lift a lockout with a reason; administrators also see the addresses throttled."""
+    if not may_unlock_accounts(request.user):
+        raise PermissionDenied
     form = AccountUnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         try:
             cleared = services.account_unlock(username=username, actor=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDenied:
+            raise Http404 from None  # someone else's member of staff: as if there were no such account
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -414,14 +419,19 @@ def locked_accounts(request):
             else:
                 messages.info(request, f"{username} was not locked out.")
             return redirect("core:locked_accounts")
+    administrator = request.user.has_perm(services.UNLOCK_ACCOUNTS)
     return render(
         request,
         "core/locked_accounts.html",
         {
-            "accounts": selectors.locked_accounts(),
+            "accounts": selectors.locked_accounts_for_user(request.user),
+            "addresses": selectors.throttled_addresses() if administrator else [],
+            "administrator": administrator,
             "form": form,
             "failed_username": form["username"].value() or "",
             "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "first_cooloff": describe_cooloff(settings.SIGNIN_COOLOFF_FIRST),
+            "longest_cooloff": describe_cooloff(settings.SIGNIN_COOLOFF_MAX),
         },
     )
 

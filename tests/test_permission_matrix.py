@@ -133,7 +133,7 @@ MATRIX: dict[str, Row] = {
     "core:setting_changes": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
     "core:setting_edit": Row("LFFFFFFF2FFFFF", "LFFFFFFF2FFFFF"),
     "core:audit": Row("LFFFFFFFFFF2FF", "LMMMMMMMMMMMMM"),
-    "core:locked_accounts": Row("LFFFFFFFFFFF2F", "LFFFFFFFFFFF2F"),
+    "core:locked_accounts": Row("LFFFFFF22FFF22", "LFFFFFF22FFF22"),
     "core:healthz": Row("22222222222222", "MMMMMMMMMMMMMM"),
     "contacts:index": Row("L2222FF22FFFF2", "LMMMMMMMMMMMMM"),
     "contacts:queue": Row("L22FFFF22FFFF2", "LMMMMMMMMMMMMM"),

@@ -136,16 +136,34 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = env.int("ACCOUNT_LINK_HOURS", default=24) * 3600
 ACCOUNT_EMAIL_CHANGE_HOLD_HOURS = env.int("ACCOUNT_EMAIL_CHANGE_HOLD_HOURS", default=24)
 
-# Lockout after repeated failures.
+# Sign-in lockout (django-axes, with the rules of core/lockout.py; docs/operations.md).
+# A username is locked from one address after AXES_FAILURE_LIMIT failures there, for
+# AXES_COOLOFF_MINUTES, doubling with every further failure up to SIGNIN_COOLOFF_MAX_HOURS: locked
+# per username and address together, so nobody can lock a colleague out from somewhere else.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-# Lockout is per account. Locking per address as well would lock out a whole council office
-# that reaches the service through one NAT address, hence axes.W006 is silenced on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SIGNIN_COOLOFF_FIRST = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+SIGNIN_COOLOFF_MAX = timedelta(hours=env.int("SIGNIN_COOLOFF_MAX_HOURS", default=24))
+AXES_COOLOFF_TIME = SIGNIN_COOLOFF_MAX  # how long failures are remembered
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An address from which SIGNIN_ADDRESS_USERNAME_LIMIT different usernames failed within the window
+# is throttled for every username (password spraying). A council office reaching the service
+# through one address is listed in SIGNIN_TRUSTED_NETWORKS and has a higher limit, not none.
+SIGNIN_ADDRESS_USERNAME_LIMIT = env.int("SIGNIN_ADDRESS_USERNAME_LIMIT", default=10)
+SIGNIN_TRUSTED_NETWORK_USERNAME_LIMIT = env.int("SIGNIN_TRUSTED_NETWORK_USERNAME_LIMIT", default=40)
+SIGNIN_ADDRESS_WINDOW = timedelta(minutes=env.int("SIGNIN_ADDRESS_WINDOW_MINUTES", default=30))
+SIGNIN_TRUSTED_NETWORKS = env.list("SIGNIN_TRUSTED_NETWORKS", default=[])
+# The client's address: the connecting one, unless that is one of TRUSTED_PROXIES, whose
+# CLIENT_IP_HEADER (e.g. X-Forwarded-For) then names it. Both empty: no header is believed.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_ip_address"
+AXES_HANDLER = "core.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+# A try while held back is refused and not counted, so it neither lengthens the wait nor doubles it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SILENCED_SYSTEM_CHECKS: list[str] = []
 AXES_ENABLE_ADMIN = True
 
 # Sessions: idle timeout, renewed on every request.

@@ -1,4 +1,5 @@
-"""Lockout after repeated failures, and its unlock by an administrator with a reason."""
+"""Lockout after repeated failures, and its unlock with a reason: by an administrator for anyone, by a
+team leader or manager for their own staff (core.permissions.can_unlock_account)."""
 
 import pytest
 from django.conf import settings as django_settings
@@ -21,6 +22,11 @@ def lock_out(username: str) -> Client:
         client.post(SIGN_IN, {"username": username, "password": "wrong"})
     assert client.post(SIGN_IN, {"username": username, "password": TEST_PASSWORD}).status_code == 429
     return client
+
+
+def lock_out_and_check_still_locked(username: str) -> bool:
+    """Whether `username` is still refused, right password and all, from the address it was locked from."""
+    return Client().post(SIGN_IN, {"username": username, "password": TEST_PASSWORD}).status_code == 429
 
 
 def test_administrator_sees_the_locked_account_and_unlocks_it_with_a_reason(make_user, client_for):
@@ -59,16 +65,72 @@ def test_unlocking_an_account_that_is_not_locked_changes_nothing(make_user, clie
     assert screener.history.count() == before
 
 
-@pytest.mark.parametrize("role", [Role.SCREENER, Role.GROUP_MANAGER, Role.TEAM_LEADER, Role.AUDITOR])
-def test_only_administrators_unlock(make_user, client_for, role):
+@pytest.mark.parametrize("role", [Role.SCREENER, Role.CATE_WORKER, Role.AUDITOR, Role.PARTNER])
+def test_staff_who_manage_no_one_do_not_unlock(make_user, role):
     lock_out_target = make_user(Role.SCREENER, username="target")
     lock_out("target")
-    client = client_for(make_user(role))
+    client = Client()
+    actor = make_user(role)
+    client.force_login(actor)
     assert client.get(LOCKED).status_code == 403
     assert client.post(LOCKED, {"username": "target", "reason": "x"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.account_unlock(username="target", actor=make_user(role), reason="x")
+        services.account_unlock(username="target", actor=actor, reason="x")
     assert lock_out_target.history.filter(history_change_reason__startswith="Sign-in lockout").count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_LEADER, Role.FC_MANAGER])
+def test_a_team_leader_or_manager_unlocks_a_member_of_their_own_team_with_a_reason(make_user, client_for, role):
+    from tests.factories.core import TeamFactory
+
+    team = TeamFactory(name="Front door team")
+    other_team = TeamFactory(name="Another team")
+    member = make_user(Role.CATE_WORKER, username="team_member", team=team)
+    make_user(Role.CATE_WORKER, username="not_in_team", team=other_team)
+    locked_client = lock_out("team_member")
+    lock_out("not_in_team")
+    leader = make_user(role, username="the_leader", team=team)
+    client = client_for(leader)
+
+    html = client.get(LOCKED).content.decode()
+    assert "team_member" in html and "not_in_team" not in html, "only their own staff are listed"
+    assert "Addresses held back" not in html, "addresses are for administrators"
+
+    # Someone else's member of staff answers as an account that is not there, and stays locked.
+    assert client.post(LOCKED, {"username": "not_in_team", "reason": "Asked to"}).status_code == 404
+    assert lock_out_and_check_still_locked("not_in_team")
+
+    response = client.post(LOCKED, {"username": "team_member", "reason": "Checked in person"}, follow=True)
+    assert "team_member can sign in again" in response.content.decode()
+    assert locked_client.post(SIGN_IN, {"username": "team_member", "password": TEST_PASSWORD}).status_code == 302
+    lifted = member.history.get(history_change_reason__startswith="Sign-in lockout lifted")
+    assert lifted.history_user == leader
+    assert lifted.history_change_reason == "Sign-in lockout lifted: Checked in person"
+
+
+def test_a_group_manager_unlocks_the_staff_of_their_own_agency(make_user, client_for, police_agency):
+    worker = make_user(Role.CATE_WORKER, username="council_worker")
+    make_user(Role.PARTNER, username="police_officer", agency=police_agency)
+    lock_out("council_worker")
+    lock_out("police_officer")
+    manager = make_user(Role.GROUP_MANAGER, username="head_of_service")
+    client = client_for(manager)
+    html = client.get(LOCKED).content.decode()
+    assert "council_worker" in html and "police_officer" not in html
+    assert client.post(LOCKED, {"username": "police_officer", "reason": "x"}).status_code == 404
+    client.post(LOCKED, {"username": "council_worker", "reason": "Rang from the office"})
+    assert worker.history.filter(history_change_reason="Sign-in lockout lifted: Rang from the office").exists()
+    assert lock_out_and_check_still_locked("police_officer")
+
+
+def test_nobody_but_an_administrator_unlocks_their_own_account(make_user):
+    from tests.factories.core import TeamFactory
+
+    team = TeamFactory(name="CATE east")
+    leader = make_user(Role.TEAM_LEADER, username="locked_leader", team=team)
+    lock_out("locked_leader")
+    with pytest.raises(PermissionDenied):
+        services.account_unlock(username="locked_leader", actor=leader, reason="Me")
 
 
 def test_signed_out_visitors_are_sent_to_sign_in():

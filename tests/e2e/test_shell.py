@@ -11,11 +11,11 @@ from .conftest import axe_check, sign_in
 HOME_LINKS = {
     "advisor": ["Front door"],
     "screener": ["Front door"],
-    "fcmanager": ["Front door", "Merged child records", "Restricted records"],
+    "fcmanager": ["Front door", "Merged child records", "Restricted records", "Locked accounts"],
     "police": ["Front door"],
     "cateworker1": ["CATE cases", "Risk panel"],
-    "teamleader": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings"],
-    "manager": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings"],
+    "teamleader": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings", "Locked accounts"],
+    "manager": ["Front door", "CATE cases", "Risk panel", "Reports", "Settings", "Locked accounts"],
     "panelmember": ["Risk panel"],
     "auditor": ["Audit"],
 }
@@ -107,3 +107,28 @@ def test_an_administrator_unlocks_a_locked_account(browser, live_server, demo_us
     expect(locked.get_by_role("heading", level=1)).to_have_text("CATE pathway")
     visitor.close()
     admin.context.close()
+
+
+def test_a_team_leader_unlocks_a_worker_of_their_team(browser, live_server, demo_users, settings):
+    worker = browser.new_context(base_url=live_server.url).new_page()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(worker, "cateworker1", "not-the-password")
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Your account is locked")
+    expect(worker.locator("main")).to_contain_text("ask your team leader, your manager or your system administrator")
+    axe_check(worker)
+
+    leader = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(leader, "teamleader", demo_users["password"])
+    leader.get_by_role("navigation", name="Menu").get_by_role("link", name="Locked accounts").click()
+    expect(leader.get_by_role("heading", level=1)).to_have_text("Locked accounts")
+    expect(leader.locator("main")).to_contain_text("You can unlock the accounts of the staff you manage")
+    axe_check(leader)
+    leader.get_by_label("Why are you unlocking cateworker1?").fill("Checked in person at the office")
+    leader.get_by_role("button", name="Unlock cateworker1").click()
+    expect(leader.locator("main")).to_contain_text("cateworker1 can sign in again")
+    axe_check(leader)
+
+    sign_in(worker, "cateworker1", demo_users["password"])
+    expect(worker.get_by_role("heading", level=1)).to_have_text("CATE pathway")
+    worker.context.close()
+    leader.context.close()
