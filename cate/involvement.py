@@ -49,18 +49,31 @@ def children_of_referrals_worked_on(user):
 
 
 def holders_of_children(child_ids) -> dict:
-    """The workers allocated each child's live cases (`child_holders_providers` in CateConfig)."""
+    """Who holds each child's live cases (`child_holders_providers` in CateConfig): the allocated
+    worker, and the team leaders of that worker's team (who can sign in). A restricted record always
+    names them: restricting is never a way to hide a child from those working with it."""
     from contacts.hooks import Holder
+    from core.roles import Role
+    from core.selectors import staff_able_to_sign_in
 
     result: dict[int, list] = {}
-    cases = (
+    cases = list(
         Case.objects.filter(child_id__in=list(child_ids), status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=False)
         .select_related("allocated_worker")
         .order_by("reference")
     )
+    team_ids = {case.allocated_worker.team_id for case in cases if case.allocated_worker.team_id}
+    leaders: dict[int, list] = {}
+    if team_ids:
+        found = staff_able_to_sign_in().filter(team_id__in=team_ids, groups__name=Role.TEAM_LEADER.label)
+        for leader in found.order_by("first_name", "last_name", "pk").distinct():
+            leaders.setdefault(leader.team_id, []).append(leader)
     for case in cases:
         worker = case.allocated_worker
-        result.setdefault(case.child_id, []).append(
-            Holder(worker.pk, worker.get_full_name() or worker.username, f"holds CATE case {case.reference}")
-        )
+        worker_name = worker.get_full_name() or worker.username
+        holders = result.setdefault(case.child_id, [])
+        holders.append(Holder(worker.pk, worker_name, f"holds CATE case {case.reference}"))
+        for leader in leaders.get(worker.team_id, []):
+            what = f"team leader of {worker_name}, who holds CATE case {case.reference}"
+            holders.append(Holder(leader.pk, leader.get_full_name() or leader.username, what))
     return result

@@ -12,7 +12,7 @@ class ContactsConfig(AppContract, AppConfig):
     demo_seed = "contacts.demo.seed_demo"
     alert_rules = "contacts.alert_rules.RULES"
     child_model = "contacts.Child"
-    hidden_children_providers = ("contacts.selectors.children_hidden_from",)
+    hidden_children_providers = ("contacts.visibility.children_hidden_from",)
     work_tray = ("contacts.tray.work_tray",)
     person_records = (
         PersonRecord("contacts.Child", "pk", "Child record"),
@@ -34,7 +34,7 @@ class ContactsConfig(AppContract, AppConfig):
         from core.navigation import NavItem
         from core.roles import Role
 
-        from .permissions import LANDING_ROLES
+        from .permissions import LANDING_ROLES, RESTRICTING_ROLES
 
         return (
             NavItem("Front door", "contacts:index", LANDING_ROLES, order=10),
@@ -55,7 +55,7 @@ class ContactsConfig(AppContract, AppConfig):
             NavItem(
                 "Restricted records",
                 "contacts:child_restriction_find",
-                frozenset({Role.FC_MANAGER, Role.GROUP_MANAGER, Role.ADMINISTRATOR}),
+                RESTRICTING_ROLES,
                 order=91,
             ),
         )

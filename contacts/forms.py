@@ -269,8 +269,8 @@ class ChildRestrictionForm(VersionedFormMixin, GovukForm):
     staff = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        label="Staff who may see the record",
-        help_text="Managers who are not named cannot see it either. You stay named on it, so you can change it later.",
+        label="Other staff who may see the record",
+        help_text="Managers who are not named cannot see it either. Those always named are not listed here.",
         widget=forms.CheckboxSelectMultiple,
     )
     reason = ReasonField(label="Reason for the change", error_messages={"required": "Enter the reason for the change"})

@@ -70,3 +70,15 @@ def holders_of_children(child_ids: Iterable[int]) -> dict[int, list[Holder]]:
             for child_id, holders in provider(ids).items():
                 result[child_id].extend(holders)
     return result
+
+
+def always_named(child_id: int) -> list[Holder]:
+    """Who a restricted record of this child must always name: those who hold its records (the
+    allocated worker and the team leaders of their team), each once, in the providers' order."""
+    seen: set[int] = set()
+    named = []
+    for holder in holders_of_children([child_id]).get(child_id, []):
+        if holder.user_id not in seen:
+            seen.add(holder.user_id)
+            named.append(holder)
+    return named

@@ -7,8 +7,10 @@ a screener does, restrict front-door children and own the list of possible dupli
 agency practitioners see only the MACE requests sent to their agency and only their agency's entries
 (the compartments are enforced in selectors; the permissions below say what the role may do at all).
 CATE team leaders and group managers read the front door but do not decide. Administrators reverse
-merges (record numbers only, no case content). Family Connect managers, group managers and
-administrators restrict a child's record to the staff named on it. Those who open, change and close
+merges (record numbers only, no case content). Restricting a child's record to the staff named on it
+is a casework decision: CATE team leaders, Family Connect managers and group managers who can see
+the child make it (never the administrator or the auditor); the record always names the child's
+allocated worker, the team leaders of that worker's team and the person restricting. Those who open, change and close
 CATE cases set the CATE markers on a child's record.
 
 The predicates below take Django's (user, obj) shape, each with a check (`can_*`, a bool) and a
@@ -67,6 +69,8 @@ ADD_MACE_ENTRY = "contacts.add_maceentry"
 VIEW_FOLLOW_UP = "contacts.view_earlyhelpfollowup"
 COMPLETE_FOLLOW_UP = "contacts.change_earlyhelpfollowup"
 
+# Who restricts a child's record (and lifts it): a casework decision, never system support's.
+RESTRICTING_ROLES = frozenset({Role.TEAM_LEADER, Role.FC_MANAGER, Role.GROUP_MANAGER})
 # The roles that use the front door's landing page.
 LANDING_ROLES = frozenset(
     {Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER}
@@ -109,10 +113,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
     # child's CATE markers (cate/ declares which of these roles may do which).
     Role.CATE_WORKER: [SET_CATE_MARKERS],
-    Role.TEAM_LEADER: [*_READ_FRONT_DOOR, SET_CATE_MARKERS],
+    Role.TEAM_LEADER: [*_READ_FRONT_DOOR, RESTRICT_CHILD, SET_CATE_MARKERS],
     Role.GROUP_MANAGER: [*_READ_FRONT_DOOR, RESTRICT_CHILD, SET_CATE_MARKERS],
-    # Restricting a record needs no case content: the page shows the child's name and record number only.
-    Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE, RESTRICT_CHILD],
+    Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE],
 }
 # --- Predicates ----------------------------------------------------------------------------
 

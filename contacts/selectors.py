@@ -34,8 +34,7 @@ from django.db.models.functions import Coalesce, Now
 from django.shortcuts import get_object_or_404
 from simple_history.models import HistoricalChanges
 
-from core import clock, contract
-from core import selectors as core_selectors
+from core import clock
 from core.clock import Duration, Unit
 from core.roles import Role
 from core.selectors import ServiceSettings
@@ -57,10 +56,7 @@ from .models import (
     ThresholdAssessment,
 )
 from .permissions import (
-    RESTRICT_CHILD,
-    RESTRICTION_ROLES,
     VIEW_ALL_MACE_ENTRIES,
-    VIEW_CHILD,
     VIEW_CHILD_MERGE,
     VIEW_CONTACT,
     VIEW_FOLLOW_UP,
@@ -69,101 +65,33 @@ from .permissions import (
     is_partner,
 )
 
+# Who may see which child and contact lives in .visibility; read here too, as every app has.
+from .visibility import (  # noqa: F401
+    child_get_for_restriction,
+    child_list_for_user,
+    child_named_staff_ids,
+    child_readable,
+    child_restrictable_or_none,
+    children_hidden_from,
+    children_restrictable_by,
+    children_visible_to,
+    contact_readable,
+    contacts_visible_to,
+    contacts_worked_on,
+    hidden_children,
+    restricted_child_list_for_user,
+    restriction_staff_choices,
+    worked_on,
+)
+
 OPEN_CONTACT_STATUSES = (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
 
 # --- Children ------------------------------------------------------------------------------
 
 
-def children_visible_to(user) -> QuerySet[Child]:
-    """Children this user may know exist: a restricted child only for the staff named on it.
-
-    Every list, search, count that identifies children, drill-down and export of any app starts
-    from here (or filters its own rows by `child__in` this queryset).
-    """
-    if not user.is_authenticated:
-        return Child.objects.none()
-    # A subquery on the named staff, not a join: no duplicate rows to remove, so no DISTINCT over the
-    # whole index, and the planner can use the indexes of whatever filters come on top.
-    named = Child.restricted_to.through.objects.filter(user_id=user.pk).values("child_id")
-    return Child.objects.filter(Q(is_restricted=False) | Q(pk__in=named))
-
-
-def hidden_children(user) -> QuerySet[Child]:
-    """The children this user may not know exist: restricted children not naming them (a handful).
-
-    Lists filter with `exclude(child__in=hidden_children(user))` rather than `filter(child__in=
-    children_visible_to(user))`: the same rows, but PostgreSQL checks each row against this small set
-    instead of against every visible child of the index (a hashed subplan over the whole table)."""
-    if not user.is_authenticated:
-        return Child.objects.all()
-    named = Child.restricted_to.through.objects.filter(user_id=user.pk).values("child_id")
-    return Child.objects.filter(is_restricted=True).exclude(pk__in=named)
-
-
-def children_hidden_from(user, numbers) -> set[int]:
-    """Of these child ids, the restricted ones `user` is not named on (core.audit's provider)."""
-    hidden = Child.objects.filter(pk__in=numbers, is_restricted=True).exclude(restricted_to=user)
-    return set(hidden.values_list("pk", flat=True))
-
-
-def worked_on(providers, user) -> Q | None:
-    """What the apps above say the user works on (the providers of core.contract's
-    `worked_contacts_providers` or `worked_children_providers`), as one filter on the primary key, or
-    None when nothing. Each provider gives a subquery: a page reading through it makes the same
-    queries whatever the rows."""
-    if not user.is_authenticated:
-        return None
-    found = [ids for provider in providers if (ids := provider(user)) is not None]
-    if not found:
-        return None
-    condition = Q(pk__in=found[0])
-    for ids in found[1:]:
-        condition |= Q(pk__in=ids)
-    return condition
-
-
-def child_list_for_user(user) -> QuerySet[Child]:
-    """The child index as this user may read it: front-door staff all of it; staff of the apps above
-    only the children they work on there (CATE: a referral's author, allocated worker, team leaders)."""
-    if not user.is_authenticated:
-        return Child.objects.none()
-    if user.has_perm(VIEW_CHILD):
-        return children_visible_to(user)
-    worked = worked_on(contract.contributions("worked_children_providers"), user)
-    return Child.objects.none() if worked is None else children_visible_to(user).filter(worked)
-
-
 def child_get_for_user(user, pk: int) -> Child:
     related = ("merged_into", "created_by", "registered_practice")
     return get_object_or_404(child_list_for_user(user).select_related(*related), pk=pk)
-
-
-def children_restrictable_by(user) -> QuerySet[Child]:
-    """Children whose restriction this user may change: those they may know exist (a restricted
-    child only when they are named on it), for group managers and administrators."""
-    if not user.is_authenticated or not user.has_perm(RESTRICT_CHILD):
-        return Child.objects.none()
-    return Child.objects.filter(pk__in=children_visible_to(user).values("pk"), status=RecordStatus.ACTIVE)
-
-
-def child_get_for_restriction(user, pk: int) -> Child:
-    return get_object_or_404(children_restrictable_by(user).prefetch_related("restricted_to"), pk=pk)
-
-
-def child_restrictable_or_none(user, pk: int) -> Child | None:
-    """The child of this number whose restriction the user may change, or None."""
-    return children_restrictable_by(user).filter(pk=pk).first()
-
-
-def restricted_child_list_for_user(user) -> QuerySet[Child]:
-    """The restricted records the user may change (those naming them)."""
-    return children_restrictable_by(user).filter(is_restricted=True)
-
-
-def restriction_staff_choices():
-    """Staff who may be named on a restricted record: people who can sign in and whose role works
-    with children's records (the front door and CATE casework), by name."""
-    return core_selectors.staff_who_can_hold(roles=RESTRICTION_ROLES)
 
 
 def child_search(user, query: search.ChildQuery) -> QuerySet[Child]:
@@ -282,11 +210,6 @@ def child_open_nhs_number_taken(child: Child) -> bool:
     return bool(child.nhs_number) and others.exclude(pk=child.pk).exists()
 
 
-def child_named_staff_ids(child: Child) -> set[int]:
-    """The staff a restricted child's record names."""
-    return set(child.restricted_to.values_list("pk", flat=True))
-
-
 def merges_of_child(child: Child) -> QuerySet[ChildMerge]:
     return ChildMerge.objects.filter(Q(source=child) | Q(target=child)).select_related("merged_by", "reversed_by")
 
@@ -302,37 +225,6 @@ def merge_get_for_user(user, pk: int) -> ChildMerge:
 
 
 # --- Contacts ------------------------------------------------------------------------------
-
-
-def contacts_visible_to(user) -> QuerySet[Contact]:
-    """Contacts front-door staff may read, and those other staff work on (`contacts_worked_on`): a
-    contact about a restricted child only for the staff named on the child."""
-    if not user.is_authenticated:
-        return Contact.objects.none()
-    if not user.has_perm(VIEW_CONTACT):
-        return contacts_worked_on(user)
-    return Contact.objects.exclude(child__in=hidden_children(user).values("pk"))  # contacts with no child stay
-
-
-def contacts_worked_on(user) -> QuerySet[Contact]:
-    """The contacts the apps above say the user works on (CATE: the contact a referral came from, for
-    the assessment's author, the allocated worker and the team leaders). They read the contact, its
-    child, threshold assessment and decision, and every agency's answers to its enquiries (the MACE
-    information follows the referral, 001:L1395-1396); writes stay with the front door."""
-    worked = worked_on(contract.contributions("worked_contacts_providers"), user)
-    if worked is None:
-        return Contact.objects.none()
-    return Contact.objects.filter(worked).exclude(child__in=hidden_children(user).values("pk"))
-
-
-def contact_readable(user, contact_id: int | None) -> bool:
-    """Whether the user may open this contact's page."""
-    return contact_id is not None and contacts_visible_to(user).filter(pk=contact_id).exists()
-
-
-def child_readable(user, child_id: int | None) -> bool:
-    """Whether the user may open this child's record."""
-    return child_id is not None and child_list_for_user(user).filter(pk=child_id).exists()
 
 
 def contact_get_for_user(user, pk: int) -> Contact:

@@ -13,8 +13,9 @@ from core import audit, contract
 from core.concurrency import check_version
 from core.exceptions import TransitionNotAllowed
 from core.permissions import require
+from core.services import notification_send
 
-from .. import rules, selectors
+from .. import hooks, rules, selectors
 from ..choices import DuplicateFoundWhen, RecordStatus
 from ..models import Child, GpPractice
 from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_child, require_set_cate_markers
@@ -144,20 +145,25 @@ def child_restrict(
 ) -> Child:
     """Restrict a child's record to the staff named on it (or lift the restriction), with a reason.
 
-    The acting user stays named on a restricted record, so that somebody can always change it. Every
-    other member of staff, managers included, then answers 404 on the child and everything about it.
-    The apps holding the child's records are told inside the transaction, through the app contract
-    (`child_restriction_handlers`: cate/ writes it to each case's chronology).
+    Restricting is a casework decision: only a CATE team leader, a Family Connect manager or a group
+    manager who can see the child makes it. A restricted record always names the acting user (so that
+    somebody can always change it), the child's allocated worker and the team leaders of that worker's
+    team (`hooks.always_named`): it never hides a child from those working with it. Every other member
+    of staff, managers included, then answers 404 on the child and everything about it. Everyone named
+    before or after the change is told. The apps holding the child's records are told inside the
+    transaction, through the app contract (`child_restriction_handlers`: cate/ writes it to each
+    case's chronology).
     """
     require(actor, RESTRICT_CHILD, "You cannot restrict children's records.")
     require_see_child(actor, child)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for the change"})
-    named = ({user.pk for user in staff} | {actor.pk}) if is_restricted else set()
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         check_version(child, expected_version)
+        always = {holder.user_id for holder in hooks.always_named(child.pk)}
+        named = ({user.pk for user in staff} | always | {actor.pk}) if is_restricted else set()
         before = (child.is_restricted, selectors.child_named_staff_ids(child))
         if before == (is_restricted, named):
             return child
@@ -171,4 +177,31 @@ def child_restrict(
         child.is_restricted = is_restricted
         audit.save_change(child, actor=actor, reason=reason, fields=["is_restricted"])
         contract.call("child_restriction_handlers", child=child, actor=actor, reason=reason)
+        _alert_restriction_change(child, was=before, actor=actor)
     return child
+
+
+def _alert_restriction_change(child: Child, *, was: tuple[bool, set[int]], actor) -> None:
+    """Tell everyone named on the record before or after the change (the acting user knows), by the
+    record's number only and without the reason: the e-mail leaves the service (the reason is in the
+    record's history)."""
+    was_restricted, was_named = was
+    now_named = selectors.child_named_staff_ids(child)
+    who = actor.get_full_name() or actor.username
+    if not child.is_restricted:
+        title, url = f"Restriction lifted: child {child.pk}", child.get_absolute_url()
+        body = f"{who} lifted the restriction of child record {child.pk}."
+    else:
+        what = "changed who may see" if was_restricted else "restricted"
+        title = f"Restricted record {'changed' if was_restricted else 'made'}: child {child.pk}"
+        url = child.get_absolute_url()
+        body = f"{who} {what} child record {child.pk}. You are named on it: only the staff it names may see it."
+    for user in selectors.users_by_ids((was_named | now_named) - {actor.pk}).order_by("pk"):
+        if child.is_restricted and user.pk not in now_named:
+            notification_send(
+                recipient=user,
+                title=f"No longer named: child {child.pk}",
+                body=f"{who} restricted child record {child.pk} to other staff.",
+            )
+        else:
+            notification_send(recipient=user, title=title, body=body, url=url)

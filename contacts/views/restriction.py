@@ -1,4 +1,5 @@
-"""Restricting a child's record to named staff (group managers and administrators)."""
+"""Restricting a child's record to named staff: a casework decision of CATE team leaders, Family
+Connect managers and group managers who can see the child."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from ..permissions import RESTRICT_CHILD, VIEW_CHILD
 
 @require_GET
 def child_restriction_find(request):
-    """Group managers and administrators: find a record by its number to restrict it, and the
-    restricted records they are named on."""
+    """Those who restrict records: find a record by its number to restrict it, and the restricted
+    records they are named on."""
     pages.require_perm(request, RESTRICT_CHILD)
     form = forms.ChildRestrictionFindForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -35,13 +36,17 @@ def child_restriction(request, pk: int):
     child = selectors.child_get_for_restriction(request.user, pk)
     pages.log(request, child)
     named = list(child.restricted_to.all())
-    holders = hooks.holders_of_children([child.pk]).get(child.pk, [])
-    # Those who hold the child's records are ticked to start with: restricting must not take their work away.
-    ticked = [user.pk for user in named] if child.is_restricted else [holder.user_id for holder in holders]
+    # The allocated worker and their team leaders are always named: listed, not offered to untick.
+    always = hooks.always_named(child.pk)
+    always_ids = {holder.user_id for holder in always}
     form = forms.ChildRestrictionForm(
         request.POST or None,
-        staff=selectors.restriction_staff_choices(),
-        initial={"is_restricted": "yes" if child.is_restricted else "no", "staff": ticked, "version": child.version},
+        staff=selectors.restriction_staff_choices(always_named=always_ids),
+        initial={
+            "is_restricted": "yes" if child.is_restricted else "no",
+            "staff": [user.pk for user in named if user.pk not in always_ids],
+            "version": child.version,
+        },
     )
     done = child.get_absolute_url() if request.user.has_perm(VIEW_CHILD) else reverse("contacts:child_restriction_find")
     response = pages.submit(
@@ -55,9 +60,9 @@ def child_restriction(request, pk: int):
     if response:
         return response
     named_ids = {user.pk for user in named}
-    unnamed_holders = [holder for holder in holders if child.is_restricted and holder.user_id not in named_ids]
+    unnamed_holders = [holder for holder in always if child.is_restricted and holder.user_id not in named_ids]
     return render(
         request,
         "contacts/child_restriction.html",
-        {"form": form, "child": child, "named": named, "holders": holders, "unnamed_holders": unnamed_holders},
+        {"form": form, "child": child, "named": named, "always": always, "unnamed_holders": unnamed_holders},
     )

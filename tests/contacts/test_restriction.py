@@ -1,7 +1,10 @@
-"""Restricted records (DESIGN §4): a group manager or administrator restricts a child's record to
-named staff, with a reason, recorded in the child's history and each case's chronology. Everyone
-else, managers included, gets 404 on the child and everything about it, and never sees the child in
-a search, list, queue, caseload, agenda, drill-down or export."""
+"""Restricted records (DESIGN §4): a CATE team leader, Family Connect manager or group manager who can
+see the child restricts its record to named staff, with a reason, recorded in the child's history and
+each case's chronology, and told to everyone named. The allocated worker, the team leaders of that
+worker's team and the person restricting always stay named: no one can hide a child from the people
+working with them. The administrator and the auditor have no part in it. Everyone else, managers
+included, gets 404 on the child and everything about it, and never sees the child in a search, list,
+queue, caseload, agenda, drill-down or export."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,8 +42,13 @@ def test_a_group_manager_restricts_a_record_with_history_and_chronology(personas
     child = restrict(world, personas, "cate_worker")
     child.refresh_from_db()
     assert child.is_restricted
-    # The acting manager stays named, so someone can always change it.
-    assert set(child.restricted_to.all()) == {personas["cate_worker"], personas["group_manager"]}
+    # The acting manager stays named, so someone can always change it; the team leader of the allocated
+    # worker's team is named without being chosen.
+    assert set(child.restricted_to.all()) == {
+        personas["cate_worker"],
+        personas["team_leader"],
+        personas["group_manager"],
+    }
     latest = child.history.order_by("-history_id").first()
     assert latest.history_user == personas["group_manager"]
     assert latest.history_change_reason == "Child of a member of staff"
@@ -70,15 +78,94 @@ def test_an_unchanged_restriction_writes_nothing(personas, world):
     assert child.history.count() == count
 
 
-@pytest.mark.parametrize("name", ["screener", "team_leader", "cate_worker", "auditor", "advisor", "police"])
-def test_only_group_managers_and_administrators_may_restrict(personas, world, name):
+@pytest.mark.parametrize(
+    "name", ["administrator", "auditor", "screener", "advisor", "cate_worker", "police", "panel_member"]
+)
+def test_only_team_leaders_and_managers_may_restrict_or_lift(personas, world, name):
     with pytest.raises(PermissionDenied):
         restrict(world, personas, actor=name)
+    restrict(world, personas, "screener")
+    with pytest.raises(PermissionDenied):
+        services.child_restrict(
+            child=world["child"], actor=personas[name], is_restricted=False, staff=[], reason="Lift"
+        )
+    world["child"].refresh_from_db()
+    assert world["child"].is_restricted
 
 
-def test_an_administrator_may_restrict(personas, world):
-    restrict(world, personas, "cate_worker", actor="administrator")
-    assert world["child"].restricted_to.filter(pk=personas["administrator"].pk).exists()
+@pytest.mark.parametrize("name", ["team_leader", "fc_manager", "group_manager"])
+def test_a_team_leader_or_manager_restricts_and_lifts(personas, world, name):
+    restrict(world, personas, actor=name)
+    child = world["child"]
+    assert child.restricted_to.filter(pk=personas[name].pk).exists()
+    services.child_restrict(child=child, actor=personas[name], is_restricted=False, staff=[], reason="Lifted")
+    child.refresh_from_db()
+    assert not child.is_restricted
+    assert child.history.order_by("-history_id").first().history_user == personas[name]
+
+
+def test_the_allocated_worker_their_team_leaders_and_the_restricter_always_stay_named(personas, world, make_user):
+    from core.models import Team
+    from core.roles import Role
+
+    other_team = Team.objects.create(name="Another team", agency=personas["team_leader"].team.agency)
+    other_leader = make_user(Role.TEAM_LEADER, username="p_leader_other", team=other_team)
+    # Naming no one, and then only the screener: the holders stay named all the same.
+    for named in ([], ["screener"]):
+        child = restrict(world, personas, *named, actor="fc_manager")
+        expected = {"cate_worker", "team_leader", "fc_manager", *named}
+        assert set(child.restricted_to.all()) == {personas[n] for n in expected}
+    assert not child.restricted_to.filter(pk=other_leader.pk).exists()  # a team leader of another team is not
+
+
+def test_a_team_leader_of_another_team_is_not_named_and_gets_404(personas, world, make_user, client_for):
+    from core.models import Team
+    from core.roles import Role
+
+    other_team = Team.objects.create(name="Another team", agency=personas["team_leader"].team.agency)
+    other_leader = make_user(Role.TEAM_LEADER, username="p_leader_other", team=other_team)
+    restrict(world, personas)
+    client = client_for(other_leader)
+    assert client.get(world["child"].get_absolute_url()).status_code == 404
+    assert client.get(reverse("contacts:child_restriction", args=[world["child"].pk])).status_code == 404
+
+
+def test_everyone_named_before_or_after_a_change_is_told(personas, world):
+    from core.models import Notification
+
+    def told():
+        rows = Notification.objects.filter(title__contains=f"child {world['child'].pk}")
+        return {(n.recipient.username, n.title.split(":")[0]) for n in rows}
+
+    restrict(world, personas, "screener", actor="team_leader")
+    assert told() == {("p_worker", "Restricted record made"), ("p_screener", "Restricted record made")}
+    Notification.objects.all().delete()
+    restrict(world, personas, "advisor", actor="team_leader", reason="The screener no longer needs it")
+    assert told() == {
+        ("p_worker", "Restricted record changed"),
+        ("p_advisor", "Restricted record changed"),
+        ("p_screener", "No longer named"),
+    }
+    Notification.objects.all().delete()
+    services.child_restrict(
+        child=world["child"], actor=personas["team_leader"], is_restricted=False, staff=[], reason="Over"
+    )
+    assert told() == {("p_worker", "Restriction lifted"), ("p_advisor", "Restriction lifted")}
+    # No names leave the service by e-mail: the record's number only.
+    assert not Notification.objects.filter(body__contains=CHILD_NAME).exists()
+    assert not Notification.objects.filter(title__contains=CHILD_NAME).exists()
+
+
+def test_the_named_staff_stay_in_the_history(personas, world):
+    restrict(world, personas, "screener", actor="team_leader")
+    restrict(world, personas, "advisor", actor="team_leader", reason="Changed")
+    child = world["child"]
+    rows = list(child.history.order_by("history_id"))
+    named = [{row.user_id for row in version.restricted_to.all()} for version in rows]
+    assert any(personas["screener"].pk in ids and personas["advisor"].pk not in ids for ids in named)
+    latest = rows[-1]
+    assert personas["advisor"].pk in named[-1] and personas["screener"].pk not in named[-1]
+    assert latest.history_change_reason == "Changed" and latest.history_user == personas["team_leader"]
 
 
 def test_a_reason_is_required(personas, world):
@@ -99,7 +186,7 @@ def test_a_manager_not_named_cannot_change_a_restricted_record(personas, world, 
 # --- The page --------------------------------------------------------------------------------------
 
 
-RESTRICTERS = {"group_manager", "administrator", "fc_manager"}
+RESTRICTERS = {"team_leader", "group_manager", "fc_manager"}
 
 
 def test_the_restriction_pages_answer_by_persona(personas, client_for, world):
@@ -119,26 +206,29 @@ def test_the_page_shows_errors_and_restricts(personas, client_for, world):
     url = reverse("contacts:child_restriction", args=[child.pk])
     child.refresh_from_db()
     version = child.version
-    bad = client.post(url, {"is_restricted": "yes", "staff": [personas["cate_worker"].pk], "version": version})
+    bad = client.post(url, {"is_restricted": "yes", "staff": [personas["screener"].pk], "version": version})
     assert bad.status_code == 200
     assert "govuk-error-summary" in bad.content.decode() and "Enter the reason for the change" in bad.content.decode()
     child.refresh_from_db()
     assert not child.is_restricted
     good = client.post(
         url,
-        {"is_restricted": "yes", "staff": [personas["cate_worker"].pk], "reason": "High profile", "version": version},
+        {"is_restricted": "yes", "staff": [personas["screener"].pk], "reason": "High profile", "version": version},
     )
     assert good.status_code == 302 and good["Location"] == child.get_absolute_url()
     child.refresh_from_db()
     assert child.is_restricted
     assert AccessLog.objects.filter(user=personas["group_manager"], object_id=str(child.pk)).exists()
-    # Now a team leader, an unnamed manager of the same role, and the page itself answer 404.
-    assert client_for(personas["team_leader"]).get(child.get_absolute_url()).status_code == 404
+    # The allocated worker and their team leader were named without being chosen; an advisor not named gets 404.
+    assert set(child.restricted_to.all()) == {
+        personas[n] for n in ("screener", "cate_worker", "team_leader", "group_manager")
+    }
+    assert client_for(personas["advisor"]).get(child.get_absolute_url()).status_code == 404
 
 
-def test_the_administrator_finds_a_record_by_number(personas, client_for, world):
+def test_a_team_leader_finds_a_record_by_number(personas, client_for, world):
     child = world["child"]
-    client = client_for(personas["administrator"])
+    client = client_for(personas["team_leader"])
     found = client.get(reverse("contacts:child_restriction_find"), {"child": child.pk})
     assert found.status_code == 302 and found["Location"] == reverse("contacts:child_restriction", args=[child.pk])
     restricted = ChildFactory(is_restricted=True)  # not named: the same answer as no such record
@@ -156,10 +246,29 @@ def test_the_administrator_finds_a_record_by_number(personas, client_for, world)
             "version": child.version,
         },
     )
-    assert response.status_code == 302  # the administrator cannot read the child page: back to the list
-    assert response["Location"] == reverse("contacts:child_restriction_find")
+    assert response.status_code == 302 and response["Location"] == child.get_absolute_url()
     listing = client.get(reverse("contacts:child_restriction_find")).content.decode()
     assert f"Child {child.pk}" in listing
+    child.refresh_from_db()
+    named = {personas[n] for n in ("screener", "cate_worker", "team_leader")}
+    assert set(child.restricted_to.all()) == named
+
+
+@pytest.mark.parametrize("name", ["administrator", "auditor"])
+def test_the_administrator_and_the_auditor_have_no_restriction_pages(personas, client_for, world, name):
+    client = client_for(personas[name])
+    child = world["child"]
+    child.refresh_from_db()
+    assert client.get(reverse("contacts:child_restriction_find")).status_code == 403
+    assert client.get(reverse("contacts:child_restriction_find"), {"child": child.pk}).status_code == 403
+    page = client.get(reverse("contacts:child_restriction", args=[child.pk]))
+    assert page.status_code == 403 and CHILD_NAME not in page.content.decode()
+    data = {"is_restricted": "yes", "staff": [], "reason": "Hide it", "version": child.version}
+    assert client.post(reverse("contacts:child_restriction", args=[child.pk]), data).status_code == 403
+    child.refresh_from_db()
+    assert not child.is_restricted
+    home = client.get(reverse("core:home")).content.decode()
+    assert reverse("contacts:child_restriction_find") not in home
 
 
 # --- Every surface -------------------------------------------------------------------------------
@@ -223,12 +332,13 @@ def _list_pages(world, personas) -> list[str]:
     ]
 
 
-OUTSIDERS = ["team_leader", "group_manager", "other_worker", "screener", "advisor", "police", "health", "panel_member"]
+# The team leader of the allocated worker's team is always named, so is no outsider.
+OUTSIDERS = ["group_manager", "other_worker", "screener", "advisor", "police", "health", "panel_member"]
 
 
 @pytest.mark.parametrize("name", OUTSIDERS)
 def test_an_unnamed_user_gets_404_on_every_record_of_a_restricted_child(personas, client_for, world, name):
-    restrict(world, personas, "cate_worker", actor="administrator")
+    restrict(world, personas, "cate_worker", actor="fc_manager")
     client = client_for(personas[name])
     for url in _record_pages(world):
         assert client.get(url).status_code == 404, url
@@ -236,8 +346,7 @@ def test_an_unnamed_user_gets_404_on_every_record_of_a_restricted_child(personas
 
 @pytest.mark.parametrize("name", [*OUTSIDERS, "auditor", "administrator"])
 def test_an_unnamed_user_never_sees_a_restricted_child_in_a_list(personas, client_for, world, name):
-    restrict(world, personas, "cate_worker", actor="administrator")
-    world["child"].restricted_to.remove(personas["administrator"])
+    restrict(world, personas, "cate_worker", actor="fc_manager")
     client = client_for(personas[name])
     for url in _list_pages(world, personas):
         response = client.get(url)
@@ -261,8 +370,17 @@ def test_a_named_worker_still_sees_everything_and_the_lists_show_it(personas, cl
     assert CHILD_NAME in worker.get(reverse("cate:my_caseload")).content.decode()
 
 
-def test_the_allocated_worker_who_is_not_named_loses_the_case(personas, client_for, world):
+def test_the_allocated_worker_cannot_be_left_off_so_keeps_the_case(personas, client_for, world):
+    child = restrict(world, personas, "screener")  # the worker holding the case is not chosen
+    assert child.restricted_to.filter(pk=personas["cate_worker"].pk).exists()
+    worker = client_for(personas["cate_worker"])
+    assert worker.get(reverse("cate:case_detail", args=[world["case"].pk])).status_code == 200
+    assert CHILD_NAME in worker.get(reverse("cate:my_caseload")).content.decode()
+
+
+def test_a_worker_left_off_a_record_restricted_before_the_rule_loses_the_case(personas, client_for, world):
     restrict(world, personas, "team_leader")
+    world["child"].restricted_to.remove(personas["cate_worker"])  # as a record restricted before the rule
     worker = client_for(personas["cate_worker"])
     assert worker.get(reverse("cate:case_detail", args=[world["case"].pk])).status_code == 404
     for url in _list_pages(world, personas):
@@ -276,7 +394,7 @@ def test_a_stale_restriction_form_is_refused(personas, client_for, world):
     child = world["child"]
     child.refresh_from_db()
     url = reverse("contacts:child_restriction", args=[child.pk])
-    named = [personas["cate_worker"].pk]
+    named = [personas["screener"].pk]
     data = {"is_restricted": "yes", "staff": named, "reason": "First", "version": child.version}
     manager = client_for(personas["group_manager"])
     assert manager.post(url, data).status_code == 302
@@ -302,7 +420,7 @@ def test_the_annual_report_still_counts_a_restricted_child(personas, client_for,
     client = client_for(personas["group_manager"])
     url = reverse("reporting:annual_report_download")
     before = json.loads(client.get(url, query).content)
-    restrict(world, personas, "cate_worker", actor="administrator")  # the manager is not named
+    restrict(world, personas, "cate_worker", actor="fc_manager")  # the group manager is not named
     after = json.loads(client.get(url, query).content)
     assert before == after
     assert CHILD_NAME not in json.dumps(after)
@@ -334,15 +452,21 @@ def test_the_restricted_records_list_costs_the_same_queries_for_1_and_50_rows(
     assert response.content.decode().count('<tr class="govuk-table__row">') == 1 + min(rows, 25)
 
 
-def test_the_page_ticks_the_case_holder_and_warns_when_they_are_not_named(personas, client_for, world):
-    child, worker = world["child"], personas["cate_worker"]
+def test_the_page_lists_those_always_named_and_warns_when_they_are_not(personas, client_for, world):
+    child, worker, leader = world["child"], personas["cate_worker"], personas["team_leader"]
     client = client_for(personas["group_manager"])
     url = reverse("contacts:child_restriction", args=[child.pk])
     page = client.get(url).content.decode()
-    assert f'value="{worker.pk}" checked' in page
-    assert f"holds CATE case {world['case'].reference}" in page
-    restrict(world, personas, "team_leader")  # the worker holding the case is left out
+    always = page[page.index('id="always-named"') : page.index("</ul>", page.index('id="always-named"'))]
+    assert f"holds CATE case {world['case'].reference}" in always and worker.get_full_name() in always
+    assert leader.get_full_name() in always and "team leader of" in always
+    # Not offered as boxes to untick.
+    assert f'name="staff" type="checkbox" value="{worker.pk}"' not in page
+    assert f'value="{worker.pk}"' not in page and f'value="{leader.pk}"' not in page
+    restrict(world, personas, "screener")
+    child.restricted_to.remove(worker)  # as a record restricted before the rule
     page = client.get(url).content.decode()
-    assert "govuk-warning-text" in page and worker.get_full_name() in page
-    restrict(world, personas, "team_leader", "cate_worker", reason="Worker added back")
+    assert "govuk-warning-text" in page and "saving names them" in page
+    restrict(world, personas, "screener", reason="Worker named again")
     assert "govuk-warning-text" not in client.get(url).content.decode()
+    assert child.restricted_to.filter(pk=worker.pk).exists()
