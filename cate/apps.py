@@ -20,6 +20,10 @@ class CateConfig(AppContract, AppConfig):
     child_holders_providers = ("cate.involvement.holders_of_children",)
     worked_contacts_providers = ("cate.involvement.contacts_of_referrals_worked_on",)
     worked_children_providers = ("cate.involvement.children_of_referrals_worked_on",)
+    contact_readers_providers = (
+        "cate.involvement.children_referred_for_team_leaders",
+        "cate.involvement.children_with_cases_for_managers",
+    )
     contact_referred_handlers = ("cate.handlers.referral_from_contact",)
     child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
     closure_outstanding = ("cate.outstanding.case_outstanding",)

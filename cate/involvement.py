@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.roles import Role, has_role
+
 from .choices import LIVE_CASE_STATUSES
-from .models import Case
+from .models import Case, Referral
+from .permissions import REFERRAL_TEAM_ROLES, VIEW_ALL_CASES, VIEW_REFERRAL
 from .selectors import cases_visible_to, referrals_worked_on
 
 
@@ -48,12 +51,30 @@ def children_of_referrals_worked_on(user):
     return None if referrals is None else referrals.values("child_id")
 
 
+def children_referred_for_team_leaders(user):
+    """Whose front-door contacts a CATE team leader reads (`contact_readers_providers`, need to know):
+    every child referred to CATE; None for anyone else. (A worker reads the contact their referral
+    came from: `contacts_of_referrals_worked_on`.)"""
+    if user.is_authenticated and has_role(user, *REFERRAL_TEAM_ROLES) and user.has_perm(VIEW_REFERRAL):
+        return Referral.objects.values("child_id")
+    return None
+
+
+def children_with_cases_for_managers(user):
+    """Whose front-door contacts a group manager or team leader, who see every case, reads through a
+    case (`contact_readers_providers`): every child with a CATE case, imported ones included; None
+    for anyone else. A group manager otherwise sees the front door's figures only."""
+    managers = (*REFERRAL_TEAM_ROLES, Role.GROUP_MANAGER)
+    if user.is_authenticated and has_role(user, *managers) and user.has_perm(VIEW_ALL_CASES):
+        return Case.objects.values("child_id")
+    return None
+
+
 def holders_of_children(child_ids) -> dict:
     """Who holds each child's live cases (`child_holders_providers` in CateConfig): the allocated
     worker, and the team leaders of that worker's team (who can sign in). A restricted record always
     names them: restricting is never a way to hide a child from those working with it."""
     from contacts.hooks import Holder
-    from core.roles import Role
     from core.selectors import staff_able_to_sign_in
 
     result: dict[int, list] = {}

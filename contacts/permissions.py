@@ -6,7 +6,11 @@ merge duplicate children. Family Connect managers (the advisors' and screeners' 
 a screener does, restrict front-door children and own the list of possible duplicates. Partner
 agency practitioners see only the MACE requests sent to their agency and only their agency's entries
 (the compartments are enforced in selectors; the permissions below say what the role may do at all).
-CATE team leaders and group managers read the front door but do not decide. Administrators reverse
+Front-door contacts are need to know: Family Connect roles (advisors, screeners, their managers)
+see every contact; CATE roles see the contacts of children referred to CATE (a team leader every
+contact of a referred child, a worker the contact their referral came from); group managers see the
+front door's figures, and a contact only through a case: the contacts of a child with a CATE case,
+opened from the case (`contacts.visibility.contacts_visible_to`). None of them decides. Administrators reverse
 merges (record numbers only, no case content). Restricting a child's record to the staff named on it
 is a casework decision: CATE team leaders, Family Connect managers and group managers who can see
 the child make it (never the administrator or the auditor); the record always names the child's
@@ -75,8 +79,12 @@ RESTRICTING_ROLES = frozenset({Role.TEAM_LEADER, Role.FC_MANAGER, Role.GROUP_MAN
 LANDING_ROLES = frozenset(
     {Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.PARTNER, Role.TEAM_LEADER, Role.GROUP_MANAGER}
 )
-# The roles that work the screening queue, contacts and the child index (partners do not).
-FRONT_DOOR_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER, Role.TEAM_LEADER, Role.GROUP_MANAGER})
+# The roles that work the screening queue, the list of contacts and early-help follow-ups.
+FAMILY_CONNECT_ROLES = frozenset({Role.ADVISOR, Role.SCREENER, Role.FC_MANAGER})
+# The roles that search the child index (partners do not).
+FRONT_DOOR_ROLES = FAMILY_CONNECT_ROLES | {Role.TEAM_LEADER, Role.GROUP_MANAGER}
+# The roles shown the front door's figures but not its contacts (contacts.visibility).
+FIGURES_ROLES = frozenset({Role.TEAM_LEADER, Role.GROUP_MANAGER})
 # Roles that see the record of merged child records (administrators reverse merges from it).
 MERGE_RECORD_ROLES = frozenset({Role.SCREENER, Role.FC_MANAGER, Role.ADMINISTRATOR})
 
@@ -87,6 +95,9 @@ _READ_FRONT_DOOR = [
     VIEW_MACE,
     VIEW_FOLLOW_UP,
 ]
+# CATE team leaders and group managers: the child index, and the contacts and enquiries of the children
+# they may reach through CATE (`contacts.visibility`), never every contact.
+_READ_THROUGH_CATE = [VIEW_CHILD, VIEW_THRESHOLD, VIEW_MACE]
 _ADVISOR = [*_READ_FRONT_DOOR, ADD_CHILD, CHANGE_CHILD, ADD_CONTACT, CHANGE_CONTACT]
 _SCREENER = [
     *_ADVISOR,
@@ -113,8 +124,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
     # child's CATE markers (cate/ declares which of these roles may do which).
     Role.CATE_WORKER: [SET_CATE_MARKERS],
-    Role.TEAM_LEADER: [*_READ_FRONT_DOOR, RESTRICT_CHILD, SET_CATE_MARKERS],
-    Role.GROUP_MANAGER: [*_READ_FRONT_DOOR, RESTRICT_CHILD, SET_CATE_MARKERS],
+    Role.TEAM_LEADER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS],
+    Role.GROUP_MANAGER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS],
     Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE],
 }
 # --- Predicates ----------------------------------------------------------------------------
@@ -205,6 +216,7 @@ class FrontDoorPermissions:
     can_add_child: bool
     can_screen: bool
     can_see_front_door: bool
+    can_see_figures: bool
     can_see_follow_ups: bool
     can_complete_follow_ups: bool
     can_see_mace: bool
@@ -218,6 +230,7 @@ def front_door_permissions(user) -> FrontDoorPermissions:
         can_add_child=user.has_perm(ADD_CHILD),
         can_screen=user.has_perm(SCREEN_CONTACT),
         can_see_front_door=user.has_perm(VIEW_CONTACT),
+        can_see_figures=has_role(user, *FIGURES_ROLES) and not user.has_perm(VIEW_CONTACT),
         can_see_follow_ups=user.has_perm(VIEW_FOLLOW_UP),
         can_complete_follow_ups=user.has_perm(COMPLETE_FOLLOW_UP),
         can_see_mace=user.has_perm(VIEW_MACE),
@@ -271,7 +284,7 @@ def contact_permissions(user, contact) -> ContactPermissions:
         may_request_mace=user.has_perm(REQUEST_MACE),
         may_decide=user.has_perm(DECIDE_CONTACT),
         sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
-        at_front_door=has_role(user, *FRONT_DOOR_ROLES),
+        at_front_door=has_role(user, *FAMILY_CONNECT_ROLES),
     )
 
 

@@ -348,6 +348,19 @@ def screening_queue_counts(user, *, now: dt.datetime) -> dict[str, int]:
     )
 
 
+def front_door_figures(user, *, now: dt.datetime) -> dict[str, int]:
+    """The screening queue's figures for those shown figures, not contacts (CATE team leaders and
+    group managers): every open contact, restricted children's included, as the dashboard counts
+    them; a count names no one."""
+    soon = _soon("contact_decision")
+    return Contact.objects.filter(status__in=OPEN_CONTACT_STATUSES).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(decision_due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(decision_due_at__gte=now, decision_due_at__lte=now + soon)),
+        unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
+    )
+
+
 def contact_list_for_user(user, *, text: str = "", status: str = "", recorded_by=None) -> QuerySet[Contact]:
     """Every contact the user can read, newest first, by reference or child's name, status, who logged it."""
     contacts = contacts_visible_to(user)
@@ -393,16 +406,17 @@ def recent_contact_count(child: Child, *, now: dt.datetime, settings: ServiceSet
 
 
 def mace_requests_visible_to(user) -> QuerySet[MaceRequest]:
-    """Front-door staff see every MACE about a child they can see; a partner only the requests
-    sent to their agency."""
+    """Family Connect staff see every MACE about a child they can see; a partner only the requests
+    sent to their agency; CATE team leaders and group managers those of the contacts they may read
+    (`contacts_visible_to`: a list never shows what its reader cannot open)."""
     if not user.is_authenticated or not user.has_perm(VIEW_MACE):
         return MaceRequest.objects.none()
     requests = MaceRequest.objects.filter(contact__child__in=children_visible_to(user).values("pk"))
     if user.has_perm(VIEW_ALL_MACE_ENTRIES) or user.has_perm(VIEW_CONTACT):
         return requests
-    if is_partner(user) and user.agency_id:
-        return requests.filter(recipients__agency_id=user.agency_id)
-    return MaceRequest.objects.none()
+    if is_partner(user):
+        return requests.filter(recipients__agency_id=user.agency_id) if user.agency_id else MaceRequest.objects.none()
+    return requests.filter(contact__in=contacts_visible_to(user).values("pk"))
 
 
 def mace_requests_for_contact(user, contact: Contact) -> list[MaceRequest]:
@@ -420,7 +434,7 @@ def mace_open_count_for_user(user) -> int:
     """Open enquiries: for front-door staff all they can see; for a partner those their agency
     has not yet answered."""
     open_requests = mace_requests_visible_to(user).filter(status=MaceStatus.OPEN)
-    if not user.has_perm(VIEW_CONTACT) and user.agency_id:
+    if is_partner(user) and user.agency_id:
         open_requests = open_requests.filter(
             recipients__agency_id=user.agency_id, recipients__responded_at__isnull=True
         )

@@ -53,7 +53,7 @@ def children_hidden_from(user, numbers) -> set[int]:
     return set(hidden.values_list("pk", flat=True))
 
 
-def worked_on(providers, user) -> Q | None:
+def worked_on(providers, user, *, field: str = "pk") -> Q | None:
     """What the apps above say the user works on (the providers of core.contract's
     `worked_contacts_providers` or `worked_children_providers`), as one filter on the primary key, or
     None when nothing. Each provider gives a subquery: a page reading through it makes the same
@@ -63,9 +63,9 @@ def worked_on(providers, user) -> Q | None:
     found = [ids for provider in providers if (ids := provider(user)) is not None]
     if not found:
         return None
-    condition = Q(pk__in=found[0])
+    condition = Q(**{f"{field}__in": found[0]})
     for ids in found[1:]:
-        condition |= Q(pk__in=ids)
+        condition |= Q(**{f"{field}__in": ids})
     return condition
 
 
@@ -119,20 +119,36 @@ def child_named_staff_ids(child: Child) -> set[int]:
 
 
 def contacts_visible_to(user) -> QuerySet[Contact]:
-    """Contacts front-door staff may read, and those other staff work on (`contacts_worked_on`): a
-    contact about a restricted child only for the staff named on the child."""
+    """The front-door contacts this user may read (need to know), a contact about a restricted child
+    only for the staff named on the child:
+
+    - Family Connect roles (advisors, screeners, their managers: `view_contact`): every contact;
+    - CATE team leaders: every contact of a child referred to CATE;
+    - CATE workers: the contact each referral they work on came from (`contacts_worked_on`);
+    - group managers: the contacts of a child with a CATE case, reached from the case (the front
+      door's figures they see as counts, `contacts.selectors.front_door_figures`);
+    - everyone else: none.
+
+    Which children and referrals those are is the apps above's to say (`contact_readers_providers`,
+    `worked_contacts_providers`); every list, search, count and page of contacts reads from here."""
     if not user.is_authenticated:
         return Contact.objects.none()
-    if not user.has_perm(VIEW_CONTACT):
-        return contacts_worked_on(user)
-    return Contact.objects.exclude(child__in=hidden_children(user).values("pk"))  # contacts with no child stay
+    if user.has_perm(VIEW_CONTACT):
+        return Contact.objects.exclude(child__in=hidden_children(user).values("pk"))  # contacts with no child stay
+    contacts = worked_on(contract.contributions("worked_contacts_providers"), user)
+    children = worked_on(contract.contributions("contact_readers_providers"), user, field="child")
+    found = [q for q in (contacts, children) if q is not None]
+    if not found:
+        return Contact.objects.none()
+    condition = found[0] | found[1] if len(found) == 2 else found[0]
+    return Contact.objects.filter(condition).exclude(child__in=hidden_children(user).values("pk"))
 
 
 def contacts_worked_on(user) -> QuerySet[Contact]:
     """The contacts the apps above say the user works on (CATE: the contact a referral came from, for
-    the assessment's author, the allocated worker and the team leaders). They read the contact, its
-    child, threshold assessment and decision, and every agency's answers to its enquiries (the MACE
-    information follows the referral, 001:L1395-1396); writes stay with the front door."""
+    the assessment's author, the allocated worker and the team leaders). They read every agency's
+    answers to its enquiries (the MACE information follows the referral, 001:L1395-1396), as well as
+    the contact itself (`contacts_visible_to`); writes stay with the front door."""
     worked = worked_on(contract.contributions("worked_contacts_providers"), user)
     if worked is None:
         return Contact.objects.none()

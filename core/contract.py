@@ -175,6 +175,12 @@ HOOKS: dict[str, Hook] = {
             "or None: they may open the child's record at the front door (read only). A subquery, as above.",
         ),
         Hook(
+            "contact_readers_providers",
+            "provider(user) -> a queryset of the ids of the children whose front-door contacts the user reads "
+            "through the app (one column), or None: need to know (contacts.visibility.contacts_visible_to). A "
+            "subquery, as above; read access only; restricted children stay hidden.",
+        ),
+        Hook(
             "contact_referred_handlers",
             "handler(*, contact, actor): a screener referred a contact to CATE and/or statutory safeguarding. "
             "Runs inside the decision's transaction: an exception undoes the decision.",
@@ -224,6 +230,7 @@ class AppContract:
     hidden_children_providers: Any = ()
     worked_contacts_providers: Any = ()
     worked_children_providers: Any = ()
+    contact_readers_providers: Any = ()
     contact_referred_handlers: Any = ()
     child_restriction_handlers: Any = ()
     child_page_sections: Any = ()

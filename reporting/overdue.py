@@ -1,8 +1,9 @@
 """Every kind of overdue item, counted for the dashboard and listed on its drill-down page.
 
 Counts read the stored due fields of every app's records, restricted children included
-(aggregates identify no one). Lists show only the records of children the user may see
-(contacts.selectors.children_visible_to, cate.selectors.cases_visible_to). Due items that no
+(aggregates identify no one). Lists show only the records the user may open: of children they may
+see (contacts.selectors.children_visible_to, cate.selectors.cases_visible_to), and front-door
+contacts only as contacts.selectors.contacts_visible_to allows (need to know). Due items that no
 field stores are computed by the providers registered with core.due (due_items_for_cases).
 """
 
@@ -21,7 +22,8 @@ from cate.models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, T
 from cate.selectors import cases_visible_to, visible_cases_q
 from contacts.choices import ContactStatus
 from contacts.models import Contact, EarlyHelpFollowUp
-from contacts.selectors import hidden_children
+from contacts.permissions import VIEW_CONTACT
+from contacts.selectors import contacts_visible_to, hidden_children
 from core import clock
 from core.due import DueItem, due_items_for_cases
 from core.selectors import ServiceSettings
@@ -80,6 +82,15 @@ def _visible_children(path: str, user, *, nullable: bool = False) -> Q:
     return q if nullable else q & Q(**{f"{path}__isnull": False})
 
 
+def _readable_contacts(path: str, user) -> Q:
+    """A filter on `path` (the contact, or "pk" on contacts) keeping the contacts the user may open:
+    Family Connect staff every contact of a child they may see; CATE team leaders and group managers
+    only those of the children they reach through CATE (contacts.visibility.contacts_visible_to)."""
+    if user.has_perm(VIEW_CONTACT):
+        return _visible_children("child" if path == "pk" else f"{path}__child", user, nullable=True)
+    return Q(**{f"{path}__in": contacts_visible_to(user).values("pk")})
+
+
 def _visible_cases(path: str, user, *, nullable: bool = False) -> Q:
     q = visible_cases_q(path, user) if path != "pk" else Q(pk__in=cases_visible_to(user))
     return q | Q(**{f"{path}__isnull": True}) if nullable else q
@@ -127,7 +138,7 @@ KINDS: tuple[ListKind, ...] = (
         "Decisions on contacts",
         "contact_decision",
         lambda now, today: Contact.objects.filter(status__in=OPEN_CONTACT, decision_due_at__lt=now),
-        lambda user: _visible_children("child", user, nullable=True),
+        lambda user: _readable_contacts("pk", user),
         lambda c: Row(
             c.child, f"Decision on contact {c.reference}", c.decision_due_at, record_url(c), c.assigned_to, c.reference
         ),
@@ -141,7 +152,7 @@ KINDS: tuple[ListKind, ...] = (
         lambda now, today: EarlyHelpFollowUp.objects.filter(completed_at__isnull=True, due_at__lt=now).exclude(
             contact__status=ContactStatus.ENTERED_IN_ERROR
         ),
-        lambda user: _visible_children("contact__child", user, nullable=True),
+        lambda user: _readable_contacts("contact", user),
         lambda f: Row(
             f.contact.child,
             f"Follow-up of early help from contact {f.contact.reference}",
@@ -312,7 +323,7 @@ KINDS: tuple[ListKind, ...] = (
         "Contacts waiting for a decision",
         "contact_decision",
         lambda now, today: Contact.objects.filter(status__in=OPEN_CONTACT),
-        lambda user: _visible_children("child", user, nullable=True),
+        lambda user: _readable_contacts("pk", user),
         lambda c: Row(
             c.child, f"Decision on contact {c.reference}", c.decision_due_at, record_url(c), c.assigned_to, c.reference
         ),
@@ -329,7 +340,7 @@ KINDS: tuple[ListKind, ...] = (
             decided_at__gte=clock.start_of_local_day(twelve_months_from(today)),
             decided_at__gt=F("decision_due_at"),
         ),
-        lambda user: _visible_children("child", user, nullable=True),
+        lambda user: _readable_contacts("pk", user),
         lambda c: Row(
             c.child,
             f"Decision on contact {c.reference}",

@@ -14,7 +14,7 @@ from core.permissions import role_required
 from core.selectors import service_settings
 
 from .. import forms, selectors, services
-from ..permissions import COMPLETE_FOLLOW_UP, FRONT_DOOR_ROLES, contact_permissions, front_door_permissions
+from ..permissions import COMPLETE_FOLLOW_UP, FAMILY_CONNECT_ROLES, contact_permissions, front_door_permissions
 
 
 def _decision(data) -> dict:
@@ -67,7 +67,7 @@ def contact_decide(request, contact, perms):
 
 
 @require_GET
-@role_required(*FRONT_DOOR_ROLES)
+@role_required(*FAMILY_CONNECT_ROLES)
 def follow_up_list(request):
     now, current = timezone.now(), service_settings()
     form = forms.FollowUpFilterForm(request.GET or None)

@@ -13,7 +13,7 @@ from core.permissions import role_required
 from core.selectors import service_settings
 
 from .. import forms, selectors, services
-from ..permissions import FRONT_DOOR_ROLES, LANDING_ROLES, contact_permissions, front_door_permissions
+from ..permissions import FAMILY_CONNECT_ROLES, LANDING_ROLES, contact_permissions, front_door_permissions
 
 
 @require_GET
@@ -24,17 +24,19 @@ def index(request):
     context = {"perms": perms}
     if perms.can_see_front_door:
         context["counts"] = selectors.screening_queue_counts(user, now=now)
+    elif perms.can_see_figures:  # the figures, no contact named
+        context["counts"] = selectors.front_door_figures(user, now=now)
     if perms.can_see_follow_ups:
         context["overdue_follow_ups"] = selectors.overdue_follow_up_count(user, now=now)
     if perms.can_see_mace:
-        if not perms.can_see_front_door and user.agency_id:
+        if perms.is_partner and user.agency_id:
             context["agency"] = user.agency
         context["open_enquiries"] = selectors.mace_open_count_for_user(user)
     return render(request, "contacts/index.html", context)
 
 
 @require_GET
-@role_required(*FRONT_DOOR_ROLES)
+@role_required(*FAMILY_CONNECT_ROLES)
 def queue(request):
     now, current = timezone.now(), service_settings()
     form = forms.QueueFilterForm(request.GET or None)
@@ -59,7 +61,7 @@ def queue(request):
 
 
 @require_GET
-@role_required(*FRONT_DOOR_ROLES)
+@role_required(*FAMILY_CONNECT_ROLES)
 def contact_list(request):
     form = forms.ContactListFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

@@ -153,6 +153,7 @@ CHECKS = {
     "child_restriction_handlers": _callable_taking(child=None, actor=None, reason=""),
     "worked_contacts_providers": _callable_taking(None),
     "worked_children_providers": _callable_taking(None),
+    "contact_readers_providers": _callable_taking(None),
     **{hook: _callable_taking(None, user=None) for hook in HOOKS if hook.endswith(("_sections", "_actions"))},
     "person_records": _person_record,
     "closure_outstanding": _callable_taking(None, now=None, settings=None),
