@@ -16,6 +16,17 @@ def _sync_roles(sender, **kwargs):
     sync_roles(verbosity=kwargs.get("verbosity", 0))
 
 
+def _grant_application_role(sender, using, **kwargs):
+    from django.apps import apps
+
+    # Once, after the last app: the tables of every app exist (core/database_roles.py).
+    if sender is not [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
+        return
+    from . import database_roles
+
+    database_roles.apply(using)
+
+
 class CoreConfig(AppContract, AppConfig):
     name = "core"
     verbose_name = "Organisation and audit"
@@ -45,8 +56,12 @@ class CoreConfig(AppContract, AppConfig):
         from django.core import checks
 
         from .contract import check_declarations
+        from .database_roles import check_database_roles
 
         # Every app's contract declarations import (manage.py check).
         checks.register(check_declarations)
+        checks.register(check_database_roles, checks.Tags.security, deploy=True)
         # Every migrate ends by bringing the role groups in line with the permissions in code.
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
+        # ... and by granting the application role its privileges on every table, new ones included.
+        post_migrate.connect(_grant_application_role, dispatch_uid="core.grant_application_role")

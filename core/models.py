@@ -97,6 +97,8 @@ class AccessLog(models.Model):
     child_number = models.BigIntegerField(null=True, blank=True)
     path = models.CharField(max_length=500)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The application's database role may only read and add rows (core/database_roles.py).
+    append_only = True
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, env_overrides: dict, settings_module: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = settings_module
     return subprocess.run(
@@ -29,7 +29,8 @@ def manage(*args, env_overrides: dict, settings_module: str):
 PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "cate.council.example",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "DATABASE_URL": "postgres://cate_app@127.0.0.1:5432/postgres",
+    "DATABASE_OWNER_URL": "postgres://cate_owner@127.0.0.1:5432/postgres",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
 
@@ -45,6 +46,21 @@ def test_production_passes_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_application_connects_as_the_owner():
+    """One role for both (no DATABASE_OWNER_URL, or the same role in both URLs) is allowed, with a
+    warning: that role could rewrite the access log and the history tables."""
+    one_role = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_OWNER_URL"}
+    same_role = {**PRODUCTION, "DATABASE_OWNER_URL": PRODUCTION["DATABASE_URL"]}
+    for env in (one_role, same_role):
+        result = manage("check", "--deploy", env_overrides=env, settings_module="config.settings.production")
+        assert result.returncode == 0 and "core.W201" in result.stderr + result.stdout, result.stderr
+    other_database = {**PRODUCTION, "DATABASE_OWNER_URL": "postgres://cate_owner@127.0.0.1:5432/other"}
+    result = manage("check", "--deploy", env_overrides=other_database, settings_module="config.settings.production")
+    assert result.returncode != 0 and "core.E202" in result.stderr
+    result = manage("check", "--deploy", env_overrides={}, settings_module="config.settings.local")
+    assert "core.W201" not in result.stderr + result.stdout  # SQLite has no roles
 
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])

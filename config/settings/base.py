@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# PostgreSQL with two roles (core/database_roles.py): DATABASE_URL is the application role the web
+# app, the worker and the scheduler connect as; DATABASE_OWNER_URL the owner that `migrate` logs in
+# as (the same database). Unset, DATABASE_URL serves both, and `check --deploy` warns.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
