@@ -7,8 +7,8 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 backup: ## Back up the database in DATABASE_URL: make backup [FILE=path]
 	bash scripts/backup.sh $(FILE)
-restore: ## Restore into an empty database: make restore FILE=path TARGET=postgres://...
-	bash scripts/restore.sh $(FILE) $(TARGET)
+restore: ## Restore into an empty database as its owner: make restore FILE=path TARGET=postgres://owner@.../db [APP_ROLE=cate_app]
+	bash scripts/restore.sh $(FILE) $(TARGET) $(APP_ROLE)
 
 SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cate_bench_$(SCALE)
