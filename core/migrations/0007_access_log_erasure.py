@@ -33,5 +33,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_user_phone")]
+    dependencies = [("core", "0006_user_second_factor_links")]
     operations = [migrations.RunPython(forwards, backwards)]
