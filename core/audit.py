@@ -137,8 +137,11 @@ def _child_model_label() -> str:
     return label.lower()
 
 
-def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -> AccessLog:
-    """Append who viewed (or exported) `obj`, when and from where, and which child it is about."""
+def log_access(
+    request, obj: models.Model, *, action: str = AccessAction.VIEW, contents: dict | None = None
+) -> AccessLog:
+    """Append who viewed (or exported) `obj`, when and from where, and which child it is about; an
+    export says what it held (`contents`, see `export_contents`)."""
     return AccessLog.objects.create(
         user=request.user,
         action=action,
@@ -148,11 +151,21 @@ def log_access(request, obj: models.Model, *, action: str = AccessAction.VIEW) -
         child_number=child_number_of(obj),
         path=request.get_full_path()[:500],
         ip_address=client_ip(request),
+        contents=contents or {},
     )
 
 
-def log_access_many(request, objs: Iterable[models.Model], *, action: str = AccessAction.VIEW) -> list[AccessLog]:
-    """Log many records seen at once (a search result, a list of records) in one query."""
+def export_contents(kind: str, summary: str, **details) -> dict:
+    """What an export held, for its access log rows: the kind of export, a one-line summary (numbers,
+    never names: the auditor may not be named on a restricted child) and the filters, period and
+    record numbers it was made of."""
+    return {"kind": kind, "summary": summary, **details}
+
+
+def log_access_many(
+    request, objs: Iterable[models.Model], *, action: str = AccessAction.VIEW, contents: dict | None = None
+) -> list[AccessLog]:
+    """Log many records seen at once (a search result, a list of records, an export's) in one query."""
     path, address = request.get_full_path()[:500], client_ip(request)
     rows = [
         AccessLog(
@@ -164,6 +177,7 @@ def log_access_many(request, objs: Iterable[models.Model], *, action: str = Acce
             child_number=child_number_of(obj),
             path=path,
             ip_address=address,
+            contents=contents or {},
         )
         for obj in objs
     ]

@@ -97,6 +97,9 @@ class AccessLog(models.Model):
     child_number = models.BigIntegerField(null=True, blank=True)
     path = models.CharField(max_length=500)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What an export held: its kind, its filters or period and the records in it (numbers, never
+    # names), with a one-line `summary` the audit page shows. Empty for a view.
+    contents = models.JSONField(default=dict, blank=True)
     # The application's database role may only read and add rows (core/database_roles.py).
     append_only = True
 

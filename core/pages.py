@@ -82,16 +82,16 @@ def require_perm(request, perm: str) -> None:
         raise PermissionDenied
 
 
-def log(request, *objs, action: str = AccessAction.VIEW) -> None:
-    """Write each record shown (None skipped) to the access log."""
+def log(request, *objs, action: str = AccessAction.VIEW, contents: dict | None = None) -> None:
+    """Write each record shown (None skipped) to the access log; an export with what it held."""
     for obj in objs:
         if obj is not None:
-            audit.log_access(request, obj, action=action)
+            audit.log_access(request, obj, action=action, contents=contents)
 
 
-def log_many(request, objs: Iterable, *, action: str = AccessAction.VIEW) -> None:
-    """Write many records seen at once (a search result) to the access log, in one query."""
-    audit.log_access_many(request, objs, action=action)
+def log_many(request, objs: Iterable, *, action: str = AccessAction.VIEW, contents: dict | None = None) -> None:
+    """Write many records seen at once (a search result, an export's) to the access log, in one query."""
+    audit.log_access_many(request, objs, action=action, contents=contents)
 
 
 def record_view(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import clock
+from core.audit import export_contents
 from core.choices import AccessAction
 from core.clock import DueState
 from core.pages import log, paginate
@@ -225,7 +226,16 @@ def annual_report_download(request):
             file_format=data["file_format"],
             actor=request.user,
         )
-        log(request, export, action=AccessAction.EXPORT)
+        contents = export_contents(
+            "annual_report",
+            f"Annual report {period.start:%d/%m/%Y} to {period.end:%d/%m/%Y} as {data['file_format'].upper()}: "
+            "counts only, no child named",
+            file_format=data["file_format"],
+            period_start=period.start.isoformat(),
+            period_end=period.end.isoformat(),
+            children=[],
+        )
+        log(request, export, action=AccessAction.EXPORT, contents=contents)
     response = HttpResponse(content, content_type=presentation.CONTENT_TYPES[data["file_format"]])
     filename = f"annual-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.{data['file_format']}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contacts.choices import ExploitationFactor, FactorLevel
+from core.audit import export_contents
 from core.choices import AccessAction
 from core.forms import for_a_new_record
 from core.letterhead import letterhead
@@ -300,7 +301,14 @@ def gp_letter_detail(request, case, perms, item: int):
 @case_view(log=False, allow=works)  # logged below as printed / exported
 def gp_letter_pdf(request, case, perms, item: int):
     letter = selectors.gp_letter_get_on_case(case, item)
-    log(request, case, action=AccessAction.EXPORT)
+    contents = export_contents(
+        "gp_letter_pdf",
+        f"PDF of GP letter {letter.pk} on case {case.reference} (child {case.child_id})",
+        case=case.pk,
+        letter=letter.pk,
+        children=[case.child_id],
+    )
+    log(request, case, action=AccessAction.EXPORT, contents=contents)
     context = {"case": case, "letter": letter, "letterhead": letterhead()}
     content = render_pdf("cate/gp_letter_pdf.html", context, request=request)
     return pdf_response(content, f"gp-letter-{case.reference}-{letter.pk}.pdf")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import pages
+from core.audit import export_contents
 from core.choices import AccessAction
 from core.permissions import role_required
 from core.selectors import service_settings
@@ -125,13 +126,22 @@ def mace_close(request, mace, perms):
 @_mace_page(allow=lambda perms: perms.sees_entries)
 def mace_export(request, mace, perms):
     """The entries of an enquiry as CSV: a partner's export holds only their agency's entries."""
-    pages.log(request, mace, mace.contact.child, action=AccessAction.EXPORT)
+    entries = list(selectors.mace_entries_for_request(request.user, mace))
+    contents = export_contents(
+        "mace_entries_csv",
+        f"CSV of enquiry {mace.pk} (child {mace.contact.child_id}): {len(entries)} agency "
+        f"entr{'y' if len(entries) == 1 else 'ies'}",
+        enquiry=mace.pk,
+        children=[mace.contact.child_id],
+        entries=[entry.pk for entry in entries],
+    )
+    pages.log(request, mace, mace.contact.child, action=AccessAction.EXPORT, contents=contents)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mace-{mace.pk}.csv"'
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(["Enquiry", "Child", "Agency", "Added by", "Added at", "Systems checked", "Information"])
-    for entry in selectors.mace_entries_for_request(request.user, mace):
+    for entry in entries:
         writer.writerow(
             [
                 mace.pk,

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.audit import export_contents
 from core.choices import AccessAction
-from core.pages import log, record_view, submit
+from core.pages import log, log_many, record_view, submit
 from core.pdf import pdf_response, render_pdf
 
 from .. import selectors, services
@@ -38,8 +39,23 @@ def minutes_detail(request, meeting, perms):
 @require_GET
 @record_view(get=selectors.panel_get_for_user, log=False)
 def minutes_pdf(request, meeting, _):
-    log(request, meeting, action=AccessAction.EXPORT)
-    content = render_pdf("riskpanel/minutes_pdf.html", _context(request, meeting), request=request)
+    """The minutes as a PDF: logged against the panel and against each child whose item it holds,
+    so that the list of who saw a child shows the export."""
+    context = _context(request, meeting)
+    items = context["items"]
+    children = sorted({item.case.child_id for item in items if item.case_id})
+    contents = export_contents(
+        "panel_minutes_pdf",
+        f"PDF of the minutes of panel {meeting.pk}: {len(items)} item{'' if len(items) == 1 else 's'}, "
+        f"{len(children)} child{'' if len(children) == 1 else 'ren'}"
+        + ("" if context["minutes"] is not None and context["minutes"].is_final else " (draft)"),
+        panel=meeting.pk,
+        items=[item.pk for item in items],
+        children=children,
+    )
+    log(request, meeting, action=AccessAction.EXPORT, contents=contents)
+    log_many(request, [item for item in items if item.case_id], action=AccessAction.EXPORT, contents=contents)
+    content = render_pdf("riskpanel/minutes_pdf.html", context, request=request)
     return pdf_response(content, f"risk-panel-minutes-{timezone.localtime(meeting.meets_at):%Y-%m-%d}.pdf")
 
 

@@ -153,6 +153,14 @@ def safety_plan_print(request, plan, _):
 @require_GET
 @record_view(get=selectors.safety_plan_get_for_user, log=False)
 def safety_plan_pdf(request, plan, _):
-    log(request, plan, action=AccessAction.EXPORT)
+    contents = audit.export_contents(
+        "safety_plan_pdf",
+        f"PDF of safety plan {plan.number} on case {plan.case.reference} (child {plan.case.child_id})",
+        safety_plan=plan.pk,
+        version=plan.number,
+        case=plan.case_id,
+        children=[plan.case.child_id],
+    )
+    log(request, plan, action=AccessAction.EXPORT, contents=contents)
     content = render_pdf("riskpanel/safety_plan_pdf.html", _family_context(plan), request=request)
     return pdf_response(content, f"safety-plan-{plan.case.reference}-v{plan.number}.pdf")
