@@ -2,15 +2,36 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import accounts
 from .models import Agency, Team, User
+from .reauth import fresh_sign_in_required
+
+
+class FreshSignInAdminMixin:
+    """Adding or changing a record here (a person's roles and team, a team, a role's permissions), or
+    running an action on the list (a password or two-factor reset), is sensitive: an administrator
+    whose last sign-in check is older than REAUTH_FRESH_MINUTES confirms it is them first
+    (core/reauth.py). The admin's form is not kept over the check, so the page is checked when it
+    is opened, before anything is typed."""
+
+    @method_decorator(fresh_sign_in_required)
+    def changeform_view(self, request, *args, **kwargs):
+        return super().changeform_view(request, *args, **kwargs)
+
+    # The list's actions (resetting a password or a second factor, issuing a set-up code) are sent
+    # as a POST of the list: those ask as well; reading the list does not.
+    @method_decorator(fresh_sign_in_required(methods=("POST",)))
+    def changelist_view(self, request, *args, **kwargs):
+        return super().changelist_view(request, *args, **kwargs)
 
 
 @admin.register(Agency)
@@ -24,7 +45,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(FreshSignInAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "agency", "is_active"]
     list_filter = ["agency", "is_active"]
     search_fields = ["name"]
@@ -55,7 +76,7 @@ class StaffChangeForm(forms.ModelForm):
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
+class StaffAdmin(FreshSignInAdminMixin, UserAdmin, SimpleHistoryAdmin):
     """Accounts: the administrator creates and switches off accounts, gives roles and teams, and
     forces a password or two-factor reset; every write goes through core.accounts (history with the
     administrator, the person told). No page shows or sets a password or a second factor."""
@@ -149,3 +170,13 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
 for _device in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device):
         admin.site.unregister(_device)
+
+
+# Roles are groups: changing what a role may do is as sensitive as giving it to someone.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(FreshSignInAdminMixin, GroupAdmin):
+    pass

@@ -65,3 +65,9 @@ class CoreConfig(AppContract, AppConfig):
         post_migrate.connect(_sync_roles, dispatch_uid="core.sync_roles")
         # ... and by granting the application role its privileges on every table, new ones included.
         post_migrate.connect(_grant_application_role, dispatch_uid="core.grant_application_role")
+        # Signing in (by any backend that logs the user in) is a fresh check for sensitive actions.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .reauth import on_sign_in
+
+        user_logged_in.connect(on_sign_in, dispatch_uid="core.reauth_on_sign_in")

@@ -308,6 +308,34 @@ class PasswordSetForm(GovukForm, SetPasswordForm):
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
 
+class ReauthForm(GovukForm):
+    """Confirm it's you: the password again, and a current security code when the user has an app."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        max_length=16,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+    )
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["token"]
+
+    def clean_token(self):
+        return self.cleaned_data["token"].replace(" ", "").strip()
+
+
 class SettingDurationForm(VersionedFormMixin, GovukForm):
     amount = forms.IntegerField(
         label="Amount",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/<str:uidb64>/<str:token>/", views.enrolment_link, name="enrolment_link"),
     path("sign-in/password/<str:uidb64>/<str:token>/", views.PasswordLinkView.as_view(), name="password_link"),
     path("account/", views.account, name="account"),
+    path("sign-in/confirm/", views.reauth, name="reauth"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/mark-all-read/", views.notification_mark_all_read, name="notification_mark_all_read"),

@@ -26,6 +26,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import accounts, contract, selectors, services
+from . import reauth as fresh
 from .audit import hidden_child_numbers
 from .clock import Duration, Unit
 from .forms import (
@@ -34,6 +35,7 @@ from .forms import (
     EnrolmentCodeForm,
     OtpTokenForm,
     PasswordSetForm,
+    ReauthForm,
     SettingDurationForm,
     SettingFrequencyForm,
     SettingIntegerForm,
@@ -115,6 +117,35 @@ def otp_verify(request):
                 messages.warning(request, f"You used a recovery code. You have {remaining} left.")
             return redirect(safe_next(request, reverse("core:home")))
     return render(request, "core/otp_verify.html", {"form": form, "next": safe_next(request, "")})
+
+
+@never_cache
+def reauth(request):
+    """Confirm it's you: before a sensitive action, when the last sign-in check is older than the
+    window, the password again and a current code when the user has an authenticator app; then back
+    to the page (core/reauth.py). Wrong answers count towards the sign-in lockout."""
+    target = safe_next(request, reverse("core:home"))
+    form = ReauthForm(request.POST or None, needs_code=fresh.needs_code(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = fresh.confirm_identity(
+                request, password=form.cleaned_data["password"], token=form.cleaned_data.get("token", "")
+            )
+        except ValidationError as exc:
+            if getattr(request, "axes_locked_out", False):
+                logout(request)  # someone is guessing at this session: it ends (the lockout page says why)
+                return redirect("core:login")
+            add_service_errors(form, exc)
+        else:
+            if isinstance(device, StaticDevice):
+                remaining = selectors.otp_recovery_codes_left(device)
+                messages.warning(request, f"You used a recovery code. You have {remaining} left.")
+            return redirect(target)
+    return render(
+        request,
+        "core/reauth.html",
+        {"form": form, "next": safe_next(request, ""), "minutes": settings.REAUTH_FRESH_MINUTES},
+    )
 
 
 def _qr_svg(uri: str) -> str:

@@ -17,6 +17,10 @@ who may act, and that is noted on the row as harmless or as the action it is. A 
 M to a POST. No request may answer 500, and no one who may not act may get 2 or R on a POST. Each
 request runs in a savepoint that is rolled back, so one persona's POST does not change the next one's.
 
+Each persona's client has just signed in (`force_login` is a sign-in), so its session is fresh and a
+sensitive page (core/reauth.py) answers as it would straight after signing in; a stale session is
+sent to "Confirm it's you" first (tests/core/test_reauth.py).
+
 Django's admin is checked as one group: its index and one model page (staff), because it is
 Django's own code gated by `is_staff` as a whole; every other admin:* name is covered by the group.
 """
@@ -129,6 +133,8 @@ MATRIX: dict[str, Row] = {
     "core:enrolment_link": Row("22222222222222", "22222222222222"),
     "core:password_link": Row("22222222222222", "22222222222222"),
     "core:account": Row("L2222222222222", "L2222222222222"),
+    # Confirm it's you (a fresh sign-in before a sensitive action): an empty POST shows its errors.
+    "core:reauth": Row("L2222222222222", "L2222222222222"),
     "core:notification_list": Row("L2222222222222", "LMMMMMMMMMMMMM"),
     "core:notification_open": Row("LNNNNRNNNNNNNN", "LMMMMMMMMMMMMM"),
     "core:notification_mark_all_read": Row("LMMMMMMMMMMMMM", "LRRRRRRRRRRRRR"),

@@ -15,6 +15,7 @@ from core.forms import for_a_new_record
 from core.letterhead import letterhead
 from core.pages import log, paginate, submit
 from core.pdf import pdf_response, render_pdf
+from core.reauth import fresh_sign_in_required
 from core.selectors import service_settings
 
 from .. import forms, rules, selectors, services
@@ -299,6 +300,7 @@ def gp_letter_detail(request, case, perms, item: int):
 
 @require_GET
 @case_view(log=False, allow=works)  # logged below as printed / exported
+@fresh_sign_in_required
 def gp_letter_pdf(request, case, perms, item: int):
     letter = selectors.gp_letter_get_on_case(case, item)
     contents = export_contents(

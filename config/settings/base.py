@@ -140,6 +140,12 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = env.int("ACCOUNT_LINK_HOURS", default=24) * 3600
 ACCOUNT_EMAIL_CHANGE_HOLD_HOURS = env.int("ACCOUNT_EMAIL_CHANGE_HOLD_HOURS", default=24)
 
+# Sensitive actions (restricting a child, merging, roles and teams, exports naming children) ask for
+# the password and a current code again when the last check is older than this (core.reauth).
+REAUTH_FRESH_MINUTES = env.int("REAUTH_FRESH_MINUTES", default=15)
+# Where a stale session confirms who it is: the service's own page; a single sign-on may name its own.
+REAUTH_URL = env.str("REAUTH_URL", default="core:reauth")
+
 # Sign-in lockout (django-axes, with the rules of core/lockout.py; docs/operations.md).
 # A username is locked from one address after AXES_FAILURE_LIMIT failures there, for
 # AXES_COOLOFF_MINUTES, doubling with every further failure up to SIGNIN_COOLOFF_MAX_HOURS: locked

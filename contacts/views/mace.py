@@ -15,6 +15,7 @@ from core import pages
 from core.audit import export_contents
 from core.choices import AccessAction
 from core.permissions import role_required
+from core.reauth import fresh_sign_in_required
 from core.selectors import service_settings
 
 from .. import forms, rules, selectors, services
@@ -124,6 +125,7 @@ def mace_close(request, mace, perms):
 
 @require_GET
 @_mace_page(allow=lambda perms: perms.sees_entries)
+@fresh_sign_in_required
 def mace_export(request, mace, perms):
     """The entries of an enquiry as CSV: a partner's export holds only their agency's entries."""
     entries = list(selectors.mace_entries_for_request(request.user, mace))

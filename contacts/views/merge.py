@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import pages
 from core.choices import AccessAction
 from core.permissions import role_required
+from core.reauth import fresh_sign_in_required
 
 from .. import forms, rules, selectors, services
 from ..choices import RecordStatus
@@ -21,6 +22,7 @@ from ..permissions import MERGE_RECORD_ROLES, child_permissions, merge_permissio
 @pages.record_view(
     get=selectors.child_get_for_user, permissions=child_permissions, allow=lambda p: p.may_merge, log=False
 )
+@fresh_sign_in_required
 def child_merge(request, child, perms):
     pages.log(request, child)
     if not perms.is_active:
@@ -95,6 +97,7 @@ def merge_list(request):
 
 @require_http_methods(["GET", "POST"])
 @pages.record_view(get=selectors.merge_get_for_user, permissions=merge_permissions, log=False)
+@fresh_sign_in_required(methods=("POST",))  # reversing a merge; reading it is not sensitive
 def merge_detail(request, merge, perms):
     form = forms.MergeReverseForm(request.POST or None) if perms.can_reverse else None
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import pages
+from core.reauth import fresh_sign_in_required
 
 from .. import forms, hooks, selectors, services
 from ..permissions import RESTRICT_CHILD, VIEW_CHILD
@@ -30,6 +31,7 @@ def child_restriction_find(request):
 
 
 @require_http_methods(["GET", "POST"])
+@fresh_sign_in_required
 def child_restriction(request, pk: int):
     """Restrict a child's record to named staff, or lift the restriction, with a reason."""
     pages.require_perm(request, RESTRICT_CHILD)  # before the record: the page is no secret, the record is

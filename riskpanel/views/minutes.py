@@ -10,6 +10,7 @@ from core.audit import export_contents
 from core.choices import AccessAction
 from core.pages import log, log_many, record_view, submit
 from core.pdf import pdf_response, render_pdf
+from core.reauth import fresh_sign_in_required
 
 from .. import selectors, services
 from ..choices import PanelStatus
@@ -38,6 +39,7 @@ def minutes_detail(request, meeting, perms):
 
 @require_GET
 @record_view(get=selectors.panel_get_for_user, log=False)
+@fresh_sign_in_required
 def minutes_pdf(request, meeting, _):
     """The minutes as a PDF: logged against the panel and against each child whose item it holds,
     so that the list of who saw a child shows the export."""

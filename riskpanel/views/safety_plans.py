@@ -16,6 +16,7 @@ from core.choices import AccessAction
 from core.forms import for_a_new_record, refuse_if_stale
 from core.pages import log, record_view, submit
 from core.pdf import pdf_response, render_pdf
+from core.reauth import fresh_sign_in_required
 from core.selectors import service_settings
 
 from .. import rules, selectors, services
@@ -152,6 +153,7 @@ def safety_plan_print(request, plan, _):
 
 @require_GET
 @record_view(get=selectors.safety_plan_get_for_user, log=False)
+@fresh_sign_in_required
 def safety_plan_pdf(request, plan, _):
     contents = audit.export_contents(
         "safety_plan_pdf",

@@ -447,6 +447,7 @@ NOT_EDITS = {
     "core:enrolment_link",
     "core:password_link",
     "core:account",
+    "core:reauth",
 }
 
 
