@@ -195,9 +195,13 @@ def otp_setup(request):
 def _enrolment_needed(request):
     """Set-up without a grant: e-mail a set-up link (`intent=send_link`) or take an administrator's
     code. A security code sent here without a grant is refused (403)."""
-    form = EnrolmentCodeForm(request.POST if request.POST.get("intent") == "code" else None)
+    # Any POST but the send-link button is the code form, so a garbled one is answered with its errors.
+    sending_link = request.POST.get("intent") == "send_link"
+    refused = request.method == "POST" and "token" in request.POST
+    coded = request.method == "POST" and not sending_link and not refused
+    form = EnrolmentCodeForm(request.POST if coded else None)
     link_errors = []
-    if request.method == "POST" and request.POST.get("intent") == "send_link":
+    if request.method == "POST" and sending_link:
         try:
             accounts.enrolment_link_request(actor=request.user)
         except ValidationError as exc:
@@ -213,7 +217,6 @@ def _enrolment_needed(request):
         else:
             request.session[accounts.ENROLMENT_GRANT] = grant
             return redirect("core:otp_setup")
-    refused = request.method == "POST" and "token" in request.POST
     if refused:
         link_errors.append(
             "Setting up an authenticator needs the set-up link we e-mail you or a code from your administrator"
@@ -236,6 +239,7 @@ def _masked(address: str) -> str:
 @login_not_required
 @otp_exempt
 @never_cache
+@require_GET
 def enrolment_link(request, uidb64: str, token: str):
     """The set-up link e-mailed to a person: it puts a set-up grant in the session (after signing
     out anyone else signed in here) and goes on to the set-up, through sign-in when needed; the
@@ -264,6 +268,12 @@ class PasswordLinkView(auth_views.PasswordResetConfirmView):
 
     def get_user(self, uidb64):
         return accounts.account_from_uid(uidb64)
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        if self.request.method == "POST" and not self.validlink:
+            response.status_code = 403  # a form sent to a dead link: nothing is set, the page says why
+        return response
 
     def form_valid(self, form):
         accounts.password_set_from_link(account=form.user, password=form.cleaned_data["new_password1"])

@@ -320,6 +320,9 @@ def url_kwargs(route: str, world: World) -> dict:
     """Fill each <converter:name> of `route` from the world's records."""
     import re
 
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
     kwargs = {}
     for match in re.finditer(r"([\w-]+)/<(?:\w+:)?(\w+)>", route):
         segment, name = match.groups()
@@ -329,6 +332,9 @@ def url_kwargs(route: str, world: World) -> dict:
             kwargs[name] = "contact_decision"
         elif name == "user_pk":
             kwargs[name] = world.personas["cate_worker"].pk
+        elif name == "uidb64":  # an e-mailed link's person: a real one, with a token that is not theirs
+            kwargs[name] = urlsafe_base64_encode(force_bytes(world.personas["cate_worker"].pk))
+            kwargs["token"] = "cfz1ab-0123456789abcdef0123456789abcdef"  # follows the person; not theirs
         else:
             kwargs[name] = world[_BY_SEGMENT[segment]].pk
     return kwargs

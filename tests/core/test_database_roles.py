@@ -15,7 +15,6 @@ from core import audit
 from core.database_roles import APPEND_ONLY, ORDINARY, OTHER, privilege_rule
 from core.models import AccessLog, Agency
 from core.roles import Role
-from core.tasks import clear_expired_sessions
 from tests.database_roles import owned_by, table_privileges
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +145,10 @@ def test_the_application_role_does_its_work(as_application_role, make_user, rf):
     ]
     assert audit.system_user().is_system
     Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now())
+    # Imported here, not at collection: importing the tasks module early left the workers of
+    # tests/test_alert_jobs.py (each on a queue of its own) waiting for tasks that never came.
+    from core.tasks import clear_expired_sessions
+
     clear_expired_sessions()
     assert not Session.objects.filter(session_key="x" * 32).exists()
     with connection.cursor() as cursor:
