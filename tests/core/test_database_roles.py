@@ -8,6 +8,7 @@ connect as the application role and prove what it may and may not do.
 import psycopg
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
@@ -145,11 +146,7 @@ def test_the_application_role_does_its_work(as_application_role, make_user, rf):
     ]
     assert audit.system_user().is_system
     Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now())
-    # Imported here, not at collection: importing the tasks module early left the workers of
-    # tests/test_alert_jobs.py (each on a queue of its own) waiting for tasks that never came.
-    from core.tasks import clear_expired_sessions
-
-    clear_expired_sessions()
+    call_command("clearsessions")  # what the clear_expired_sessions job runs
     assert not Session.objects.filter(session_key="x" * 32).exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
