@@ -149,6 +149,7 @@ class ChronologyKind(models.TextChoices):
     SAFETY_PLAN = "safety_plan", "Safety plan"
     TRANSITION = "transition", "Post-17 transition"
     CLOSURE = "closure", "Closure"
+    NETWORK = "network", "Network link"
     SIGNIFICANT_EVENT = "significant_event", "Significant event"
     OTHER = "other", "Other"
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("front-door/", include("contacts.urls")),
     path("cate/", include("cate.urls")),
     path("risk-panel/", include("riskpanel.urls")),
+    path("network/", include("network.urls")),
     path("reports/", include("reporting.urls")),
     # Everyone signs in through the service's own sign-in (with its second step), never the admin's.
     path("admin/login/", admin_sign_in),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "contacts",
     "cate",
     "riskpanel",
+    "network",
     "reporting",
     "imports",
 ]

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+from core.contract import AppContract, PersonRecord
+
+
+class NetworkConfig(AppContract, AppConfig):
+    name = "network"
+    verbose_name = "Exploitation network"
+
+    # What the network contributes (core.contract).
+    role_permissions = "network.permissions.ROLE_PERMISSIONS"
+    person_records = (
+        PersonRecord("network.Node", "child", "Network: the child's place in it"),
+        PersonRecord("network.Link", "a__child", "Network links from the child"),
+        PersonRecord("network.Link", "b__child", "Network links to the child"),
+        PersonRecord("network.Link", "a__case__child", "Network links from the child's cases"),
+        PersonRecord("network.Link", "b__case__child", "Network links to the child's cases"),
+        PersonRecord("network.Person", "child", "Network: the child as a person of concern"),
+        PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
+    )

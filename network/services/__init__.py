@@ -1,0 +1,41 @@
+"""Writes of the exploitation network, one module each: its own records, and the links.
+
+Every service takes the acting user, checks the permission, validates (every fault at once), saves
+with history attributed to the actor and, where a link touches a child with an open case, writes
+the case's chronology."""
+
+from ._common import node_for
+from .links import link_add, link_update, link_withdraw
+from .records import (
+    identifier_create,
+    identifier_find_or_create,
+    identifier_update,
+    peer_group_create,
+    peer_group_update,
+    person_create,
+    person_update,
+    place_create,
+    place_update,
+    record_mark_entered_in_error,
+    vehicle_create,
+    vehicle_update,
+)
+
+__all__ = [
+    "identifier_create",
+    "identifier_find_or_create",
+    "identifier_update",
+    "link_add",
+    "link_update",
+    "link_withdraw",
+    "node_for",
+    "peer_group_create",
+    "peer_group_update",
+    "person_create",
+    "person_update",
+    "place_create",
+    "place_update",
+    "record_mark_entered_in_error",
+    "vehicle_create",
+    "vehicle_update",
+]
