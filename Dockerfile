@@ -9,7 +9,8 @@ RUN mkdir -p static/build && npm run --silent build
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client curl \
+# graphviz: the dot program that draws the network map (network/drawing.py).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client curl graphviz \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 app
 COPY pyproject.toml ./
 RUN python - > /tmp/requirements.txt <<'PY'

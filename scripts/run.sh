@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh run
+if ! command -v dot >/dev/null 2>&1; then
+  echo "Graphviz is not installed: the network map will show its table without the drawing."
+  echo "  To draw it, install Graphviz's dot and start again:"
+  echo "    Debian or Ubuntu:  sudo apt-get install graphviz"
+  echo "    macOS (Homebrew):  brew install graphviz"
+  echo "    Fedora:            sudo dnf install graphviz"
+fi
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 mkdir -p var
 .venv/bin/python manage.py migrate --noinput

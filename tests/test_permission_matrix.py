@@ -115,6 +115,7 @@ ARGS: dict[str, dict] = {
         "action_detail", "action_edit", "action_complete", "action_cancel", "action_progress_add",
     )},
     "reporting:item_list": {"kind": lambda w: "allocation"},
+    **{f"network:{n}": {"kind": lambda w: "child", "pk": "child"} for n in ("map", "map_print")},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -264,6 +265,10 @@ MATRIX: dict[str, Row] = {
     "reporting:item_list": Row("LFFFFFF22FFFFF", "LMMMMMMMMMMMMM"),
     "reporting:annual_report": Row("LFFFFFFF2FFFFF", "LMMMMMMMMMMMMM"),
     "reporting:annual_report_download": Row("LFFFFFFF2FFFFF", "LMMMMMMMMMMMMM"),
+    # The network map of the world's child: those who read the network (police partners and the invited
+    # panel member in their window too); a printable table is read with a fresh sign-in (just signed in here).
+    "network:map": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    "network:map_print": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
     "admin:core_user_changelist": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
 }
@@ -346,7 +351,7 @@ def test_every_row_is_well_formed_and_every_redirecting_post_is_explained():
             assert NOTES.get(name), f"{name}: say what the redirect does and why it is harmless"
 
 
-APPS = ("core", "contacts", "cate", "riskpanel", "reporting", "admin")
+APPS = ("core", "contacts", "cate", "riskpanel", "network", "reporting", "admin")
 
 
 @pytest.mark.parametrize("app", APPS)

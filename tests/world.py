@@ -328,6 +328,8 @@ def url_kwargs(route: str, world: World) -> dict:
         segment, name = match.groups()
         if name == "key":
             kwargs[name] = "caseload_limit"
+        elif name == "kind" and segment == "map":  # the network map of the world's child
+            kwargs[name], kwargs["pk"] = "child", world["child"].pk
         elif name == "kind":
             kwargs[name] = "contact_decision"
         elif name == "user_pk":

@@ -5,6 +5,7 @@ with history attributed to the actor and, where a link touches a child with an o
 the case's chronology."""
 
 from ._common import node_for
+from .at_risk import at_risk_alerts_send
 from .links import link_add, link_update, link_withdraw
 from .records import (
     identifier_create,
@@ -22,6 +23,7 @@ from .records import (
 )
 
 __all__ = [
+    "at_risk_alerts_send",
     "identifier_create",
     "identifier_find_or_create",
     "identifier_update",

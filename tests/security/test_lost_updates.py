@@ -514,6 +514,8 @@ READ_ONLY = {
     "reporting:item_list",
     "reporting:annual_report",
     "reporting:annual_report_download",
+    "network:map",
+    "network:map_print",
 }
 
 
