@@ -105,7 +105,6 @@ def source(network_map: NetworkMap) -> graphviz.Graph:
             label=_label(node.label, node.kind_label, node.risk.upper() if node.risk else ""),
             tooltip=graphviz.escape(node.text),
             URL=node.page_url,
-            target="_top",
             id=f"map-node-{node.pk}",
             shape=SHAPES[node.kind],
             fillcolor=FILLS[node.kind],
