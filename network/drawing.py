@@ -67,7 +67,7 @@ EDGE_STYLES = {
 @dataclass(frozen=True)
 class Drawing:
     svg: SafeString | None
-    why_not: str = ""  # when there is no drawing: "missing", "too_many", "failed"
+    why_not: str = ""  # when there is no drawing: "empty", "missing", "too_many", "failed"
 
 
 def dot_binary() -> str | None:
@@ -127,6 +127,8 @@ def source(network_map: NetworkMap) -> graphviz.Graph:
 
 def draw(network_map: NetworkMap, *, title: str) -> Drawing:
     """The map as an inline SVG, or why there is none."""
+    if not network_map.edges:
+        return Drawing(None, "empty")
     if len(network_map.nodes) > DRAW_LIMIT:
         return Drawing(None, "too_many")
     dot = dot_binary()

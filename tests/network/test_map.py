@@ -389,6 +389,12 @@ def test_without_graphviz_the_page_still_shows_the_table(client_for, personas, c
     assert 'id="network-map-table"' in html and "Shared Adult" in html
 
 
+def test_a_record_with_no_links_has_a_page_and_nothing_to_draw(client_for, personas):
+    lonely = PlaceFactory(name="Lonely")
+    html = client_for(personas["team_leader"]).get(map_url("place", lonely.pk)).content.decode()
+    assert "There is nothing to draw." in html and "No links to show." in html
+
+
 def test_a_map_too_large_to_draw_is_not_drawn(client_for, personas, monkeypatch):
     from network import drawing
 
