@@ -13,6 +13,7 @@ one the risk of the children's cases and one which children's pages the reader m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
@@ -312,11 +313,19 @@ def walk(user, subject, filters: MapFilters) -> NetworkMap:
 # --- What the things are --------------------------------------------------------------------
 
 
-def _record_page(record) -> str | None:
+@functools.cache
+def _has_pages(model) -> bool:
+    """Whether the network's records of this kind have their own pages (they come in their own
+    change; until then a thing links to its own map). Asked once: a failed reverse is slow."""
     try:
-        return record.get_absolute_url()
-    except NoReverseMatch:  # the network's record pages come with their own app change
-        return None
+        model(pk=1).get_absolute_url()
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _record_page(record) -> str | None:
+    return record.get_absolute_url() if _has_pages(type(record)) else None
 
 
 def _describe(user, network_map: NetworkMap, steps_of: dict[int, int], centre: list[int], totals) -> None:
