@@ -28,7 +28,7 @@ from contacts.choices import RecordStatus
 from contacts.visibility import child_list_for_user, children_visible_to
 
 from . import selectors
-from .choices import Confidence, LinkKind, NodeKind
+from .choices import Confidence, LinkKind, LinkSource, NodeKind, Relationship
 from .models import Node
 from .permissions import can_read_network
 
@@ -260,19 +260,22 @@ def centre_of(user, subject, kind: str) -> list[int]:
 # --- The walk -------------------------------------------------------------------------------
 
 
+_LINK_FIELDS = ("pk", "a_id", "b_id", "kind", "confidence", "first_seen", "last_seen", "source", "relationship")
+
+
 def _step(links, frontier: list[int], *, cap: int, limit: int) -> list:
     """The links of every thing in the frontier, at most `cap` of each (the strongest), in one query."""
     hub = Case(When(a_id__in=frontier, then=F("a_id")), default=F("b_id"), output_field=IntegerField())
     return list(
         links.filter(Q(a_id__in=frontier) | Q(b_id__in=frontier))
-        .defer("notes", "withdrawn_reason", "legacy_key")
         .annotate(hub=hub, strength=STRENGTH)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("hub")], order_by=list(_STRONGEST_FIRST)),
             hub_links=Window(Count("pk"), partition_by=[F("hub")]),
         )
         .filter(rank__lte=cap)
-        .order_by(*_STRONGEST_FIRST)[:limit]
+        .order_by(*_STRONGEST_FIRST)
+        .values(*_LINK_FIELDS, "hub", "hub_links")[:limit]
     )
 
 
@@ -285,7 +288,7 @@ def walk(user, subject, filters: MapFilters) -> NetworkMap:
     steps_of = dict.fromkeys(centre, 0)
     totals: dict[int, int] = {}
     links = filters.apply(selectors.links_visible_to(user))
-    found: dict[int, object] = {}
+    found: dict[int, dict] = {}
     frontier = list(centre)
     for step in range(1, filters.steps + 1):
         if not frontier:
@@ -294,10 +297,10 @@ def walk(user, subject, filters: MapFilters) -> NetworkMap:
         rows = _step(links, frontier, cap=filters.cap, limit=budget)
         following = []
         for link in rows:
-            if link.hub_links > filters.cap:
-                totals[link.hub] = link.hub_links
-            found.setdefault(link.pk, link)
-            for end in (link.a_id, link.b_id):
+            if link["hub_links"] > filters.cap:
+                totals[link["hub"]] = link["hub_links"]
+            found.setdefault(link["pk"], link)
+            for end in (link["a_id"], link["b_id"]):
                 if end not in steps_of:
                     steps_of[end] = step
                     following.append(end)
@@ -409,19 +412,19 @@ def _connect(network_map: NetworkMap, links, centre: list[int]) -> None:
     the centre joined to the subject's own."""
     nodes = network_map.nodes
     for link in links:
-        a, b = nodes[link.a_id], nodes[link.b_id]
+        a, b = nodes[link["a_id"]], nodes[link["b_id"]]
         near, far = (a, b) if (a.steps, a.pk) <= (b.steps, b.pk) else (b, a)
         network_map.edges.append(
             MapEdge(
-                pk=link.pk,
+                pk=link["pk"],
                 near=near,
                 far=far,
-                kind_label=LinkKind(link.kind).label,
-                confidence=link.confidence,
-                first_seen=link.first_seen,
-                last_seen=link.last_seen,
-                source_label=link.get_source_display(),
-                relationship_label=link.get_relationship_display() if link.relationship else "",
+                kind_label=LinkKind(link["kind"]).label,
+                confidence=link["confidence"],
+                first_seen=link["first_seen"],
+                last_seen=link["last_seen"],
+                source_label=LinkSource(link["source"]).label,
+                relationship_label=Relationship(link["relationship"]).label if link["relationship"] else "",
             )
         )
     if len(centre) > 1:
