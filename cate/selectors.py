@@ -575,6 +575,13 @@ def missing_episode_get_on_case(case: Case, pk: int) -> MissingEpisode:
     return get_object_or_404(missing_episodes_of(case).select_related("recorded_by"), pk=pk)
 
 
+def missing_episode_get_for_user(user, pk: int) -> MissingEpisode:
+    """A missing episode of a case the user may open (404 for one that does not exist and for one
+    they may not see), with its child and case."""
+    episodes = MissingEpisode.objects.filter(visible_cases_q("case", user)).select_related("child", "case__child")
+    return get_object_or_404(episodes, pk=pk)
+
+
 def nrm_referral_get_on_case(case: Case, pk: int) -> NrmReferral:
     return get_object_or_404(case.nrm_referrals, pk=pk)
 

@@ -194,6 +194,11 @@ HOOKS: dict[str, Hook] = {
         Hook("contact_page_sections", "section(contact, *, user) -> Section | None: parts of a contact's page."),
         Hook("case_page_sections", "section(case, *, user) -> Section | None: parts of a case's page."),
         Hook("panel_paper_sections", "section(item, *, user) -> Section | None: parts of a panel paper."),
+        Hook(
+            "mace_page_sections",
+            "section(mace, *, user) -> Section | None: parts of a multi-agency enquiry's page (seen by the partners "
+            "it was sent to as well: a section shows them only what the enquiry shares with them).",
+        ),
         Hook("child_page_actions", "action(child, *, user) -> PageAction | None: on the child's page."),
         Hook("contact_page_actions", "action(contact, *, user) -> PageAction | None: on a contact's page."),
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
@@ -237,6 +242,7 @@ class AppContract:
     contact_page_sections: Any = ()
     case_page_sections: Any = ()
     panel_paper_sections: Any = ()
+    mace_page_sections: Any = ()
     child_page_actions: Any = ()
     contact_page_actions: Any = ()
     case_page_actions: Any = ()

@@ -199,10 +199,11 @@ def submit(
 
 def contributions(request, page: str, obj) -> dict:
     """The sections and actions the apps declare for a page about `obj` (core.contract hooks
-    `<page>_sections` and `<page>_actions`: page is "child_page", "contact_page", "case_page" or
-    "panel_paper"), for the signed-in user. The template shows them with
-    `{% include "includes/contributions.html" %}`."""
+    `<page>_sections` and `<page>_actions`: page is "child_page", "contact_page", "case_page",
+    "panel_paper" or "mace_page", which has sections only), for the signed-in user. The template
+    shows them with `{% include "includes/contributions.html" %}`."""
+    actions = f"{page}_actions"
     return {
         "sections": contract.collect(f"{page}_sections", obj, user=request.user),
-        "actions": contract.collect(f"{page}_actions", obj, user=request.user),
+        "actions": contract.collect(actions, obj, user=request.user) if actions in contract.HOOKS else [],
     }

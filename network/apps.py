@@ -9,6 +9,11 @@ class NetworkConfig(AppContract, AppConfig):
 
     # What the network contributes (core.contract).
     role_permissions = "network.permissions.ROLE_PERMISSIONS"
+    child_page_sections = ("network.sections.child_section",)
+    contact_page_sections = ("network.sections.contact_section",)
+    case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
+    panel_paper_sections = ("network.sections.panel_paper_section",)
+    mace_page_sections = ("network.sections.mace_section",)
     person_records = (
         PersonRecord("network.Node", "child", "Network: the child's place in it"),
         PersonRecord("network.Link", "a__child", "Network links from the child"),

@@ -396,18 +396,32 @@ class Link(VersionedModel):
 
 class MaceSubject(models.Model):
     """A multi-agency enquiry asked about a person of concern as well as the child (001 L1387-1388).
-    The network holds the link to the request, so the front door never imports the network."""
+    The network holds the link to the request, so the front door never imports the network. Taken
+    off the enquiry, never deleted: kept with who took it off and why."""
 
     request = models.ForeignKey("contacts.MaceRequest", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mace_subjects")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["added_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "person"], name="network_mace_subject_once"),
+            models.UniqueConstraint(
+                fields=["request", "person"],
+                condition=models.Q(removed_at__isnull=True),
+                name="network_mace_subject_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(removed_at__isnull=True) | ~models.Q(removed_reason=""),
+                name="network_mace_subject_removed_has_a_reason",
+            ),
         ]
 
     def __str__(self) -> str:

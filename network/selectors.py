@@ -10,14 +10,18 @@ never passes through it and nothing counts it.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from cate import selectors as cate_selectors
 from cate.selectors import cases_visible_to
+from contacts import selectors as contact_selectors
 from contacts.choices import RecordStatus
-from contacts.visibility import hidden_children
+from contacts.search import filter_by_name
+from contacts.visibility import children_visible_to, hidden_children
 
 from .choices import LinkStatus, NetworkStatus, NodeKind
-from .models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
+from .models import Identifier, Link, MaceSubject, Node, PeerGroup, Person, Place, Vehicle
 from .permissions import can_read_network
 
 # --- Nodes ------------------------------------------------------------------------------------
@@ -158,3 +162,93 @@ def link_get_for_user(user, pk: int) -> Link:
 def current(records: QuerySet) -> QuerySet:
     """Records still in use (not merged, not entered in error)."""
     return records.filter(status=NetworkStatus.ACTIVE)
+
+
+# --- Where the information appears (network.sections, network.views.sources) --------------------
+
+
+def links_around(user, *, children=(), cases=()) -> QuerySet[Link]:
+    """The current links of these children and cases that `user` may read, both ends loaded, the
+    most recently seen first (one query; none without the network)."""
+    touching = Q(pk__in=[])
+    if children:
+        touching |= Q(a__child_id__in=children) | Q(b__child_id__in=children)
+    if cases:
+        touching |= Q(a__case_id__in=cases) | Q(b__case_id__in=cases)
+    return with_ends(links_visible_to(user).filter(touching))
+
+
+def links_from_sources(user, source: str, records) -> QuerySet[Link]:
+    """The current links `user` may read that were made from these records of a source (a missing
+    episode, a MACE answer), both ends loaded."""
+    return with_ends(links_visible_to(user).filter(source=source, source_record__in=list(records)))
+
+
+def mace_subjects_for(user, request) -> QuerySet[MaceSubject]:
+    """The persons of concern an enquiry asks about, as whoever reads the enquiry sees them (its
+    page checks that): current records only, never one who is a child the reader may not know of."""
+    return (
+        MaceSubject.objects.filter(request=request, removed_at__isnull=True, person__status=NetworkStatus.ACTIVE)
+        .exclude(person__child__in=hidden_children(user).values("pk"))
+        .select_related("person", "added_by")
+    )
+
+
+def _each_word(text: str, fields: tuple[str, ...]) -> Q | None:
+    words = [word for word in (text or "").split() if word.isprintable()][:5]
+    if not words:
+        return None
+    condition = Q()
+    for word in words:
+        one = Q()
+        for field in fields:
+            one |= Q(**{f"{field}__icontains": word[:100]})
+        condition &= one
+    return condition
+
+
+def persons_matching(user, text: str, *, limit: int = 20) -> list[Person]:
+    """Current persons of concern `user` may read whose names, aliases or description hold every
+    word typed (a picker's short list)."""
+    condition = _each_word(text, ("first_name", "last_name", "aliases", "description"))
+    if condition is None:
+        return []
+    return list(current(persons_visible_to(user)).filter(condition)[:limit])
+
+
+def places_matching(user, text: str, *, limit: int = 20) -> list[Place]:
+    """Current places whose name, address, postcode or description hold every word typed."""
+    condition = _each_word(text, ("name", "address", "postcode", "description"))
+    if condition is None:
+        return []
+    return list(current(places_visible_to(user)).filter(condition)[:limit])
+
+
+def children_matching(user, text: str, *, limit: int = 10) -> list:
+    """Children of the index `user` may see whose names match (best first), for "found with"."""
+    if not can_read_network(user) or not (text or "").strip():
+        return []
+    return list(filter_by_name(children_visible_to(user), text[:200]).order_by("name_rank", "pk")[:limit])
+
+
+def missing_episode_get_for_user(user, pk: int):
+    """A missing episode of a case `user` may open, for a reader of the network (404 otherwise)."""
+    if not can_read_network(user):
+        raise Http404
+    return cate_selectors.missing_episode_get_for_user(user, pk)
+
+
+def mace_request_get_for_user(user, pk: int):
+    """An enquiry `user` may read at the front door (404 otherwise)."""
+    return contact_selectors.mace_request_get_for_user(user, pk)
+
+
+def mace_entry_get_for_user(user, pk: int):
+    """An agency's answer to an enquiry that `user` may read, for a reader of the network (404
+    otherwise: a partner reads their own agency's answers only)."""
+    if not can_read_network(user):
+        raise Http404
+    return get_object_or_404(
+        contact_selectors.mace_entries_visible_to(user).select_related("agency", "author", "request__contact__child"),
+        pk=pk,
+    )

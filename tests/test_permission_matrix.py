@@ -116,6 +116,11 @@ ARGS: dict[str, dict] = {
     )},
     "reporting:item_list": {"kind": lambda w: "allocation"},
     **{f"network:{n}": {"kind": lambda w: "child", "pk": "child"} for n in ("map", "map_print")},
+    **{f"network:{n}": {"pk": "missing"} for n in (
+        "missing_episode", "missing_episode_place", "missing_episode_person",
+    )},
+    "network:mace_answer_link": {"pk": "mace_entry"},
+    **{f"network:{n}": {"pk": "mace"} for n in ("mace_subject_add", "mace_subject_remove")},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -269,6 +274,12 @@ MATRIX: dict[str, Row] = {
     # panel member in their window too); a printable table is read with a fresh sign-in (just signed in here).
     "network:map": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
     "network:map_print": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    "network:missing_episode": Row("LNNNN2N22NNNNN", "LMMMMMMMMMMMMM"),
+    "network:missing_episode_place": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
+    "network:missing_episode_person": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
+    "network:mace_answer_link": Row("LN22NNNNNNNNN2", "LN22NNNNNNNNN2"),
+    "network:mace_subject_add": Row("LF2FFNNFFNNNN2", "LF2FFNNFFNNNN2"),
+    "network:mace_subject_remove": Row("LF2FFNNFFNNNN2", "LFRFFNNFFNNNNR"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
     "admin:core_user_changelist": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
 }
@@ -296,6 +307,7 @@ NOTES: dict[str, str] = {
     "riskpanel:decision_gp_letter": "the chair's action (generates the GP letter)",
     "riskpanel:item_refresh_paper": "the chair's action (refreshes the paper)",
     "riskpanel:safety_plan_new": "a draft plan exists: sent to it",
+    "network:mace_subject_remove": "the world's enquiry asks about no person of concern: back to it with a message",
     "admin:index": "Django's admin, for administrators only (is_staff)",
     "admin:core_user_changelist": "one admin model page (the admin group)",
 }

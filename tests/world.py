@@ -240,6 +240,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "decided": decided,
         "follow_up": decided.follow_up,
         "mace": mace,
+        "mace_entry": mace.entries.get(agency__name=police.agency.name),
         "merge": merge,
         "duplicate": duplicate,
         "case": case,
@@ -306,6 +307,7 @@ _BY_SEGMENT = {
     "nrm-referrals": "nrm",
     "gp-letters": "gp_letter",
     "support-referrals": "support",
+    "enquiry-answers": "mace_entry",
 }
 
 

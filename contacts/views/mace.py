@@ -87,6 +87,7 @@ def _mace_context(request, mace, perms, entry_form=None):
         "entries": list(selectors.mace_entries_for_request(user, mace)) if perms.sees_entries else None,
         "entry_form": entry_form or (forms.MaceEntryForm() if perms.can_respond else None),
         "form": entry_form,
+        "contributions": pages.contributions(request, "mace_page", mace),
     }
 
 

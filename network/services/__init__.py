@@ -21,15 +21,27 @@ from .records import (
     vehicle_create,
     vehicle_update,
 )
+from .sources import (
+    episode_link_person,
+    episode_link_place,
+    mace_answer_link_person,
+    mace_subject_add,
+    mace_subject_remove,
+)
 
 __all__ = [
     "at_risk_alerts_send",
+    "episode_link_person",
+    "episode_link_place",
     "identifier_create",
     "identifier_find_or_create",
     "identifier_update",
     "link_add",
     "link_update",
     "link_withdraw",
+    "mace_answer_link_person",
+    "mace_subject_add",
+    "mace_subject_remove",
     "node_for",
     "peer_group_create",
     "peer_group_update",

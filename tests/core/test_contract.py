@@ -318,12 +318,34 @@ def test_no_registration_by_import_discovery_or_signal():
 _READERS = {"contributions", "first", "call", "collect", "override"}
 
 
+def _page_of_contributions(node) -> str | None:
+    """The page of a call of core.pages.contributions(request, "<page>", obj), or None."""
+    if not (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name):
+        through_pages = func.id == "contributions"
+    else:
+        through_pages = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "contributions"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "pages"
+        )
+    return node.args[1].value if through_pages else None
+
+
 def test_every_hook_read_is_a_hook_of_the_contract():
     read = set()
     for path, tree in [*_project_sources(), *_sources(BASE_DIR / "tests")]:
         if path == Path(__file__):
             continue
         for node in ast.walk(tree):
+            page = _page_of_contributions(node)
+            if page is not None:  # core.pages.contributions(request, "child_page", obj): its two hooks
+                assert f"{page}_sections" in HOOKS, f"{_where(path, node)} reads sections of unknown page {page!r}"
+                read |= {f"{page}_sections", f"{page}_actions"} & set(HOOKS)
+                continue
             if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
                 continue
             func = node.func

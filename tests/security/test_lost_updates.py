@@ -404,6 +404,7 @@ ONE_CLICK = {
     "riskpanel:agenda_build": "adds the cases chosen: a case on an agenda is no longer due, so never twice",
     "riskpanel:item_refresh_paper": "copies the latest risk assessment; idempotent",
     "riskpanel:decision_gp_letter": "one letter per decision",
+    "network:mace_subject_remove": "takes a person off an enquiry: refused when already taken off",
 }
 
 # Pages whose change can happen once only: the service locks the rows and refuses a second time
@@ -448,6 +449,12 @@ NOT_EDITS = {
     "core:password_link",
     "core:account",
     "core:reauth",
+    # Links made where the information appears (network.views.sources): each adds a link or a person to an
+    # enquiry, nothing overwritten; the same link or person twice is refused by the service.
+    "network:missing_episode_place",
+    "network:missing_episode_person",
+    "network:mace_answer_link",
+    "network:mace_subject_add",
 }
 
 
@@ -516,6 +523,7 @@ READ_ONLY = {
     "reporting:annual_report_download",
     "network:map",
     "network:map_print",
+    "network:missing_episode",
 }
 
 

@@ -1,0 +1,234 @@
+"""What the network shows on the pages of the apps below it (core.contract's page sections): a
+child's links on the child page, contact page and panel paper, a case's on the case page with its
+missing episodes' places and companions, and the persons of concern an enquiry asks about on the
+enquiry's page.
+
+A section is None for a reader who may not read the network (a partner other than the police, a
+panel member outside their window), except the enquiry's persons, whom the partners it was sent to
+see by name and description only. Every read goes through network.selectors, so a child the
+reader may not see is never shown, counted or hinted at. Each section makes a fixed number of
+queries, however many links there are."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from cate.selectors import missing_episodes_of
+from contacts.choices import MaceStatus
+from contacts.selectors import mace_entries_for_request
+from core.contract import Section
+
+from . import selectors
+from .choices import LinkKind, LinkSource, NodeKind
+from .permissions import can_read_network, can_record_network
+from .services.sources import can_change_mace_subjects
+
+SHORT = 10  # links in a page's short table; the rest on the network map
+PANEL = 25  # links on a panel paper
+EPISODES = 10  # a case's most recent missing episodes
+
+
+def _url(name: str, **kwargs) -> str:
+    """The URL, or "" while the page it names is not there yet."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _record_url(record) -> str:
+    try:
+        return record.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def map_url(kind: str, pk: int) -> str:
+    return _url("network:map", kind=kind, pk=pk)
+
+
+@dataclass(frozen=True)
+class End:
+    """The other end of a link as a section shows it."""
+
+    kind: str
+    label: str
+    url: str
+    node_id: int
+
+
+def end_of(node) -> End:
+    target = node.target
+    if node.kind == NodeKind.CHILD:
+        return End(node.get_kind_display(), target.full_name, target.get_absolute_url(), node.pk)
+    if node.kind == NodeKind.CASE:
+        return End(node.get_kind_display(), f"{target.reference} ({target.child.full_name})", "", node.pk)
+    return End(node.get_kind_display(), str(target), _record_url(target), node.pk)
+
+
+@dataclass(frozen=True)
+class Row:
+    link: object
+    other: End
+
+
+def rows_of(links, *, own_nodes: set[int] | None = None, children=(), cases=()) -> list[Row]:
+    """Each link with its end away from these children and cases (the child's own case when a link
+    joins the two)."""
+    rows = []
+    for link in links:
+        a_own = _is_own(link.a, own_nodes, children, cases)
+        other = link.a if not a_own else link.b
+        rows.append(Row(link, end_of(other)))
+    return rows
+
+
+def _is_own(node, own_nodes, children, cases) -> bool:
+    if own_nodes is not None and node.pk in own_nodes:
+        return True
+    return (node.kind == NodeKind.CHILD and node.child_id in children) or (
+        node.kind == NodeKind.CASE and node.case_id in cases
+    )
+
+
+def _links_section(title: str, *, user, children=(), cases=(), limit=SHORT, map_kind="", map_pk=None, intro=""):
+    links = list(selectors.links_around(user, children=children, cases=cases)[: limit + 1])
+    rows = rows_of(links[:limit], children=children, cases=cases)
+    return Section(
+        title,
+        "network/sections/links.html",
+        {
+            "rows": rows,
+            "more": len(links) > limit,
+            "map_url": map_url(map_kind, map_pk) if map_kind else "",
+            "intro": intro,
+        },
+    )
+
+
+# --- The child, the contact, the case ---------------------------------------------------------
+
+
+def child_section(child, *, user) -> Section | None:
+    if not can_read_network(user):
+        return None
+    return _links_section("Exploitation network", user=user, children=[child.pk], map_kind="child", map_pk=child.pk)
+
+
+def contact_section(contact, *, user) -> Section | None:
+    if not can_read_network(user) or contact.child_id is None:
+        return None
+    return _links_section(
+        "Exploitation network",
+        user=user,
+        children=[contact.child_id],
+        map_kind="child",
+        map_pk=contact.child_id,
+        intro="The child's links to people, places, vehicles, numbers and groups.",
+    )
+
+
+def case_section(case, *, user) -> Section | None:
+    if not can_read_network(user):
+        return None
+    return _links_section(
+        "Exploitation network", user=user, children=[case.child_id], cases=[case.pk], map_kind="case", map_pk=case.pk
+    )
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    episode: object
+    people: list[End]
+    places: list[tuple[str, End]]
+    url: str
+
+
+def case_missing_section(case, *, user) -> Section | None:
+    """The case's recent missing episodes with where the child was found, who with and the places
+    linked from each; a recorder links the place and the people on the network's page."""
+    if not can_read_network(user):
+        return None
+    episodes = list(missing_episodes_of(case)[:EPISODES])
+    if not episodes:
+        return None
+    links = selectors.links_from_sources(user, LinkSource.MISSING_EPISODE, [e.pk for e in episodes])
+    people: dict[int, list[End]] = {}
+    places: dict[int, list[tuple[str, End]]] = {}
+    for row in rows_of(links, children=[case.child_id], cases=[case.pk]):
+        if row.link.kind == LinkKind.FOUND_WITH:
+            people.setdefault(row.link.source_record, []).append(row.other)
+        else:
+            places.setdefault(row.link.source_record, []).append((row.link.get_kind_display(), row.other))
+    rows = [
+        EpisodeRow(e, people.get(e.pk, []), places.get(e.pk, []), _url("network:missing_episode", pk=e.pk))
+        for e in episodes
+    ]
+    return Section(
+        "Missing episodes: where found and who with",
+        "network/sections/missing_episodes.html",
+        {"rows": rows, "can_record": can_record_network(user)},
+    )
+
+
+# --- The panel paper --------------------------------------------------------------------------
+
+
+def panel_paper_section(item, *, user) -> Section | None:
+    """The child's network summary for the panel: what kinds of thing the child is linked to, and
+    the most recent links (panel members see it while they are invited to an open panel)."""
+    if item.case_id is None or not can_read_network(user):
+        return None
+    case = item.case
+    links = list(selectors.links_around(user, children=[case.child_id], cases=[case.pk])[: PANEL + 1])
+    rows = rows_of(links[:PANEL], children=[case.child_id], cases=[case.pk])
+    counts = Counter(row.other.kind for row in rows)
+    return Section(
+        "The child's exploitation network",
+        "network/sections/links.html",
+        {
+            "rows": rows,
+            "more": len(links) > PANEL,
+            "counts": sorted(counts.items()),
+            "map_url": map_url("case", case.pk),
+            "intro": "",
+        },
+    )
+
+
+# --- The enquiry ------------------------------------------------------------------------------
+
+
+def mace_section(mace, *, user) -> Section | None:
+    """The persons of concern the enquiry asks about: name, aliases and description for everyone
+    who reads the enquiry (the partners it was sent to included), never their links; for network
+    recorders, each answer they read with the persons linked from it and the offer to link one."""
+    subjects = list(selectors.mace_subjects_for(user, mace))
+    reader = can_read_network(user)
+    may_change = can_change_mace_subjects(user) and mace.status == MaceStatus.OPEN
+    answers = []
+    if can_record_network(user):
+        entries = list(mace_entries_for_request(user, mace))
+        linked: dict[int, list[End]] = {}
+        links = selectors.links_from_sources(user, LinkSource.MACE, [entry.pk for entry in entries])
+        for row in rows_of(links, children=[mace.contact.child_id]):
+            linked.setdefault(row.link.source_record, []).append(row.other)
+        answers = [
+            (entry, linked.get(entry.pk, []), _url("network:mace_answer_link", pk=entry.pk)) for entry in entries
+        ]
+    if not (subjects or may_change or answers):
+        return None
+    return Section(
+        "Persons of concern",
+        "network/sections/mace.html",
+        {
+            "subjects": [(s, _record_url(s.person) if reader else "") for s in subjects],
+            "may_change": may_change,
+            "add_url": _url("network:mace_subject_add", pk=mace.pk),
+            "remove_url": _url("network:mace_subject_remove", pk=mace.pk),
+            "answers": answers,
+        },
+    )
