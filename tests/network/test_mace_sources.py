@@ -167,3 +167,31 @@ def test_a_partner_links_only_from_their_own_agencys_answer(personas, client_for
         services.mace_answer_link_person(
             actor=personas["police"], entry=health_entry, kind=LinkKind.SEEN_WITH, person=person_of_concern()
         )
+
+
+def test_the_enquiry_page_makes_as_many_queries_with_many_persons_and_links_as_with_one(personas, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    screener = personas["screener"]
+    mace = enquiry(personas)
+    entry = contact_services.mace_entry_add(request=mace, actor=personas["police"], information="Known")
+    client = client_for(screener)
+    url = reverse("contacts:mace_detail", args=[mace.pk])
+
+    def add(n):
+        for _ in range(n):
+            person = PersonFactory()
+            services.mace_subject_add(actor=screener, mace=mace, person=person)
+            LinkFactory(a=mace.contact.child, b=person, source=LinkSource.MACE, source_record=entry.pk)
+
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add(15)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert len(many.captured_queries) == len(one.captured_queries)
+    subjects = MaceSubject.objects.filter(request=mace).select_related("person")
+    assert len(subjects) == 16 and all(subject.person.display_name in html for subject in subjects)

@@ -117,7 +117,11 @@ def test_a_short_table_says_there_are_more(personas):
         LinkFactory(a=child, b=PersonFactory())
     section = sections.child_section(child, user=personas["team_leader"])
     assert len(section.context["rows"]) == sections.SHORT and section.context["more"]
-    assert "More links are recorded" in shown(section) or section.context["map_url"]
+    assert section.context["map_url"] == reverse("network:map", kwargs={"kind": "child", "pk": child.pk})
+    assert "Every link on the network map" in shown(section)
+    case = CaseFactory(child=child)
+    section = sections.case_section(case, user=personas["team_leader"])
+    assert section.context["map_url"] == reverse("network:map", kwargs={"kind": "case", "pk": case.pk})
 
 
 def test_the_panel_paper_shows_the_childs_network_to_a_panel_member_in_their_window(personas):
