@@ -11,6 +11,7 @@ queries, however many links there are."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from core.contract import Section
 
 from . import selectors
 from .choices import LinkKind, LinkSource, NodeKind
+from .graph import SEGMENTS
 from .permissions import can_read_network, can_record_network
 from .services.sources import can_change_mace_subjects
 
@@ -39,15 +41,20 @@ def _url(name: str, **kwargs) -> str:
         return ""
 
 
-def _record_url(record) -> str:
+@functools.cache
+def _has_pages(model) -> bool:
+    """Whether the network's records of this kind have their own pages yet (asked once: a failed
+    reverse is slow)."""
     try:
-        return record.get_absolute_url()
+        model(pk=1).get_absolute_url()
     except NoReverseMatch:
-        return ""
+        return False
+    return True
 
 
 def map_url(kind: str, pk: int) -> str:
-    return _url("network:map", kind=kind, pk=pk)
+    """The network map around a thing (kind as NodeKind or its URL segment)."""
+    return _url("network:map", kind=SEGMENTS.get(kind, kind), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -61,12 +68,22 @@ class End:
 
 
 def end_of(node) -> End:
+    """A child or case links to its network map (every reader of a section may open it, not always
+    the child's own page); a record to its page, or its map while records have no pages."""
     target = node.target
     if node.kind == NodeKind.CHILD:
-        return End(node.get_kind_display(), target.full_name, target.get_absolute_url(), node.pk)
-    if node.kind == NodeKind.CASE:
-        return End(node.get_kind_display(), f"{target.reference} ({target.child.full_name})", "", node.pk)
-    return End(node.get_kind_display(), str(target), _record_url(target), node.pk)
+        label = target.full_name
+    elif node.kind == NodeKind.CASE:
+        label = f"{target.reference} ({target.child.full_name})"
+    else:
+        label = str(target)
+        if _has_pages(type(target)):
+            return End(node.get_kind_display(), label, target.get_absolute_url(), node.pk)
+    return End(node.get_kind_display(), label, map_url(node.kind, target.pk), node.pk)
+
+
+def record_url(record) -> str:
+    return record.get_absolute_url() if _has_pages(type(record)) else ""
 
 
 @dataclass(frozen=True)
@@ -225,7 +242,7 @@ def mace_section(mace, *, user) -> Section | None:
         "Persons of concern",
         "network/sections/mace.html",
         {
-            "subjects": [(s, _record_url(s.person) if reader else "") for s in subjects],
+            "subjects": [(s, record_url(s.person) if reader else "") for s in subjects],
             "may_change": may_change,
             "add_url": _url("network:mace_subject_add", pk=mace.pk),
             "remove_url": _url("network:mace_subject_remove", pk=mace.pk),

@@ -200,3 +200,16 @@ def test_a_page_makes_as_many_queries_with_many_links_as_with_one(personas, clie
     many, html = _count(client, url)
     assert many == one
     assert HIDDEN not in html
+
+
+def test_each_other_end_links_to_a_page_its_reader_may_open(personas):
+    child, friend, place = ChildFactory(), ChildFactory(first_name="Friendchild"), PlaceFactory()
+    LinkFactory(a=child, b=friend)
+    LinkFactory(a=child, b=place)
+    section = sections.child_section(child, user=personas["police"])
+    urls = {row.other.label: row.other.url for row in section.context["rows"]}
+    # Another child: their network map (a police partner reads the network, not the child's record).
+    assert urls[friend.full_name] == reverse("network:map", kwargs={"kind": "child", "pk": friend.pk})
+    # A record: its own page once the records have pages, its map until then.
+    own_map = reverse("network:map", kwargs={"kind": "place", "pk": place.pk})
+    assert urls[str(place)] == (place.get_absolute_url() if sections._has_pages(type(place)) else own_map)
