@@ -37,7 +37,8 @@ class _PickForm(GovukForm):
     pick_label = "Which one?"
     pick_required = "Select one, or add a new one"
 
-    q = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    # What the search was (the search form above the picker has its own `q`: another id).
+    q = forms.CharField(widget=forms.HiddenInput(attrs={"id": "id_pick_q"}), max_length=200, required=False)
     pick = forms.ChoiceField(widget=forms.RadioSelect)
 
     def __init__(self, *args, found=(), **kwargs):

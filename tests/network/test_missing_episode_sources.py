@@ -151,3 +151,13 @@ def test_the_service_refuses_an_episode_the_actor_may_not_see(personas, episode)
         )
     with pytest.raises(PermissionDenied):
         services.episode_link_person(actor=personas["police"], episode=episode, person=PersonFactory())
+
+
+def test_the_picker_pages_have_no_duplicate_ids(personas, client_for, episode):
+    import re
+
+    client = client_for(personas["cate_worker"])
+    for page in ("missing_episode_place", "missing_episode_person"):
+        html = client.get(url(page, episode), {"q": "x"}).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), page
