@@ -9,6 +9,7 @@ class NetworkConfig(AppContract, AppConfig):
 
     # What the network contributes (core.contract).
     role_permissions = "network.permissions.ROLE_PERMISSIONS"
+    demo_seed = "network.demo.seed_demo"
     child_page_sections = ("network.sections.child_section",)
     contact_page_sections = ("network.sections.contact_section",)
     case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
