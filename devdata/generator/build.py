@@ -12,7 +12,8 @@ assessment and a case; a case's allocations follow each other inside the case's 
 worker holds the guardian object permissions, a closed case has no allocated worker; visits, risk
 assessments, missing episodes (return home interviews after the return), NRM referrals, panel items
 and decisions, strategy meetings and actions all fall inside the case's dates and each writes its
-chronology event.
+chronology event. The exploitation network around the children (persons of concern, places,
+vehicles, numbers and handles, peer groups, and links with power-law degrees) is network.py.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from riskpanel.choices import PanelStatus
 from riskpanel.models import PanelMeeting
 
 from .cases import CasesMixin
+from .network import NetworkMixin
 from .vocabulary import (
     FIRST_F,
     FIRST_M,
@@ -66,7 +68,7 @@ from .vocabulary import (
 from .writer import DatabaseNotEmpty, Summary, Writer, has_records
 
 
-class Generator(CasesMixin):
+class Generator(CasesMixin, NetworkMixin):
     def __init__(self, *, scale: Scale, seed: int, as_at: dt.date, stdout=None):
         self.scale = scale
         self.seed = seed
@@ -450,6 +452,7 @@ class Generator(CasesMixin):
             self.contacts()
             self.panels()
             self.cases()
+            self.network()
         self.summary.seconds = time.monotonic() - began
         return self.summary
 

@@ -14,6 +14,14 @@ REASON = "Generated data"
 GENERATED_PASSWORD = "cate-generated-2026"  # noqa: S105 - generated accounts, never under production
 
 
+# The exploitation network's records per generated child (devdata/generator/network.py).
+PERSONS_PER_CHILD = 0.3
+PLACES_PER_CHILD = 0.5
+VEHICLES_PER_CHILD = 0.05
+IDENTIFIERS_PER_CHILD = 0.15
+CHILDREN_PER_PEER_GROUP = 60
+
+
 @dataclass(frozen=True)
 class Scale:
     children: int
@@ -21,6 +29,26 @@ class Scale:
     cases: int
     missing: int
     staff: int
+
+    @property
+    def persons(self) -> int:
+        return round(self.children * PERSONS_PER_CHILD)
+
+    @property
+    def places(self) -> int:
+        return round(self.children * PLACES_PER_CHILD)
+
+    @property
+    def vehicles(self) -> int:
+        return round(self.children * VEHICLES_PER_CHILD)
+
+    @property
+    def identifiers(self) -> int:
+        return round(self.children * IDENTIFIERS_PER_CHILD)
+
+    @property
+    def peer_groups(self) -> int:
+        return max(1, self.children // CHILDREN_PER_PEER_GROUP)
 
 
 SCALES = {
@@ -310,3 +338,47 @@ VISIT_EVERY_DAYS = {
     RiskLevel.LOW_MEDIUM: 14,
     RiskLevel.LOW: 14,
 }
+# Street names and nicknames persons of concern are known by (and handles are made of).
+NICKNAMES = [
+    "Dee",
+    "Big Man",
+    "Smokey",
+    "Ghost",
+    "Kay",
+    "Jay",
+    "Little T",
+    "Uncle",
+    "Bossman",
+    "Skinny",
+    "Red",
+    "Tiny",
+    "Ace",
+    "Blade",
+    "Chops",
+    "Mo",
+    "Scrappy",
+    "Taz",
+    "Zee",
+    "Rico",
+    "Nana",
+    "Sis",
+    "Prince",
+    "Benji",
+]
+VEHICLE_MODELS = [
+    ("Ford", "Fiesta"),
+    ("Ford", "Focus"),
+    ("Vauxhall", "Corsa"),
+    ("Vauxhall", "Astra"),
+    ("Volkswagen", "Golf"),
+    ("Volkswagen", "Polo"),
+    ("BMW", "3 Series"),
+    ("Audi", "A3"),
+    ("Mercedes-Benz", "C-Class"),
+    ("Toyota", "Prius"),
+    ("Toyota", "Auris"),
+    ("Skoda", "Octavia"),
+    ("Kia", "Sportage"),
+    ("Nissan", "Qashqai"),
+    ("Peugeot", "208"),
+]

@@ -1,4 +1,5 @@
-"""manage.py generate_data at the tiny scale: counts, consistency, history and reproducibility."""
+"""manage.py generate_data at the tiny scale: counts, consistency, history and reproducibility (the network's
+own checks are in test_generate_network.py)."""
 
 import datetime as dt
 import itertools
@@ -21,6 +22,7 @@ from cate.models import (
 )
 from contacts.models import Child, Contact
 from devdata.generator import SCALES
+from network.models import Identifier, Link, Person, Place, Vehicle
 from riskpanel.models import AgendaItem, PanelDecision
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,16 @@ def _fingerprint() -> tuple:
         ),
         Visit.objects.count(),
         ChronologyEvent.objects.count(),
+        # The network: its records in the order made, and each link's kind and ends by kind.
+        tuple(Person.objects.order_by("pk").values_list("first_name", "last_name", "aliases", "age_band")),
+        tuple(Place.objects.order_by("pk").values_list("kind", "name", "address", "is_hotspot")),
+        tuple(Vehicle.objects.order_by("pk").values_list("registration", "kind")),
+        tuple(Identifier.objects.order_by("pk").values_list("kind", "platform", "value")),
+        tuple(
+            Link.objects.order_by("first_seen", "kind", "a__kind", "b__kind").values_list(
+                "kind", "a__kind", "b__kind", "first_seen"
+            )
+        ),
     )
 
 
