@@ -22,5 +22,6 @@ class NetworkConfig(AppContract, AppConfig):
         PersonRecord("network.Link", "a__case__child", "Network links from the child's cases"),
         PersonRecord("network.Link", "b__case__child", "Network links to the child's cases"),
         PersonRecord("network.Person", "child", "Network: the child as a person of concern"),
+        PersonRecord("network.PersonNameKey", "person__child", "Network: search keys of the child's names"),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
     )

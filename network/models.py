@@ -135,6 +135,23 @@ class Person(NetworkRecord):
         return reverse("network:person_detail", args=[self.pk])
 
 
+class PersonNameKey(models.Model):
+    """A search key of a word of a person of concern's names (network.matching.person_name_keys): the
+    network's own index for finding a name or alias, as contacts.ChildNameKey is the child index's.
+    Derived from the names and rewritten by the services that change them; no history of its own
+    (the names have theirs)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="network_personnamekey_unique")]
+        indexes = [models.Index(fields=["key", "person"], name="network_personnamekey_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} (person {self.person_id})"
+
+
 class Place(NetworkRecord):
     """An address, premises or hotspot (001 L145, L713-715, L1526-1527, L1603-1605, L1978-1979)."""
 

@@ -9,9 +9,14 @@ never passes through it and nothing counts it.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cate import selectors as cate_selectors
 from cate.selectors import cases_visible_to
@@ -19,9 +24,11 @@ from contacts import selectors as contact_selectors
 from contacts.choices import RecordStatus
 from contacts.search import filter_by_name
 from contacts.visibility import children_visible_to, hidden_children
+from core.clock import local_date
 
+from . import matching
 from .choices import LinkStatus, NetworkStatus, NodeKind
-from .models import Identifier, Link, MaceSubject, Node, PeerGroup, Person, Place, Vehicle
+from .models import Identifier, Link, MaceSubject, Node, PeerGroup, Person, PersonNameKey, Place, Vehicle
 from .permissions import can_read_network
 
 # --- Nodes ------------------------------------------------------------------------------------
@@ -252,3 +259,132 @@ def mace_entry_get_for_user(user, pk: int):
         contact_selectors.mace_entries_visible_to(user).select_related("agency", "author", "request__contact__child"),
         pk=pk,
     )
+
+
+# --- Finding persons of concern by name, and likely duplicates (network.matching) -------------
+
+# The most persons whose names are scored for one name (those with the lowest record numbers, so the
+# same on every database), and the most matches a search gives, the best first (as contacts.search).
+MAX_CANDIDATES = 5000
+MAX_NAME_MATCHES = 500
+
+
+def _name_candidates(persons: QuerySet[Person], words: list[str]) -> QuerySet[Person]:
+    """The persons among `persons` sharing a stored key with every typed word, lowest number first."""
+    for word in words:
+        keys = PersonNameKey.objects.filter(key__in=sorted(matching.typed_keys(word))).values("person_id")
+        persons = persons.filter(pk__in=keys)
+    return persons.order_by("pk")
+
+
+def person_name_matches(persons: QuerySet[Person], text: str) -> list[tuple[int, float]]:
+    """[(person id, score)] of the persons among `persons` whose names or aliases match `text`, the
+    best first (one query: the candidates with their names; network.matching scores them)."""
+    words = matching.typed_words(text)
+    if not words:
+        return []
+    candidates = _name_candidates(persons, words).values_list("pk", "first_name", "last_name", "aliases")
+    return matching.rank(words, candidates[:MAX_CANDIDATES])[:MAX_NAME_MATCHES]
+
+
+def person_search(user, text: str) -> QuerySet[Person]:
+    """Current persons of concern `user` may see whose names, aliases or nicknames match `text` by the
+    child index's rule (spelling and sound tolerant), the best first, then by last name, first name
+    and number; annotated with `name_rank` (0 the best). None for a text without a name in it; never
+    a person who is a child the reader may not know of."""
+    words = matching.typed_words(text)
+    if not words:
+        return Person.objects.none()
+    persons = current(persons_visible_to(user))
+    ranked = [pk for pk, _ in person_name_matches(persons, text)]
+    place = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)),
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
+    return persons.filter(pk__in=ranked).annotate(name_rank=place).order_by("name_rank")
+
+
+def person_search_too_broad(user, text: str) -> bool:
+    """Whether more persons share the name's keys than one search scores (the page asks for more of
+    the name rather than leave the rest out unsaid)."""
+    words = matching.typed_words(text)
+    if not words:
+        return False
+    candidates = _name_candidates(current(persons_visible_to(user)), words)
+    return candidates.values("pk")[: MAX_CANDIDATES + 1].count() > MAX_CANDIDATES
+
+
+@dataclass
+class PersonMatch:
+    """A person of concern who is probably the one being recorded, and why."""
+
+    person: Person
+    reasons: list[str] = dataclass_field(default_factory=list)
+
+
+def person_likely_duplicates(
+    user,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    aliases: str = "",
+    date_of_birth: dt.date | None = None,
+    age_band: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 10,
+    **_other,
+) -> list[PersonMatch]:
+    """Current persons of concern `user` may see who are probably the person being recorded (their
+    details as keyword arguments, the add form's cleaned data as it is): a name or an alias matching
+    (network.matching), unless their ages disagree; with the reasons to show. What the add page shows
+    before a new person is saved, and the first step of a merge."""
+    persons = current(persons_visible_to(user))
+    return likely_duplicates_among(
+        persons,
+        first_name=first_name,
+        last_name=last_name,
+        aliases=aliases,
+        date_of_birth=date_of_birth,
+        age_band=age_band,
+        exclude_pk=exclude_pk,
+        limit=limit,
+    )
+
+
+def likely_duplicates_among(
+    persons: QuerySet[Person],
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    aliases: str = "",
+    date_of_birth: dt.date | None = None,
+    age_band: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> list[PersonMatch]:
+    """The rule of person_likely_duplicates among `persons` (the services use it among all of them,
+    to record the pairs for those who merge)."""
+    if exclude_pk:
+        persons = persons.exclude(pk=exclude_pk)
+    today = local_date(timezone.now())
+    found: dict[int, dict] = {}  # person id -> the person, the names matched, the age's agreement, best place
+    for name, label in matching.names_to_try(first_name, last_name, aliases):
+        ranked = person_name_matches(persons, name)[: limit * 3]
+        loaded = persons.in_bulk([pk for pk, _ in ranked])
+        for place, (pk, _) in enumerate(ranked):
+            person = loaded[pk]
+            agreement = matching.age_agreement(
+                (date_of_birth, age_band), (person.date_of_birth, person.age_band), today=today
+            )
+            if agreement is False:
+                continue
+            entry = found.setdefault(pk, {"person": person, "names": [], "age": agreement, "place": place})
+            if label not in entry["names"]:
+                entry["names"].append(label)
+            entry["place"] = min(entry["place"], place)
+    matches = [
+        (PersonMatch(e["person"], [*e["names"], *([e["age"]] if e["age"] else [])]), e["place"]) for e in found.values()
+    ]
+    matches.sort(key=lambda pair: (-len(pair[0].reasons), pair[1], pair[0].person.pk))
+    return [match for match, _ in matches][:limit]

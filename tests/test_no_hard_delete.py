@@ -26,6 +26,7 @@ CASE_APPS = ["contacts", "cate", "riskpanel", "reporting", "imports"]
 ALLOWED_DELETES = {
     ("contacts/services/anonymous.py", "AnonymousFormAttempt"),
     ("contacts/services/name_keys.py", "ChildNameKey"),
+    ("network/services/name_keys.py", "PersonNameKey"),
     ("core/services.py", "static"),
     ("core/accounts.py", "static"),
     ("core/accounts.py", "TOTPDevice"),

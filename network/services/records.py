@@ -16,6 +16,7 @@ from ..models import Identifier, PeerGroup, Person, Place, Vehicle
 from ..permissions import require_record_network
 from ..rules import normalise_identifier, normalise_registration
 from ._common import apply, node_for, refuse
+from .name_keys import NAME_FIELDS, person_name_keys_refresh
 
 PERSON_FIELDS = (
     "kind",
@@ -81,6 +82,7 @@ def person_create(*, actor, **fields) -> Person:
     with transaction.atomic():
         audit.save(person, actor=actor, reason="Person of concern added")
         node_for(person)
+        person_name_keys_refresh([person])
     return person
 
 
@@ -91,10 +93,12 @@ def person_update(*, person: Person, actor, expected_version: int | None = None,
         check_version(person, expected_version)
         if person.status != NetworkStatus.ACTIVE:
             raise ValidationError("This record was merged or entered in error: it cannot be changed")
-        apply(person, {name: value for name, value in fields.items() if name in PERSON_FIELDS})
+        changed = apply(person, {name: value for name, value in fields.items() if name in PERSON_FIELDS})
         refuse(person_problems(person))
         _check_child(person, actor)
         audit.save_change(person, actor=actor, reason="Person of concern changed")
+        if NAME_FIELDS & set(changed):
+            person_name_keys_refresh([person])
     return person
 
 

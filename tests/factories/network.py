@@ -7,6 +7,7 @@ import factory
 
 from network.choices import Confidence, IdentifierKind, LinkKind, NodeKind, PlaceKind
 from network.models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
+from network.services.name_keys import person_name_keys_refresh
 
 from .core import UserFactory
 
@@ -24,10 +25,17 @@ __all__ = [
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     first_name = factory.Sequence(lambda n: f"Suspect{n}")
     last_name = "Example"
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def name_keys(self, create, extracted, **kwargs):
+        """The search keys of the names, as the services that add a person write them."""
+        if create:
+            person_name_keys_refresh([self])
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
