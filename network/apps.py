@@ -23,5 +23,13 @@ class NetworkConfig(AppContract, AppConfig):
         PersonRecord("network.Link", "b__case__child", "Network links to the child's cases"),
         PersonRecord("network.Person", "child", "Network: the child as a person of concern"),
         PersonRecord("network.PersonNameKey", "person__child", "Network: search keys of the child's names"),
+        PersonRecord("network.PersonMerge", "source__child", "Network: merges of the child's records as a person"),
+        PersonRecord("network.PersonMerge", "target__child", "Network: merges into the child's record as a person"),
+        PersonRecord(
+            "network.PersonDuplicate", "person__child", "Network: the child's possible duplicates as a person"
+        ),
+        PersonRecord(
+            "network.PersonDuplicate", "existing__child", "Network: the child's possible duplicates as a person"
+        ),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
     )

@@ -148,3 +148,25 @@ class Confidence(models.TextChoices):
 class LinkStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     WITHDRAWN = "withdrawn", "Withdrawn (entered in error)"
+    # Joined with the same link of the record a person was merged into (kept, with why, for a reversal).
+    MERGED = "merged", "Joined with the same link on merging two records"
+
+
+class DuplicateStatus(models.TextChoices):
+    """A possible duplicate pair of persons of concern."""
+
+    OPEN = "open", "Open"
+    MERGED = "merged", "Merged"
+    DIFFERENT = "different", "Different people"
+
+
+ALLOWED_DUPLICATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    DuplicateStatus.OPEN: frozenset({DuplicateStatus.MERGED, DuplicateStatus.DIFFERENT}),
+    DuplicateStatus.MERGED: frozenset(),
+    DuplicateStatus.DIFFERENT: frozenset(),
+}
+
+
+class DuplicateFoundWhen(models.TextChoices):
+    ADDED = "added", "Record added"
+    CHANGED = "changed", "Record changed"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,8 @@ from .choices import (
     AgeBand,
     Confidence,
     CustodyStatus,
+    DuplicateFoundWhen,
+    DuplicateStatus,
     IdentifierKind,
     LinkKind,
     LinkSource,
@@ -443,3 +446,91 @@ class MaceSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.request}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person of concern: `source`'s links, enquiries, child record and names moved
+    to `target`, which was filled in where it knew less; `source` kept as merged into it.
+
+    `moved` says exactly what moved, so that the merge can be reversed: {"links": [{"link": pk, "end":
+    "a"|"b"}], "joined": [{"link": pk, "into": pk, "before": {...}, "after": {...}}] (the same link on
+    both records: one kept and widened, the other joined to it), "between": [pk] (links between the
+    two records, which a person cannot have with themself), "mace_subjects": [pk], "child": pk|null};
+    `filled_fields` {field: {"before": ..., "after": ...}} what changed on the kept record."""
+
+    source = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    reason = models.TextField()
+    moved = models.JSONField(default=dict, blank=True)
+    filled_fields = models.JSONField(default=dict, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversal_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="network_merge_two_records"),
+            models.UniqueConstraint(
+                fields=["source"], condition=models.Q(reversed_at__isnull=True), name="network_merge_source_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge {self.pk}: person {self.source_id} into person {self.target_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:person_merge_detail", args=[self.pk])
+
+    @property
+    def link_count(self) -> int:
+        moved = self.moved or {}
+        return len(moved.get("links", [])) + len(moved.get("joined", []))
+
+
+class PersonDuplicate(VersionedModel):
+    """Two records that may be one person of concern, found when `person` was added or changed and
+    matched `existing` by the rule of network.matching. Those who merge persons (team leaders and
+    Family Connect managers) merge the pair, keeping either record, or mark them as different people."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    existing = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    matched_on = models.CharField(max_length=200)
+    found_when = models.CharField(max_length=10, choices=DuplicateFoundWhen.choices)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    found_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_reason = models.TextField(blank=True)
+    merge = models.ForeignKey(PersonMerge, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["found_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(person=models.F("existing")), name="network_duplicate_two"),
+            models.UniqueConstraint(
+                Least("person", "existing"), Greatest("person", "existing"), name="network_duplicate_pair_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(resolved_at__isnull=False),
+                name="network_duplicate_resolved_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["found_at"], condition=models.Q(status="open"), name="network_duplicate_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.pk}: person {self.person_id} and person {self.existing_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:person_duplicate_detail", args=[self.pk])

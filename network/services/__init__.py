@@ -7,6 +7,8 @@ the case's chronology."""
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
 from .links import link_add, link_update, link_withdraw
+from .merge import person_duplicate_resolve, person_duplicates_find, person_merge, person_merge_reverse
+from .name_keys import person_name_keys_refresh
 from .records import (
     identifier_create,
     identifier_find_or_create,
@@ -46,6 +48,11 @@ __all__ = [
     "peer_group_create",
     "peer_group_update",
     "person_create",
+    "person_duplicate_resolve",
+    "person_duplicates_find",
+    "person_merge",
+    "person_merge_reverse",
+    "person_name_keys_refresh",
     "person_update",
     "place_create",
     "place_update",

@@ -11,11 +11,12 @@ from contacts.visibility import children_visible_to
 from core import audit
 from core.concurrency import check_version
 
-from ..choices import IdentifierKind, NetworkStatus
+from ..choices import DuplicateFoundWhen, IdentifierKind, NetworkStatus
 from ..models import Identifier, PeerGroup, Person, Place, Vehicle
 from ..permissions import require_record_network
 from ..rules import normalise_identifier, normalise_registration
 from ._common import apply, node_for, refuse
+from .merge import IDENTIFYING_FIELDS, queue_duplicates_find
 from .name_keys import NAME_FIELDS, person_name_keys_refresh
 
 PERSON_FIELDS = (
@@ -83,6 +84,7 @@ def person_create(*, actor, **fields) -> Person:
         audit.save(person, actor=actor, reason="Person of concern added")
         node_for(person)
         person_name_keys_refresh([person])
+        queue_duplicates_find(person, actor=actor, found_when=DuplicateFoundWhen.ADDED)
     return person
 
 
@@ -99,6 +101,8 @@ def person_update(*, person: Person, actor, expected_version: int | None = None,
         audit.save_change(person, actor=actor, reason="Person of concern changed")
         if NAME_FIELDS & set(changed):
             person_name_keys_refresh([person])
+        if IDENTIFYING_FIELDS & set(changed):
+            queue_duplicates_find(person, actor=actor, found_when=DuplicateFoundWhen.CHANGED)
     return person
 
 
