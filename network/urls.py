@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import map as map_views
-from .views import sources
+from .views import merge, sources
 
 app_name = "network"
 
@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("enquiry-answers/<int:pk>/link-person/", sources.mace_answer_link, name="mace_answer_link"),
     path("enquiries/<int:pk>/persons/add/", sources.mace_subject_add, name="mace_subject_add"),
     path("enquiries/<int:pk>/persons/remove/", sources.mace_subject_remove, name="mace_subject_remove"),
+    *merge.urlpatterns_of_merges(),
 ]

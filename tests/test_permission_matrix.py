@@ -121,6 +121,9 @@ ARGS: dict[str, dict] = {
     )},
     "network:mace_answer_link": {"pk": "mace_entry"},
     **{f"network:{n}": {"pk": "mace"} for n in ("mace_subject_add", "mace_subject_remove")},
+    "network:person_merge": {"pk": "person"},
+    "network:person_duplicate_detail": {"pk": "person_duplicate"},
+    "network:person_merge_detail": {"pk": "person_merge"},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -280,6 +283,13 @@ MATRIX: dict[str, Row] = {
     "network:mace_answer_link": Row("LN22NNNNNNNNN2", "LN22NNNNNNNNN2"),
     "network:mace_subject_add": Row("LF2FFNNFFNNNN2", "LF2FFNNFFNNNN2"),
     "network:mace_subject_remove": Row("LF2FFNNFFNNNN2", "LFRFFNNFFNNNNR"),
+    # Merging persons of concern: team leaders and Family Connect managers; other readers of the network
+    # are refused, to everyone else the pages do not exist.
+    "network:person_merge": Row("LNFFNFF2FFNNN2", "LNFFNFFRFFNNNR"),
+    "network:person_duplicate_list": Row("LNFFNFF2FFNNN2", "LMMMMMMMMMMMMM"),
+    "network:person_duplicate_detail": Row("LNNNNNN2NNNNN2", "LNNNNNN2NNNNN2"),
+    "network:person_merge_list": Row("LNFFNFF2FFNNN2", "LMMMMMMMMMMMMM"),
+    "network:person_merge_detail": Row("LNNNNNN2NNNNN2", "LNNNNNN2NNNNN2"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
     "admin:core_user_changelist": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
 }
@@ -288,6 +298,7 @@ MATRIX: dict[str, Row] = {
 # What each redirect in the matrix does (an R on a POST must be a harmless move or the persona's own action).
 NOTES: dict[str, str] = {
     "contacts:child_merge": "a POST naming no record to merge with changes nothing: back to the child with a message",
+    "network:person_merge": "a POST naming no record to merge with changes nothing: back to the first step",
     "core:login": "signed-in users are sent on from the sign-in page",
     "core:logout": "POST signs out (harmless): back to sign-in",
     "core:otp_recovery_codes": "no codes to show without an authenticator: sent to set one up",

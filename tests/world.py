@@ -231,8 +231,11 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=personas["group_manager"],
     )
 
+    network_merges = _network_merge_records(personas)
+
     case.refresh_from_db()
     records = {
+        **network_merges,
         "child": child,
         "contact": contact,
         "assessed_contact": contact,
@@ -284,8 +287,31 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     return World(records=records, personas=personas)
 
 
+def _network_merge_records(personas) -> dict:
+    """A person of concern, a second record of them (a possible duplicate pair) and a merge of two
+    other records of one person (network/services/merge.py)."""
+    from network import services as network_services
+
+    leader = personas["team_leader"]
+    person = network_services.person_create(
+        actor=personas["cate_worker"], first_name="Worldperson", last_name="Network", aliases="Worldy"
+    )
+    twin = network_services.person_create(actor=leader, first_name="Worldperson", last_name="Netwerk")
+    (pair,) = network_services.person_duplicates_find(person_id=twin.pk, actor=leader, found_when="added")
+    merge = network_services.person_merge(
+        source=network_services.person_create(actor=leader, first_name="Mergedaway", last_name="Person"),
+        target=network_services.person_create(actor=leader, first_name="Mergedinto", last_name="Person"),
+        actor=leader,
+        reason="The same man",
+    )
+    return {"person": person, "person_duplicate": pair, "person_merge": merge}
+
+
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
+    "persons": "person",
+    "person-duplicates": "person_duplicate",
+    "person-merges": "person_merge",
     "contacts": "contact",
     "enquiries": "mace",
     "follow-ups": "follow_up",

@@ -102,6 +102,14 @@ SCENARIOS: dict[str, Edit] = {
         b={"decision": "different", "reason": B_TEXT},
         holds_a=lambda r: r.resolution_reason == A_TEXT,
     ),
+    "network:person_duplicate_detail": Edit(
+        persona="fc_manager",
+        url=lambda w: reverse("network:person_duplicate_detail", args=[w["person_duplicate"].pk]),
+        record=_fresh("person_duplicate"),
+        a={"decision": "different", "reason": A_TEXT},
+        b={"decision": "different", "reason": B_TEXT},
+        holds_a=lambda r: r.resolution_reason == A_TEXT,
+    ),
     "core:setting_edit": Edit(
         persona="group_manager",
         url=lambda w: reverse("core:setting_edit", args=["caseload_limit"]),
@@ -412,6 +420,8 @@ ONE_CLICK = {
 STATE_GUARDED = {
     "contacts:child_merge": "merging needs both records active; the service locks both and refuses otherwise",
     "contacts:merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
+    "network:person_merge": "merging needs both records current; the service locks both and refuses otherwise",
+    "network:person_merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
 }
@@ -466,6 +476,8 @@ def app_url_names() -> list[str]:
 READ_ONLY = {
     "core:home",
     "contacts:duplicate_list",
+    "network:person_duplicate_list",
+    "network:person_merge_list",
     "contacts:child_restriction_find",
     "core:notification_list",
     "core:settings",
