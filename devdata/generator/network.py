@@ -35,7 +35,8 @@ from network.choices import (
     Relationship,
     VehicleKind,
 )
-from network.models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
+from network.matching import person_name_keys
+from network.models import Identifier, Link, Node, PeerGroup, Person, PersonNameKey, Place, Vehicle
 
 from .vocabulary import FIRST_F, FIRST_M, LAST, NICKNAMES, POSTCODES, VEHICLE_MODELS
 
@@ -530,6 +531,15 @@ class NetworkMixin:
         records = {"p": persons, "l": places, "v": vehicles, "i": identifiers, "g": groups}
         for model, letter in ((Person, "p"), (Place, "l"), (Vehicle, "v"), (Identifier, "i"), (PeerGroup, "g")):
             self.writer.insert(model, records[letter], dated(records[letter]))
+        # The search keys of the persons' names, as the network's services write them for a person they add.
+        self.writer.insert(
+            PersonNameKey,
+            [
+                PersonNameKey(person_id=p.pk, key=key)
+                for p in persons
+                for key in sorted(person_name_keys(p.first_name, p.last_name, p.aliases))
+            ],
+        )
         kinds = {
             "p": (NodeKind.PERSON, "person"),
             "l": (NodeKind.PLACE, "place"),

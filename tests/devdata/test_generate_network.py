@@ -14,7 +14,8 @@ from devdata.generator import SCALES
 from devdata.generator.network import pareto_degree
 from network import selectors, services
 from network.choices import LinkKind, LinkSource, LinkStatus, NodeKind
-from network.models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
+from network.matching import person_name_keys
+from network.models import Identifier, Link, Node, PeerGroup, Person, PersonNameKey, Place, Vehicle
 from network.rules import normalise_identifier, normalise_registration
 from network.services.records import person_problems, place_problems
 
@@ -100,6 +101,8 @@ def _check_records():
     for person in Person.objects.all():
         assert person_problems(person) == {}, person.pk
         assert not person.child_id or person.is_juvenile
+        stored = set(PersonNameKey.objects.filter(person=person).values_list("key", flat=True))
+        assert stored == person_name_keys(person.first_name, person.last_name, person.aliases), person.pk
     assert Person.objects.filter(first_name="", last_name="").count() >= TINY.persons // 5  # unknown identity
     for place in Place.objects.all():
         assert place_problems(place) == {}, place.pk
