@@ -3,11 +3,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cate_bench_small .venv/bin/python bench/run.py \
         --scale small --output bench/results/small.json
     .venv/bin/python bench/run.py --compare bench/results/small.json bench/results/large.json
+    .venv/bin/python bench/run.py --scale large --only network --output bench/results/network-large.json
 
 Each page is requested in process with Django's test client, signed in as a user who would use it:
 a few warm-up requests, then --requests timed requests (server time: the client call, from request to
 response, nothing over the network), and one more request under CaptureQueriesContext for the number of
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
+network pages are the 2-step map of the node with most links and the map of the peer group with most
+members (`--only network` measures those and the baseline alone). The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -81,6 +84,7 @@ def _pick():
         .order_by("meets_at")
         .first()
     )
+    network_pages, network_notes = _network_pages(leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -93,6 +97,7 @@ def _pick():
         ("team dashboard", leader, reverse("reporting:index")),
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
         ("action list", leader, reverse("riskpanel:action_list")),
+        *network_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -100,6 +105,56 @@ def _pick():
         "worker": f"{worker.username}: {worker.n} live cases",
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
+        **network_notes,
+    }
+    return pages, notes
+
+
+def _network_pages(leader):
+    """The exploitation network's pages (issue 18): the 2-step map of the node with most links (a hub
+    of hundreds at the large scale, capped on the map), the map of the peer group with most members,
+    read by a team leader."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from network.choices import LinkKind, LinkStatus
+    from network.graph import SEGMENTS
+    from network.models import Link, Node
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT node, count(*) FROM (SELECT a_id AS node FROM network_link WHERE status = %s "
+            "UNION ALL SELECT b_id FROM network_link WHERE status = %s) ends "
+            "GROUP BY node ORDER BY count(*) DESC, node LIMIT 1",
+            [LinkStatus.ACTIVE, LinkStatus.ACTIVE],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise SystemExit("No network links in this database: generate data first (manage.py generate_data).")
+    hub = Node.objects.get(pk=row[0])
+    group = (
+        Link.objects.filter(kind=LinkKind.MEMBER_OF, status=LinkStatus.ACTIVE, b__peer_group__isnull=False)
+        .values("b", "b__peer_group")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "b")
+        .first()
+    )
+    pages = [
+        (
+            "network map, 2 steps (most linked)",
+            leader,
+            reverse("network:map", args=[SEGMENTS[hub.kind], hub.target_id]) + "?steps=2",
+        ),
+        (
+            "network map (largest peer group)",
+            leader,
+            reverse("network:map", args=["peer-group", group["b__peer_group"]]),
+        ),
+    ]
+    notes = {
+        "network hub": f"{hub.get_kind_display().lower()} {hub.target_id}: {row[1]} links",
+        "peer group": f"peer group {group['b__peer_group']}: {group['n']} members",
     }
     return pages, notes
 
@@ -128,7 +183,7 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     }
 
 
-def run(scale: str, requests: int, warmup: int) -> dict:
+def run(scale: str, requests: int, warmup: int, only: list[str] | None = None) -> dict:
     _setup()
     from django.db import transaction
     from django.test import Client
@@ -141,6 +196,8 @@ def run(scale: str, requests: int, warmup: int) -> dict:
     from reporting.selectors import annual_report
 
     pages, notes = _pick()
+    if only:  # the baseline and the pages named (a part of their name), nothing else
+        pages = [page for page in pages if page[0].startswith("baseline") or any(o in page[0] for o in only)]
     results: dict = {
         "scale": scale,
         "records": {
@@ -159,6 +216,8 @@ def run(scale: str, requests: int, warmup: int) -> dict:
     baseline = results["pages"]["baseline (empty page)"]["p95_ms"]
     for row in results["pages"].values():
         row["p95_vs_baseline"] = round(row["p95_ms"] / baseline, 2)
+    if only:
+        return results
 
     period = figures.last_complete_financial_year(timezone.localdate())
     runs = []
@@ -191,6 +250,8 @@ def print_table(results: dict) -> None:
             f"{name:<34} {row['p50_ms']:>9.1f} {row['p95_ms']:>9.1f} {row['queries']:>8} "
             f"{row['p95_vs_baseline']:>9.2f}  {ok}"
         )
+    if "annual_report" not in results:  # --only: the pages named
+        return
     report = results["annual_report"]
     alert = results["alert_rhi"]
     ok = "ok" if report["seconds"] < TARGET_REPORT_SECONDS else "MISSED"
@@ -223,6 +284,8 @@ def compare(small_path: str, large_path: str) -> None:
             f"{row['queries']:>5}/{other['queries']:<6} {'=' if same else '≠'}  {ok}"
         )
     for key, label in (("annual_report", "annual report"), ("alert_rhi", "rhi alert job")):
+        if key not in small or key not in large:
+            continue
         s, l_ = small[key]["seconds"], large[key]["seconds"]
         print(f"{label:<34} {s:>9.2f}s {l_:>9.2f}s {l_ / s if s else float('inf'):>12.2f}")
 
@@ -233,12 +296,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--output", help="Write the results as JSON to this file")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NAME", help="Measure only the pages whose names contain these (and the baseline)"
+    )
     parser.add_argument("--compare", nargs=2, metavar=("SMALL", "LARGE"), help="Compare two result files")
     args = parser.parse_args()
     if args.compare:
         compare(*args.compare)
         return
-    results = run(args.scale, args.requests, args.warmup)
+    results = run(args.scale, args.requests, args.warmup, args.only)
     print_table(results)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
