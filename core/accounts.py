@@ -274,6 +274,10 @@ def account_roles_set(*, account, groups, actor) -> tuple[list[str], list[str]]:
     _require_manageable(actor, account)
     if account.pk == actor.pk:
         raise PermissionDenied("Another administrator changes an administrator's own roles.")
+    if account.external_identities.exists():
+        raise ValidationError(
+            f"{account} signs in through their organisation: their roles come from its groups (the group mapping)."
+        )
     with transaction.atomic():
         before = set(account.groups.values_list("name", flat=True))
         after = {group.name for group in groups}

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import accounts
-from .models import Agency, Team, User
+from . import accounts, oidc, sso
+from .models import Agency, ExternalIdentity, GroupMapping, SingleSignOnInvitation, Team, User
 from .reauth import fresh_sign_in_required
 
 
@@ -109,6 +109,9 @@ class StaffAdmin(FreshSignInAdminMixin, UserAdmin, SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
             fields += ["groups", "is_staff", "is_active"]
+        # A provider's user gets roles, team and agency from their groups (core/sso.py), not by hand.
+        if obj is not None and obj.external_identities.exists():
+            fields += [name for name in ("groups", "team", "agency", "is_staff") if name not in fields]
         return fields
 
     def has_delete_permission(self, request, obj=None):
@@ -128,7 +131,7 @@ class StaffAdmin(FreshSignInAdminMixin, UserAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         groups = form.cleaned_data.pop("groups", None)  # roles are set by the service, not the form
         super().save_related(request, form, formsets, change)
-        if groups is not None and form.instance.pk != request.user.pk:
+        if groups is not None and form.instance.pk != request.user.pk and not sso.is_provider_user(form.instance):
             accounts.account_roles_set(account=form.instance, groups=groups, actor=request.user)
 
     def _each(self, request, queryset, service, done: str):
@@ -180,3 +183,70 @@ if admin.site.is_registered(Group):
 @admin.register(Group)
 class RoleAdmin(FreshSignInAdminMixin, GroupAdmin):
     pass
+
+
+# --- Single sign-on: who is linked, what is mapped, invitations ---------------------------------
+
+
+class _ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "provider", "subject", "created_at", "last_sign_in_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__username", "subject"]
+
+
+@admin.register(GroupMapping)
+class GroupMappingAdmin(_ReadOnlyAdmin):
+    """Read here; changed through a proposal a group manager approves (Single sign-on: group mapping)."""
+
+    list_display = ["provider", "group", "role", "team", "agency"]
+    list_filter = ["provider", "role"]
+
+
+class InvitationForm(forms.ModelForm):
+    provider = forms.ChoiceField()
+
+    class Meta:
+        model = SingleSignOnInvitation
+        fields = ["user", "provider", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(p.key, p.label) for p in oidc.providers()]
+        self.fields["user"].queryset = User.objects.filter(is_system=False, is_active=True)
+
+
+@admin.register(SingleSignOnInvitation)
+class SingleSignOnInvitationAdmin(FreshSignInAdminMixin, SimpleHistoryAdmin):
+    """An existing account is linked to its owner's provider account at their first sign-in there
+    only when invited here (the address is the one the provider gives for them)."""
+
+    form = InvitationForm
+    list_display = ["user", "provider", "email", "invited_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["provider"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            invitation = sso.sso_invitation_create(
+                account=obj.user, provider_key=obj.provider, email=obj.email, actor=request.user
+            )
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = invitation.pk

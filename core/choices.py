@@ -26,3 +26,14 @@ class AccountEmailKind(models.TextChoices):
     PASSWORD_LINK = "password_link", "Link to set a password"
     ENROLMENT_LINK = "enrolment_link", "Link to set up an authenticator"
     EMAIL_CHANGED = "email_changed", "Notice to the old address of an e-mail change"
+
+
+class MappingChangeAction(models.TextChoices):
+    ADD = "add", "Map the group"
+    REMOVE = "remove", "Stop mapping the group"
+
+
+class MappingChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for a group manager"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"

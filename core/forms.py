@@ -477,3 +477,49 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+# --- Single sign-on: the group mapping ---------------------------------------------------------
+
+
+class GroupMappingProposeForm(GovukForm):
+    """An administrator proposes mapping a provider's group to a role (a group manager approves)."""
+
+    provider = forms.ChoiceField(label="Sign-in provider", error_messages={"required": "Choose a sign-in provider"})
+    action = forms.ChoiceField(
+        label="Change",
+        choices=(("add", "Map the group to the role"), ("remove", "Stop mapping the group to the role")),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to map the group or stop mapping it"},
+    )
+    group = forms.CharField(
+        label="Group",
+        max_length=255,
+        help_text="The group's identifier as the provider sends it in the groups claim (in Entra ID, its object ID).",
+        error_messages={"required": "Enter the group's identifier"},
+    )
+    role = forms.ModelChoiceField(queryset=None, label="Role", error_messages={"required": "Choose a role"})
+    team = forms.ModelChoiceField(queryset=None, required=False, label="Team (optional)")
+    agency = forms.ModelChoiceField(
+        queryset=None, required=False, label="Agency (optional)", help_text="Empty: the provider's own organisation."
+    )
+    reason = ReasonField(
+        label="Why should the mapping change?", error_messages={"required": "Say why the mapping should change"}
+    )
+
+    def __init__(self, *args, providers, roles, teams, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", "Choose a provider")] + [(p.key, p.label) for p in providers]
+        self.fields["role"].queryset = roles
+        self.fields["team"].queryset = teams
+        self.fields["agency"].queryset = agencies
+
+
+class GroupMappingDecideForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=(("approve", "Approve: the mapping changes now"), ("reject", "Reject")),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or reject the change"},
+    )
+    reason = ReasonField(label="Reason (needed to reject)", required=False)

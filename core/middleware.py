@@ -88,6 +88,12 @@ class TwoFactorRequiredMiddleware:
         if not user.is_authenticated or getattr(view_func, "otp_exempt", False):
             return None
         state = request.session.get(OTP_STATE)
+        if state == "provider":  # the identity provider asserted a second factor (core/sso.py)
+            from .sso import provider_mfa
+
+            if provider_mfa(request):
+                return None
+            state = None
         if state is None or (state == "verified" and not user.is_verified()):
             state = otp_state_for(user)
             request.session[OTP_STATE] = state
@@ -96,3 +102,25 @@ class TwoFactorRequiredMiddleware:
         if state == "setup":
             return redirect("core:otp_setup")
         return None
+
+
+class SingleSignOnRecheckMiddleware:
+    """Every OIDC_RECHECK_MINUTES, asks the identity provider again about a user signed in through
+    it and reads their groups again (core/sso.py): a leaver the provider no longer vouches for, or
+    someone whose mapped groups are gone, is signed out then, with the reason on the sign-in page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            from django.contrib import messages
+
+            from .sso import recheck_due, session_recheck
+
+            if recheck_due(request):
+                refusal = session_recheck(request)
+                if refusal:
+                    messages.error(request, refusal)
+                    return redirect(resolve_url(settings.LOGIN_URL))
+        return self.get_response(request)

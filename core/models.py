@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .choices import AccessAction, AccountEmailKind, AgencyKind
+from .choices import AccessAction, AccountEmailKind, AgencyKind, MappingChangeAction, MappingChangeStatus
 
 
 class VersionedModel(models.Model):
@@ -206,3 +206,121 @@ class AccountEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user}"
+
+
+# --- Single sign-on (OpenID Connect; core/oidc.py and core/sso.py) ------------------------------
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an identity provider: matched by issuer and subject, never by e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_identities")
+    provider = models.CharField(max_length=40, help_text="The provider's key in OIDC_PROVIDERS.")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["provider", "user"]
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="core_external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["user", "provider"], name="core_external_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider}"
+
+
+class SingleSignOnInvitation(models.Model):
+    """An administrator's invitation for an existing local account to be linked, at its owner's
+    first sign-in through `provider`, to the provider's account with `email`. Used once; expires."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_invitations")
+    provider = models.CharField(max_length=40)
+    email = models.EmailField(help_text="The address the provider gives for this person.")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to sign in through {self.provider}"
+
+
+class GroupMapping(models.Model):
+    """A provider's group (the value in its groups claim) that gives a role, and with it a team
+    and an agency. Made and removed only by an approved GroupMappingChange."""
+
+    provider = models.CharField(max_length=40)
+    group = models.CharField(max_length=255, help_text="The group's identifier as the provider sends it.")
+    role = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["provider", "group", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "group", "role"], name="core_group_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.group} → {self.role.name}"
+
+
+class GroupMappingChange(models.Model):
+    """A change of the group mapping, proposed by an administrator and taking effect only when a
+    group manager (someone else) approves it; both are recorded."""
+
+    provider = models.CharField(max_length=40)
+    action = models.CharField(max_length=10, choices=MappingChangeAction.choices)
+    group = models.CharField(max_length=255)
+    role = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=MappingChangeStatus.choices, default=MappingChangeStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        permissions = [("decide_groupmappingchange", "Can approve or reject a change of the group mapping")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.group} → {self.role.name} ({self.provider})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:group_mapping_change", args=[self.pk])
+
+
+class SingleSignOnSession(models.Model):
+    """Which session a provider's sign-in made, so that the provider's back-channel logout ends it."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=40)
+    subject = models.CharField(max_length=255)
+    sid = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["provider", "subject"], name="core_sso_session_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} through {self.provider}"

@@ -25,7 +25,20 @@ _ORGANISATION_ADMIN = [
     "otp_totp.delete_totpdevice",
     "otp_static.view_staticdevice",
     "otp_static.delete_staticdevice",
+    # Single sign-on: invite a local account to be linked; propose a change of the group mapping
+    # (a group manager approves it: core/sso.py); read who is linked and what is mapped.
+    "core.add_singlesignoninvitation",
+    "core.view_singlesignoninvitation",
+    "core.view_externalidentity",
+    "core.view_groupmapping",
+    "core.add_groupmappingchange",
+    "core.view_groupmappingchange",
 ]
+
+PROPOSE_MAPPING = "core.add_groupmappingchange"
+DECIDE_MAPPING = "core.decide_groupmappingchange"
+VIEW_MAPPING = "core.view_groupmappingchange"
+INVITE_TO_SSO = "core.add_singlesignoninvitation"
 
 # Lifting a sign-in lockout: administrators for any account; the managers of a member of staff
 # for theirs (a CATE team leader or Family Connect manager for their own team, a group manager for
@@ -34,7 +47,7 @@ UNLOCK_ANY_ACCOUNT = "axes.delete_accessattempt"
 ACCOUNT_UNLOCKING_ROLES = (Role.TEAM_LEADER, Role.FC_MANAGER, Role.GROUP_MANAGER)
 
 ROLE_PERMISSIONS = {
-    Role.GROUP_MANAGER: [CHANGE_SETTINGS, VIEW_SETTINGS],
+    Role.GROUP_MANAGER: [CHANGE_SETTINGS, VIEW_SETTINGS, DECIDE_MAPPING, VIEW_MAPPING, "core.view_groupmapping"],
     Role.TEAM_LEADER: [VIEW_SETTINGS],
     Role.AUDITOR: [VIEW_ACCESS_LOG, VIEW_AUDIT_HISTORY],
     Role.ADMINISTRATOR: _ORGANISATION_ADMIN,

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import clock
@@ -344,3 +345,30 @@ def account_security(user) -> AccountSecurity:
 def history_of(record, *, limit: int | None = None) -> list:
     """A record's history (django-simple-history), the latest change first, with who made each change."""
     return list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+
+
+# --- Single sign-on: the group mapping ---------------------------------------------------------
+
+
+def group_mappings_for_user(user) -> QuerySet:
+    from .models import GroupMapping
+    from .permissions import VIEW_MAPPING
+
+    if not user.has_perm(VIEW_MAPPING):
+        return GroupMapping.objects.none()
+    return GroupMapping.objects.select_related("role", "team", "agency").order_by("provider", "group", "id")
+
+
+def group_mapping_changes_for_user(user) -> QuerySet:
+    from .models import GroupMappingChange
+    from .permissions import VIEW_MAPPING
+
+    if not user.has_perm(VIEW_MAPPING):
+        return GroupMappingChange.objects.none()
+    return GroupMappingChange.objects.select_related("role", "team", "agency", "proposed_by", "decided_by").order_by(
+        "-proposed_at", "-id"
+    )
+
+
+def group_mapping_change_get_for_user(user, pk: int):
+    return get_object_or_404(group_mapping_changes_for_user(user), pk=pk)

@@ -22,6 +22,7 @@ CODES = {
     "F": "403",
     "N": "404",
     "M": "405 (method not allowed)",
+    "B": "400 (a request that is not one: the identity provider's back-channel logout)",
 }
 
 
@@ -45,7 +46,7 @@ def letter(response) -> str:
         location = response["Location"]
         # The admin's own sign-in page only redirects to the service's sign-in (config/urls.py).
         return "L" if location.startswith((reverse("core:login"), "/admin/login/")) else "R"
-    return {200: "2", 403: "F", 404: "N", 405: "M"}.get(status, str(status))
+    return {200: "2", 400: "B", 403: "F", 404: "N", 405: "M"}.get(status, str(status))
 
 
 @dataclass

@@ -54,6 +54,8 @@ case = {"pk": "case"}
 ARGS: dict[str, dict] = {
     "core:notification_open": {"pk": lambda w: w["notifications"]["cate_worker"]},
     "core:setting_edit": {"key": lambda w: "contact_decision"},
+    **{f"core:{n}": {"provider": lambda w: "council"} for n in ("sso_start", "sso_callback", "sso_backchannel_logout")},
+    "core:group_mapping_change": {"pk": "mapping_change"},
     # A link that does not work (the matrix holds no e-mailed token): everyone sees why, signed in or not.
     "core:enrolment_link": {"uidb64": lambda w: "MQ", "token": lambda w: "c5-0123456789abcdef"},
     "core:password_link": {"uidb64": lambda w: "MQ", "token": lambda w: "c5-0123456789abcdef"},
@@ -153,6 +155,13 @@ MATRIX: dict[str, Row] = {
     "core:audit": Row("LFFFFFFFFFF2FF", "LMMMMMMMMMMMMM"),
     "core:locked_accounts": Row("LFFFFFF22FFF22", "LFFFFFF22FFF22"),
     "core:healthz": Row("22222222222222", "MMMMMMMMMMMMMM"),
+    # Single sign-on: the test settings' provider is down, so starting sends everyone back to sign in.
+    "core:sso_start": Row("LRRRRRRRRRRRRR", "MMMMMMMMMMMMMM"),
+    "core:sso_callback": Row("LRRRRRRRRRRRRR", "MMMMMMMMMMMMMM"),
+    "core:sso_reauth": Row("LLLLLLLLLLLLLL", "LLLLLLLLLLLLLL"),  # a local account: to core:reauth (/sign-in/confirm/)
+    "core:sso_backchannel_logout": Row("MMMMMMMMMMMMMM", "BBBBBBBBBBBBBB"),  # the provider calls it, signed out
+    "core:group_mappings": Row("LFFFFFFF2FFF2F", "LFFFFFFFFFFF2F"),
+    "core:group_mapping_change": Row("LNNNNNNN2NNN2N", "LNNNNNNN2NNNFN"),
     "contacts:index": Row("L2222FF22FFFF2", "LMMMMMMMMMMMMM"),
     "contacts:queue": Row("L22FFFFFFFFFF2", "LMMMMMMMMMMMMM"),
     "contacts:contact_list": Row("L22FFFFFFFFFF2", "LMMMMMMMMMMMMM"),
@@ -304,6 +313,8 @@ NOTES: dict[str, str] = {
     "core:otp_recovery_codes": "no codes to show without an authenticator: sent to set one up",
     "core:notification_open": "opens one's own notification (marks it read) and follows its link; others' are 404",
     "core:notification_mark_all_read": "POST marks one's own notifications read (harmless)",
+    "core:sso_start": "signed in: sent on; signed out: the provider is down, back to sign-in with why",
+    "core:sso_callback": "no sign-in under way (no state): back to the sign-in page or home with why",
     "contacts:contact_assign": "the screener takes the contact (their action)",
     "contacts:contact_release": "the screener releases the contact (their action)",
     "contacts:contact_link_child": "an empty POST returns to the contact with a message",
@@ -361,6 +372,7 @@ def test_every_url_is_in_the_matrix():
 
 
 EMAILED_LINKS = {"core:enrolment_link", "core:password_link"}
+PROVIDER_CALLS = {"core:sso_backchannel_logout"}
 
 
 def test_every_row_is_well_formed_and_every_redirecting_post_is_explained():
@@ -369,6 +381,9 @@ def test_every_row_is_well_formed_and_every_redirecting_post_is_explained():
         assert set(row.get + row.post) <= set(CODES), name
         # The pages of the links e-mailed to people are opened signed out; a form sent to a dead one is refused.
         refusable = "F" if name in EMAILED_LINKS else ""
+        if name in PROVIDER_CALLS:  # called by the identity provider, never by a person
+            assert set(row.get) == {"M"} and set(row.post) <= {"B", "2"}, name
+            continue
         assert row.get[0] in "L2R" and row.post[0] in "L2M" + refusable, f"{name}: signed out must be sent to sign in"
         if "R" in row.get + row.post:
             assert NOTES.get(name), f"{name}: say what the redirect does and why it is harmless"

@@ -283,6 +283,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "notifications": notifications,
         "notification": notifications["team_leader"],
         "export": export,
+        "mapping_change": _mapping_change(personas),
     }
     return World(records=records, personas=personas)
 
@@ -305,6 +306,23 @@ def _network_merge_records(personas) -> dict:
         reason="The same man",
     )
     return {"person": person, "person_duplicate": pair, "person_merge": merge}
+
+
+def _mapping_change(personas):
+    """A change of the single sign-on group mapping an administrator proposed, waiting for a group manager."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+    from core.sso import group_mapping_propose
+
+    return group_mapping_propose(
+        provider_key="council",
+        action="add",
+        group="cate-workers",
+        role=Group.objects.get(name=Role.CATE_WORKER.label),
+        reason="The CATE team's group",
+        actor=personas["administrator"],
+    )
 
 
 # The record a URL argument names, by the path segment before it.
@@ -334,6 +352,7 @@ _BY_SEGMENT = {
     "gp-letters": "gp_letter",
     "support-referrals": "support",
     "enquiry-answers": "mace_entry",
+    "group-mapping-changes": "mapping_change",
 }
 
 
@@ -360,6 +379,8 @@ def url_kwargs(route: str, world: World) -> dict:
             kwargs[name], kwargs["pk"] = "child", world["child"].pk
         elif name == "kind":
             kwargs[name] = "contact_decision"
+        elif name == "provider":  # the sign-in provider of the test settings (not running)
+            kwargs[name] = "council"
         elif name == "user_pk":
             kwargs[name] = world.personas["cate_worker"].pk
         elif name == "uidb64":  # an e-mailed link's person: a real one, with a token that is not theirs

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SingleSignOnRecheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.backends.LocalPasswordBackend",
+    "core.backends.SingleSignOnBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -144,8 +146,16 @@ ACCOUNT_EMAIL_CHANGE_HOLD_HOURS = env.int("ACCOUNT_EMAIL_CHANGE_HOLD_HOURS", def
 # Sensitive actions (restricting a child, merging, roles and teams, exports naming children) ask for
 # the password and a current code again when the last check is older than this (core.reauth).
 REAUTH_FRESH_MINUTES = env.int("REAUTH_FRESH_MINUTES", default=15)
-# Where a stale session confirms who it is: the service's own page; a single sign-on may name its own.
-REAUTH_URL = env.str("REAUTH_URL", default="core:reauth")
+# Single sign-on through identity providers (OpenID Connect; core/oidc.py, README "Single sign-on").
+# JSON {key: {"label", "issuer", "client_id", "client_secret" (or OIDC_<KEY>_CLIENT_SECRET),
+# "scopes", "groups_claim", "agency", "mfa_amr", "mfa_acr", "discovery_url"}}; empty: password only.
+OIDC_PROVIDERS = env.json("OIDC_PROVIDERS", default={})
+# How often a signed-in provider user's account and groups are checked again during a session.
+OIDC_RECHECK_MINUTES = env.int("OIDC_RECHECK_MINUTES", default=15)
+OIDC_HTTP_TIMEOUT_SECONDS = env.int("OIDC_HTTP_TIMEOUT_SECONDS", default=5)
+# Where a stale session confirms who it is: the service's own page, or with single sign-on a page
+# that sends a provider's user to their provider to sign in again (and anyone else to the password).
+REAUTH_URL = env.str("REAUTH_URL", default="core:sso_reauth" if OIDC_PROVIDERS else "core:reauth")
 
 # Sign-in lockout (django-axes, with the rules of core/lockout.py; docs/operations.md).
 # A username is locked from one address after AXES_FAILURE_LIMIT failures there, for

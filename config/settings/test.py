@@ -47,3 +47,16 @@ DATABASES["sqlite"] = {
     "TEST": {"NAME": ":memory:", "MIGRATE": False},
 }
 DATABASE_ROUTERS = ["tests.databases.OnDatabase"]
+
+# One single sign-on provider, which is not running (nothing listens on port 1): its pages answer
+# as with a provider that is down. Tests of the sign-in itself start a real provider process and
+# point OIDC_PROVIDERS at it (tests/sso/).
+OIDC_PROVIDERS = {
+    "council": {
+        "label": "Council account",
+        "issuer": "http://127.0.0.1:1",
+        "client_id": "cate-pathway",
+        "client_secret": "not-a-secret",
+    }
+}
+OIDC_HTTP_TIMEOUT_SECONDS = 2

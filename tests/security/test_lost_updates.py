@@ -422,6 +422,8 @@ STATE_GUARDED = {
     "contacts:merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
     "network:person_merge": "merging needs both records current; the service locks both and refuses otherwise",
     "network:person_merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
+    "core:group_mapping_change": "a proposed change of the group mapping is decided once; the service locks it and "
+    "refuses a second decision (tests/core/test_sso.py)",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
 }
@@ -465,6 +467,11 @@ NOT_EDITS = {
     "network:missing_episode_person",
     "network:mace_answer_link",
     "network:mace_subject_add",
+    "core:sso_start",
+    "core:sso_callback",
+    "core:sso_reauth",
+    "core:sso_backchannel_logout",
+    "core:group_mappings",
 }
 
 
