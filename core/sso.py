@@ -316,18 +316,27 @@ def backchannel_logout(*, provider: Provider, claims: dict) -> int:
     `sub`). Returns how many were ended."""
     from importlib import import_module
 
-    rows = SingleSignOnSession.objects.filter(provider=provider.key)
+    named = SingleSignOnSession.objects.filter(provider=provider.key)
     if claims.get("sid"):
-        rows = rows.filter(sid=claims["sid"])
+        named = named.filter(sid=claims["sid"])
     if claims.get("sub"):
-        rows = rows.filter(subject=claims["sub"])
+        named = named.filter(subject=claims["sub"])
     store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for row in list(rows):
-        store(session_key=row.session_key).delete()
-        row.delete()
-        ended += 1
-    return ended
+    keys = list(named.values_list("session_key", flat=True))
+    for session_key in keys:
+        store(session_key=session_key).delete()
+    SingleSignOnSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+def sso_sessions_forget_ended() -> int:
+    """Forget the provider sessions whose session has ended (run with the sessions' clearing job)."""
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    live = Session.objects.values("session_key")
+    return SingleSignOnSession.objects.exclude(session_key__in=live).delete()[0]
 
 
 def is_provider_user(account) -> bool:

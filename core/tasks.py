@@ -6,7 +6,10 @@ from . import services
 
 @shared_task(name="core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
+    from .sso import sso_sessions_forget_ended
+
     call_command("clearsessions")
+    sso_sessions_forget_ended()
 
 
 @shared_task(name="core.tasks.retry_notification_emails")

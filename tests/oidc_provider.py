@@ -20,6 +20,8 @@ claims (groups, amr, email) and `POST /users/<sub>/revoke-tokens` makes the prov
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import socket
@@ -93,6 +95,10 @@ class ProviderProcess:
     def tamper_next(self, mode: str) -> None:
         requests.put(f"{self.url}/_test/tamper", json={"mode": mode}, timeout=5).raise_for_status()
 
+    def last_pkce(self) -> str:
+        """Whether the provider's last code exchange passed PKCE ("verified" or "failed")."""
+        return requests.get(f"{self.url}/_test/pkce", timeout=5).json()["result"]
+
     def authorize(self, authorization_url: str, sub: str) -> str:
         """The person signs in at the provider as `sub`: the URL it sends them back to."""
         response = requests.post(authorization_url, data={"sub": sub}, allow_redirects=False, timeout=5)
@@ -143,6 +149,34 @@ def _serve(key_file: str) -> None:  # pragma: no cover - runs in the provider's 
     def tamper():
         state["mode"] = (flask.request.get_json(silent=True) or {}).get("mode", "")
         return "", 204
+
+    # PKCE, as Entra ID and other providers enforce it (the mock does not): the code's S256
+    # challenge is kept when the code is issued and the token request's verifier must match it.
+    challenges: dict[str, str] = {}
+
+    @app.after_request
+    def keep_challenge(response):
+        if flask.request.path == "/oauth2/authorize" and response.status_code == 302:
+            code = parse_qs(urlsplit(response.headers["Location"]).query).get("code", [""])[0]
+            if code:
+                challenges[code] = flask.request.args.get("code_challenge", "")
+        return response
+
+    @app.before_request
+    def check_verifier():
+        if flask.request.path != "/oauth2/token" or flask.request.form.get("grant_type") != "authorization_code":
+            return None
+        challenge = challenges.pop(flask.request.form.get("code", ""), "")
+        verifier = flask.request.form.get("code_verifier", "")
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        state["pkce"] = "verified" if challenge and verifier and digest == challenge else "failed"
+        if state["pkce"] != "verified":
+            return flask.jsonify(error="invalid_grant", error_description="PKCE verification failed"), 400
+        return None
+
+    @app.get("/_test/pkce")
+    def last_pkce():
+        return flask.jsonify(result=state.get("pkce", ""))
 
     @app.after_request
     def alter(response):

@@ -31,6 +31,12 @@ ALLOWED_DELETES = {
     ("core/accounts.py", "static"),
     ("core/accounts.py", "TOTPDevice"),
     ("core/accounts.py", "StaticDevice"),
+    # Single sign-on: a session ended by the provider's back-channel logout, the note of which session
+    # a provider's sign-in made, and a group mapping an approved change removes (its history and the
+    # approved change keep it).
+    ("core/sso.py", "session_key"),
+    ("core/sso.py", "SingleSignOnSession"),
+    ("core/sso.py", "mapping"),
 }
 
 

@@ -112,6 +112,7 @@ def test_a_member_of_a_mapped_group_is_signed_in_with_an_account_made_from_the_m
     client = Client()
     response = sign_in(client, provider, "alice-sub")
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert provider.last_pkce() == "verified"  # the provider checked our code verifier
     user = signed_in_user(client)
     assert user.is_authenticated and user.username == "alice"
     assert roles_of(user) == {Role.CATE_WORKER.label}
@@ -155,6 +156,19 @@ def test_a_replayed_state_is_refused(council, provider):
     back = provider.authorize(start(Client(), provider), "bob-sub")
     assert stranger.get(back)["Location"] == reverse("core:login")
     assert not signed_in_user(stranger).is_authenticated
+
+
+def test_a_code_injected_into_another_browser_s_sign_in_is_refused(council, provider):
+    """PKCE: a code issued for the victim's sign-in, sent to the callback of a sign-in the attacker
+    started, is exchanged with the attacker's verifier, and the provider refuses it."""
+    provider.set_user("victim-sub", groups=[LEADERS], amr=["mfa"])
+    victim, attacker = Client(), Client()
+    stolen = query_of(provider.authorize(start(victim, provider), "victim-sub"))["code"]
+    own_state = query_of(start(attacker, provider))["state"]
+    callback = reverse("core:sso_callback", args=["council"])
+    response = attacker.get(callback, {"code": stolen, "state": own_state})
+    assert response["Location"] == reverse("core:login") and provider.last_pkce() == "failed"
+    assert not signed_in_user(attacker).is_authenticated
 
 
 def test_a_person_in_no_mapped_group_gets_no_account(council, provider):
@@ -279,6 +293,28 @@ def test_a_person_the_provider_switched_off_loses_access_at_the_next_check(counc
     assert not signed_in_user(client).is_authenticated
 
 
+def test_a_provider_that_cannot_be_asked_during_the_session_ends_it(council, provider, settings):
+    provider.set_user("lou-sub", groups=[WORKERS], amr=["mfa"])
+    client = Client()
+    sign_in(client, provider, "lou-sub")
+    configure(settings, f"http://127.0.0.1:{free_port()}")  # the provider is now unreachable
+    _age_the_check(client)
+    response = client.get(reverse("core:home"))
+    assert response["Location"] == reverse("core:login")
+    assert "could not check your account" in " ".join(messages_of(response))
+
+
+def test_an_account_switched_off_here_is_not_signed_in_by_the_provider(council, provider):
+    provider.set_user("max-sub", groups=[WORKERS], amr=["mfa"])
+    client = Client()
+    sign_in(client, provider, "max-sub")
+    user = signed_in_user(client)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert not signed_in_user(client).is_authenticated
+    response = sign_in(Client(), provider, "max-sub")
+    assert response["Location"] == reverse("core:login") and "switched off" in " ".join(messages_of(response))
+
+
 def test_the_re_check_interval_is_configurable(council, provider, settings):
     settings.OIDC_RECHECK_MINUTES = 60
     provider.set_user("kim-sub", groups=[WORKERS], amr=["mfa"])
@@ -399,6 +435,37 @@ def test_a_sensitive_action_sends_a_provider_user_to_sign_in_again_at_the_provid
     response = client.get(reverse("core:sso_reauth") + f"?next={target}")
     client.get(provider.authorize(response["Location"], "other-sub"))
     assert client.session[FRESH_AT] < time.time() - 3000
+
+
+def test_without_a_provider_asserted_second_factor_re_authentication_asks_the_local_code(council, provider):
+    provider.set_user("nia-sub", groups=[LEADERS], amr=["pwd"])
+    client = Client()
+    sign_in(client, provider, "nia-sub")
+    user = signed_in_user(client)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    sign_in(client, provider, "nia-sub")
+    client.post(reverse("core:otp_verify"), {"token": current_code(device)})
+    session = client.session
+    session[FRESH_AT] = int(time.time()) - 3600
+    session.save()
+    response = client.get(reverse("core:sso_reauth") + "?next=/")
+    back = client.get(provider.authorize(response["Location"], "nia-sub"))
+    assert back["Location"] == reverse("core:sso_reauth")
+    assert client.session[FRESH_AT] < time.time() - 3000
+    wrong = client.post(reverse("core:sso_reauth"), {"token": "000000"})
+    assert wrong.status_code == 200 and b"not right" in wrong.content
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp holds the app back for a while after a wrong code
+    done = client.post(reverse("core:sso_reauth"), {"token": current_code(device, later=True)})
+    assert done["Location"] == "/" and client.session[FRESH_AT] >= time.time() - 5
+
+
+def current_code(device, *, later: bool = False) -> str:
+    from django_otp.oath import totp
+
+    t0 = device.t0 - (device.step if later else 0)  # later: the next time step's code (the app's tolerance)
+    return f"{totp(device.bin_key, step=device.step, t0=t0, digits=device.digits):06d}"
 
 
 def test_a_local_break_glass_account_confirms_with_its_password(council):
