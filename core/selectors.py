@@ -372,3 +372,16 @@ def group_mapping_changes_for_user(user) -> QuerySet:
 
 def group_mapping_change_get_for_user(user, pk: int):
     return get_object_or_404(group_mapping_changes_for_user(user), pk=pk)
+
+
+def group_mapping_choices() -> dict[str, QuerySet]:
+    """What a group can be mapped to: the roles, and the active teams and agencies."""
+    from django.contrib.auth.models import Group
+
+    from .models import Agency, Team
+
+    return {
+        "roles": Group.objects.filter(name__in=[role.label for role in Role]).order_by("name"),
+        "teams": Team.objects.filter(is_active=True).select_related("agency").order_by("name"),
+        "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+    }

@@ -311,20 +311,17 @@ def session_recheck(request) -> str:
     return refusal
 
 
-def backchannel_logout(*, provider: Provider, claims: dict) -> int:
+def backchannel_logout(*, provider: Provider, claims: dict, session_store: type[SessionBase]) -> int:
     """End every session the provider's logout token names (its `sid`, or every session of its
-    `sub`). Returns how many were ended."""
-    from importlib import import_module
-
+    `sub`), through `session_store` (the configured engine's). Returns how many were ended."""
     named = SingleSignOnSession.objects.filter(provider=provider.key)
     if claims.get("sid"):
         named = named.filter(sid=claims["sid"])
     if claims.get("sub"):
         named = named.filter(subject=claims["sub"])
-    store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
     keys = list(named.values_list("session_key", flat=True))
     for session_key in keys:
-        store(session_key=session_key).delete()
+        session_store(session_key=session_key).delete()
     SingleSignOnSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
 

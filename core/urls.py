@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import single_sign_on as sso_views
 
 app_name = "core"
 
@@ -15,16 +16,16 @@ urlpatterns = [
     path("sign-in/password/<str:uidb64>/<str:token>/", views.PasswordLinkView.as_view(), name="password_link"),
     path("account/", views.account, name="account"),
     path("sign-in/confirm/", views.reauth, name="reauth"),
-    path("sign-in/single-sign-on/confirm/", views.sso_reauth, name="sso_reauth"),
-    path("sign-in/single-sign-on/<slug:provider>/", views.sso_start, name="sso_start"),
-    path("sign-in/single-sign-on/<slug:provider>/callback/", views.sso_callback, name="sso_callback"),
+    path("sign-in/single-sign-on/confirm/", sso_views.sso_reauth, name="sso_reauth"),
+    path("sign-in/single-sign-on/<slug:provider>/", sso_views.sso_start, name="sso_start"),
+    path("sign-in/single-sign-on/<slug:provider>/callback/", sso_views.sso_callback, name="sso_callback"),
     path(
         "sign-in/single-sign-on/<slug:provider>/back-channel-logout/",
-        views.sso_backchannel_logout,
+        sso_views.sso_backchannel_logout,
         name="sso_backchannel_logout",
     ),
-    path("single-sign-on/group-mappings/", views.group_mappings, name="group_mappings"),
-    path("single-sign-on/group-mapping-changes/<int:pk>/", views.group_mapping_change, name="group_mapping_change"),
+    path("single-sign-on/group-mappings/", sso_views.group_mappings, name="group_mappings"),
+    path("single-sign-on/group-mapping-changes/<int:pk>/", sso_views.group_mapping_change, name="group_mapping_change"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/mark-all-read/", views.notification_mark_all_read, name="notification_mark_all_read"),
