@@ -158,7 +158,7 @@ MATRIX: dict[str, Row] = {
     # Single sign-on: the test settings' provider is down, so starting sends everyone back to sign in.
     "core:sso_start": Row("LRRRRRRRRRRRRR", "MMMMMMMMMMMMMM"),
     "core:sso_callback": Row("LRRRRRRRRRRRRR", "MMMMMMMMMMMMMM"),
-    "core:sso_reauth": Row("LLLLLLLLLLLLLL", "LLLLLLLLLLLLLL"),  # a local account: to core:reauth (/sign-in/confirm/)
+    "core:sso_reauth": Row("L2222222222222", "L2222222222222"),  # a local account: the password (core:reauth's)
     "core:sso_backchannel_logout": Row("MMMMMMMMMMMMMM", "BBBBBBBBBBBBBB"),  # the provider calls it, signed out
     "core:group_mappings": Row("LFFFFFFF2FFF2F", "LFFFFFFFFFFF2F"),
     "core:group_mapping_change": Row("LNNNNNNN2NNN2N", "LNNNNNNN2NNNFN"),

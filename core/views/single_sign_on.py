@@ -27,6 +27,7 @@ from ..forms import GroupMappingDecideForm, GroupMappingProposeForm, OtpTokenFor
 from ..middleware import OTP_STATE, otp_exempt, otp_state_for
 from ..pages import paginate, safe_next
 from ..permissions import DECIDE_MAPPING, PROPOSE_MAPPING, VIEW_MAPPING
+from . import reauth as password_confirm
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def sso_reauth(request):
     assert a second factor; anyone else (a break-glass account) gives their password and code."""
     data = sso.session_of(request)
     if data is None:
-        return redirect(f"{reverse('core:reauth')}?{urlencode({'next': safe_next(request, reverse('core:home'))})}")
+        return password_confirm(request)
     owed = request.session.get(SSO_REAUTH_CODE)
     if isinstance(owed, dict) and time.time() - owed.get("at", 0) < 5 * 60:
         form = OtpTokenForm(request.POST or None)
