@@ -211,6 +211,12 @@ HOOKS: dict[str, Hook] = {
         ),
         Hook("person_records", "PersonRecord: what the app holds about a person.", paths=False),
         Hook(
+            "visit_warnings",
+            "warning(case, *, user) -> [str]: what staff must know before they record a visit to the case's child "
+            "(a person linked to the child who is a danger to staff), shown above the visit form. Only what the "
+            "user may see.",
+        ),
+        Hook(
             "closure_outstanding",
             "provider(case, *, now, settings) -> [Outstanding]: what the app still has outstanding on a case "
             "whose closure is proposed (listed to the worker, who gives a reason for each, and to the team leader).",
@@ -249,6 +255,7 @@ class AppContract:
     panel_paper_actions: Any = ()
     work_tray: Any = ()
     person_records: Any = ()
+    visit_warnings: Any = ()
     closure_outstanding: Any = ()
 
 
@@ -316,6 +323,11 @@ def call(hook: str, /, **kwargs) -> list:
 def collect(hook: str, obj, *, user) -> list:
     """The sections or actions the apps add to a page about `obj` for `user` (those not None)."""
     return [item for provider in contributions(hook) if (item := provider(obj, user=user)) is not None]
+
+
+def warnings(hook: str, obj, *, user) -> list[str]:
+    """Every app's warnings about `obj` for `user` (each provider gives a list), in order."""
+    return [warning for provider in contributions(hook) for warning in provider(obj, user=user)]
 
 
 def work_tray(user, *, now) -> list[TraySection]:

@@ -15,6 +15,8 @@ class NetworkConfig(AppContract, AppConfig):
     case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
     panel_paper_sections = ("network.sections.panel_paper_section",)
     mace_page_sections = ("network.sections.mace_section",)
+    alert_rules = "network.alert_rules.RULES"
+    visit_warnings = ("network.visits.staff_safety_warnings",)
     person_records = (
         PersonRecord("network.Node", "child", "Network: the child's place in it"),
         PersonRecord("network.Link", "a__child", "Network links from the child"),

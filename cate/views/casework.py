@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contacts.choices import ExploitationFactor, FactorLevel
+from core import contract
 from core.audit import export_contents
 from core.choices import AccessAction
 from core.forms import for_a_new_record
@@ -46,7 +47,12 @@ def visit_add(request, case, perms):
         success=case.get_absolute_url() + "#visits",
         message="Visit recorded",
     )
-    return response or case_form(request, case, perms, "cate/visit_form.html", form)
+    if response:
+        return response
+    # What other apps say staff must know before visiting (a person linked to the child who is a
+    # danger to staff: the network's staff-safety marker), through the app contract.
+    warnings = contract.warnings("visit_warnings", case, user=request.user)
+    return case_form(request, case, perms, "cate/visit_form.html", form, warnings=warnings)
 
 
 @case_view(live=True, allow=works)

@@ -278,6 +278,9 @@ ALERT_JOB_MINUTES = {
     "visits": env.int("ALERT_VISITS_MINUTES", default=60),
     "transition": env.int("ALERT_TRANSITION_MINUTES", default=240),
     "actions": env.int("ALERT_ACTIONS_MINUTES", default=60),
+    "network_release": env.int("ALERT_NETWORK_RELEASE_MINUTES", default=240),
+    "network_awn": env.int("ALERT_NETWORK_AWN_MINUTES", default=240),
+    "network_link": env.int("ALERT_NETWORK_LINK_MINUTES", default=10),
 }
 for _rule, _minutes in ALERT_JOB_MINUTES.items():
     CELERY_BEAT_SCHEDULE[f"alerts-{_rule}"] = {

@@ -157,6 +157,7 @@ CHECKS = {
     **{hook: _callable_taking(None, user=None) for hook in HOOKS if hook.endswith(("_sections", "_actions"))},
     "person_records": _person_record,
     "closure_outstanding": _callable_taking(None, now=None, settings=None),
+    "visit_warnings": _callable_taking(None, user=None),
     "work_tray": _callable_taking(None, now=None),
 }
 
@@ -315,7 +316,7 @@ def test_no_registration_by_import_discovery_or_signal():
     assert not found, "Declare contributions in the AppConfig (core.contract) instead:\n" + "\n".join(found)
 
 
-_READERS = {"contributions", "first", "call", "collect", "override"}
+_READERS = {"contributions", "first", "call", "collect", "warnings", "override"}
 
 
 def _page_of_contributions(node) -> str | None:
