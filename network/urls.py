@@ -1,7 +1,7 @@
 from django.urls import path
 
+from .views import analysis, merge, sources
 from .views import map as map_views
-from .views import merge, sources
 
 app_name = "network"
 
@@ -16,4 +16,6 @@ urlpatterns: list = [
     path("enquiries/<int:pk>/persons/add/", sources.mace_subject_add, name="mace_subject_add"),
     path("enquiries/<int:pk>/persons/remove/", sources.mace_subject_remove, name="mace_subject_remove"),
     *merge.urlpatterns_of_merges(),
+    path("hotspots/", analysis.hotspot_list, name="hotspot_list"),
+    path("cohort-profile/", analysis.cohort_profile, name="cohort_profile"),
 ]

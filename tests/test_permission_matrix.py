@@ -299,6 +299,9 @@ MATRIX: dict[str, Row] = {
     "network:person_duplicate_detail": Row("LNNNNNN2NNNNN2", "LNNNNNN2NNNNN2"),
     "network:person_merge_list": Row("LNFFNFF2FFNNN2", "LMMMMMMMMMMMMM"),
     "network:person_merge_detail": Row("LNNNNNN2NNNNN2", "LNNNNNN2NNNNN2"),
+    # Hotspots and the cohort's profile: the analysts (team leaders, group managers, Family Connect managers).
+    "network:hotspot_list": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
+    "network:cohort_profile": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
     "admin:core_user_changelist": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
 }

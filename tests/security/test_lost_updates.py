@@ -543,6 +543,8 @@ READ_ONLY = {
     "network:map",
     "network:map_print",
     "network:missing_episode",
+    "network:hotspot_list",
+    "network:cohort_profile",
 }
 
 
