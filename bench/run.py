@@ -9,8 +9,8 @@ Each page is requested in process with Django's test client, signed in as a user
 a few warm-up requests, then --requests timed requests (server time: the client call, from request to
 response, nothing over the network), and one more request under CaptureQueriesContext for the number of
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
-network pages are the 2-step map of the node with most links and the map of the peer group with most
-members (`--only network` measures those and the baseline alone). The
+network pages are the 2-step map of the node with most links, the map of the peer group with most
+members and the hotspot list (`--only network` measures those and the baseline alone). The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -112,8 +112,8 @@ def _pick():
 
 def _network_pages(leader):
     """The exploitation network's pages (issue 18): the 2-step map of the node with most links (a hub
-    of hundreds at the large scale, capped on the map), the map of the peer group with most members,
-    read by a team leader."""
+    of hundreds at the large scale, capped on the map), the map of the peer group with most members
+    and the hotspot list (places by linked children and missing episodes), read by a team leader."""
     from django.db import connection
     from django.db.models import Count
     from django.urls import reverse
@@ -151,6 +151,7 @@ def _network_pages(leader):
             leader,
             reverse("network:map", args=["peer-group", group["b__peer_group"]]),
         ),
+        ("network hotspot list", leader, reverse("network:hotspot_list")),
     ]
     notes = {
         "network hub": f"{hub.get_kind_display().lower()} {hub.target_id}: {row[1]} links",
