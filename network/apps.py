@@ -35,3 +35,21 @@ class NetworkConfig(AppContract, AppConfig):
         ),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
     )
+
+    @property
+    def nav_items(self):
+        from core.navigation import NavItem
+
+        from .permissions import LANDING_ROLES, ROLE_PERMISSIONS
+
+        # The roles reading the network by their permission; police partners and panel members in
+        # their window by `also_for`.
+        return (
+            NavItem(
+                "Network",
+                "network:index",
+                frozenset(role for role in LANDING_ROLES if role in ROLE_PERMISSIONS),
+                order=35,
+                also_for="network.navigation.network_in_navigation",
+            ),
+        )

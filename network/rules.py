@@ -72,3 +72,16 @@ def normalise_identifier(kind: str, value: str) -> tuple[str | None, str]:
 def aliases_of(text: str) -> list[str]:
     """The aliases and nicknames typed, one per comma."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def identifier_typed(text: str) -> tuple[str, str] | None:
+    """(kind, stored form) of a phone number or e-mail address typed in a search, or None: what
+    "add it as a new one" offers when no record of it is found."""
+    text = (text or "").strip()
+    if "@" in text and not text.startswith("@"):
+        email, _ = normalise_identifier(IdentifierKind.EMAIL, text)
+        return (IdentifierKind.EMAIL, email) if email else None
+    if sum(c.isdigit() for c in text) >= 6:
+        number = normalise_phone(text)
+        return (IdentifierKind.PHONE, number) if number else None
+    return None

@@ -388,3 +388,300 @@ def likely_duplicates_among(
     ]
     matches.sort(key=lambda pair: (-len(pair[0].reasons), pair[1], pair[0].person.pk))
     return [match for match, _ in matches][:limit]
+
+
+# --- The records' pages (network/views/records.py, network/views/links.py) ----------------------
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in (text or "").split() if word][:6]
+
+
+def _each_word_in(records: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
+    """Records in which every typed word appears in one of `fields` (case-insensitive)."""
+    for word in _words(text):
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        records = records.filter(condition)
+    return records
+
+
+def person_text_search(user, text: str) -> QuerySet[Person]:
+    """Persons of concern `user` may read whose name, aliases or description hold every typed word."""
+    fields = ("first_name", "last_name", "aliases", "description")
+    return _each_word_in(current(persons_visible_to(user)), text, fields)
+
+
+def person_list_for_user(
+    user, *, text: str = "", kind: str = "", police_status: str = "", staff_safety: bool | None = None
+) -> QuerySet[Person]:
+    persons = current(persons_visible_to(user))
+    if text:  # by name the child index's way, or any typed word in a name, an alias or the description
+        found = Q(pk__in=person_search(user, text).values("pk")) | Q(pk__in=person_text_search(user, text).values("pk"))
+        persons = persons.filter(found)
+    if kind:
+        persons = persons.filter(kind=kind)
+    if police_status:
+        persons = persons.filter(police_status=police_status)
+    if staff_safety is not None:
+        persons = persons.filter(staff_safety_warning=staff_safety)
+    return persons.order_by("last_name", "first_name", "id")
+
+
+def place_list_for_user(user, *, text: str = "", kind: str = "", hotspot: bool | None = None) -> QuerySet[Place]:
+    places = current(places_visible_to(user))
+    if text:
+        from contacts.search import normalise_postcode
+
+        wanted = normalise_postcode(text)
+        by_words = _each_word_in(places, text, ("name", "address", "postcode", "description", "owner"))
+        places = places.filter(Q(pk__in=by_words.values("pk")) | Q(postcode__istartswith=wanted))
+    if kind:
+        places = places.filter(kind=kind)
+    if hotspot is not None:
+        places = places.filter(is_hotspot=hotspot)
+    return places.order_by("name", "postcode", "id")
+
+
+def vehicle_list_for_user(user, *, text: str = "", kind: str = "") -> QuerySet[Vehicle]:
+    from .rules import normalise_registration
+
+    vehicles = current(vehicles_visible_to(user))
+    if text:
+        registration = normalise_registration(text)
+        by_words = _each_word_in(vehicles, text, ("make", "model", "colour", "plate_number", "description"))
+        condition = Q(pk__in=by_words.values("pk"))
+        if registration:
+            condition |= Q(registration__contains=registration)
+        vehicles = vehicles.filter(condition)
+    if kind:
+        vehicles = vehicles.filter(kind=kind)
+    return vehicles.order_by("registration", "id")
+
+
+def identifier_list_for_user(user, *, text: str = "", kind: str = "") -> QuerySet[Identifier]:
+    from .rules import normalise_phone
+
+    identifiers = current(identifiers_visible_to(user))
+    text = (text or "").strip()
+    if text:
+        condition = Q(value__icontains=text.lstrip("@").lower()) | Q(description__icontains=text)
+        number = normalise_phone(text) if any(c.isdigit() for c in text) else None
+        if number:
+            condition |= Q(kind="phone", value=number)
+        identifiers = identifiers.filter(condition)
+    if kind:
+        identifiers = identifiers.filter(kind=kind)
+    return identifiers.order_by("kind", "value", "id")
+
+
+def peer_group_list_for_user(user, *, text: str = "") -> QuerySet[PeerGroup]:
+    groups = current(peer_groups_visible_to(user))
+    if text:
+        groups = _each_word_in(groups, text, ("name", "description"))
+    return groups.order_by("name", "id")
+
+
+def history_of(record, *, limit: int = 100) -> list:
+    """The record's changes, newest first, with who made them."""
+    return list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+
+
+# The most links a record's page lists (the network view shows them all).
+LINKS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One link of a record as its page shows it: the other end's name, and its page only when the
+    reader may open it."""
+
+    link: Link
+    other: Node
+    label: str
+    url: str | None
+    marker: str = ""  # "staff safety" or "hotspot"
+
+    @property
+    def other_kind(self) -> str:
+        return self.other.get_kind_display()
+
+
+def _label_of(node: Node) -> str:
+    target = node.target
+    if node.kind == NodeKind.CHILD:
+        return target.full_name
+    if node.kind == NodeKind.CASE:
+        return f"{target.reference} ({target.child.full_name})"
+    return str(target)
+
+
+def _marker_of(node: Node) -> str:
+    if node.kind == NodeKind.PERSON and node.person.staff_safety_warning:
+        return "Staff safety"
+    if node.kind == NodeKind.PLACE and node.place.is_hotspot:
+        return "Hotspot"
+    return ""
+
+
+def link_rows(user, obj, *, include_withdrawn: bool = False) -> list[LinkRow]:
+    """The links of a child, case or record that `user` may read, as its page lists them (most
+    recently seen first, at most LINKS_SHOWN): a fixed number of queries however many."""
+    from contacts.visibility import child_list_for_user
+
+    node = node_of(obj)
+    if node is None:
+        return []
+    links = list(
+        links_visible_to(user, include_withdrawn=include_withdrawn)
+        .filter(Q(a=node) | Q(b=node))
+        .select_related(*_ENDS, "created_by", "withdrawn_by")
+        .order_by("status", "-last_seen", "-created_at", "-id")[:LINKS_SHOWN]
+    )
+    others = [link.b if link.a_id == node.pk else link.a for link in links]
+    child_ids = {other.child_id for other in others if other.kind == NodeKind.CHILD}
+    readable = set()
+    if child_ids:
+        readable = set(child_list_for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    rows = []
+    for link, other in zip(links, others, strict=True):
+        if other.kind == NodeKind.CHILD:
+            url = other.target.get_absolute_url() if other.child_id in readable else None
+        else:
+            url = other.target.get_absolute_url()
+        rows.append(LinkRow(link=link, other=other, label=_label_of(other), url=url, marker=_marker_of(other)))
+    return rows
+
+
+def children_to_link(user, text: str) -> QuerySet:
+    """Children `user` may know of whose names match `text` (contacts' search), for a link's other end."""
+    from contacts.search import ChildQuery, apply_query
+    from contacts.visibility import children_visible_to
+
+    if not can_read_network(user) or not (text or "").strip():
+        from contacts.models import Child
+
+        return Child.objects.none()
+    return apply_query(children_visible_to(user).filter(status=RecordStatus.ACTIVE), ChildQuery(name=text))
+
+
+def child_to_link(user, pk: int):
+    """The child of this number `user` may know of, or None."""
+    from contacts.visibility import children_visible_to
+
+    if not can_read_network(user):
+        return None
+    return children_visible_to(user).filter(status=RecordStatus.ACTIVE, pk=pk).first()
+
+
+def records_to_link(user, kind: str, text: str) -> QuerySet:
+    """The records of a kind `user` may read matching `text` (a link's other end)."""
+    if kind == NodeKind.CHILD:
+        return children_to_link(user, text)
+    search = {
+        NodeKind.PERSON: person_list_for_user,
+        NodeKind.PLACE: place_list_for_user,
+        NodeKind.VEHICLE: vehicle_list_for_user,
+        NodeKind.IDENTIFIER: identifier_list_for_user,
+        NodeKind.PEER_GROUP: peer_group_list_for_user,
+    }[kind]
+    return search(user, text=text)
+
+
+def record_to_link(user, kind: str, pk: int):
+    """The record of a kind and number `user` may link to, or None."""
+    if kind == NodeKind.CHILD:
+        return child_to_link(user, pk)
+    visible = {
+        NodeKind.PERSON: persons_visible_to,
+        NodeKind.PLACE: places_visible_to,
+        NodeKind.VEHICLE: vehicles_visible_to,
+        NodeKind.IDENTIFIER: identifiers_visible_to,
+        NodeKind.PEER_GROUP: peer_groups_visible_to,
+    }[kind]
+    return current(visible(user)).filter(pk=pk).first()
+
+
+def identifier_of_value(kind: str, value: str) -> Identifier | None:
+    """The current identifier of this stored value, or None."""
+    return current(Identifier.objects.filter(kind=kind, platform="", value=value)).first()
+
+
+def children_visible_for_person(user) -> QuerySet:
+    """The child records a person of concern may be (their own record in the index)."""
+    from contacts.visibility import children_visible_to
+
+    return children_visible_to(user).filter(status=RecordStatus.ACTIVE)
+
+
+def person_child_readable(user, person: Person) -> bool:
+    """Whether `user` may open the child record of a person of concern who is a child in the index."""
+    from contacts.visibility import child_list_for_user
+
+    return bool(person.child_id) and child_list_for_user(user).filter(pk=person.child_id).exists()
+
+
+def child_get_for_linking(user, pk: int):
+    """A child `user` may know of, to link from (404 otherwise, and to anyone not reading the network)."""
+    from contacts.models import Child
+    from contacts.visibility import children_visible_to
+
+    children = children_visible_to(user) if can_read_network(user) else Child.objects.none()
+    return get_object_or_404(children.filter(status=RecordStatus.ACTIVE), pk=pk)
+
+
+def case_get_for_linking(user, pk: int):
+    """A case `user` may open, to link from (404 otherwise, and to anyone not reading the network)."""
+    from cate.models import Case
+
+    cases = cases_visible_to(user) if can_read_network(user) else Case.objects.none()
+    return get_object_or_404(cases.select_related("child"), pk=pk)
+
+
+def link_candidates(user, kind: str, text: str, *, exclude=None, limit: int = 20) -> list[tuple[str, str]]:
+    """(value, label) of the records of a kind `user` may link to matching `text`, the record the
+    link is from left out; for a phone number or e-mail address not yet recorded, ("new", ...)."""
+    from .rules import display_phone, identifier_typed
+
+    records = records_to_link(user, kind, text)
+    if exclude is not None and isinstance(exclude, records.model):
+        records = records.exclude(pk=exclude.pk)
+    if kind == NodeKind.PERSON:
+        records = records.select_related("child")
+    choices = [(str(record.pk), _candidate_label(kind, record)) for record in records[:limit]]
+    if kind == NodeKind.IDENTIFIER:
+        typed = identifier_typed(text)
+        if typed is not None and identifier_of_value(*typed) is None:
+            shown = display_phone(typed[1]) if typed[0] == "phone" else typed[1]
+            choices.append(("new", f"{shown}: not yet recorded, add it"))
+    return choices
+
+
+def _candidate_label(kind: str, record) -> str:
+    if kind == NodeKind.CHILD:
+        born = f", born {record.date_of_birth:%-d %B %Y}" if record.date_of_birth else ""
+        return f"{record.full_name}{born} (child {record.pk})"
+    if kind == NodeKind.PERSON:
+        known = f", known as {record.aliases}" if record.aliases and record.identity_known else ""
+        return f"{record.display_name}{known} ({record.get_kind_display().lower()})"
+    if kind == NodeKind.IDENTIFIER and record.kind == "phone":
+        from .rules import display_phone
+
+        return f"{display_phone(record.value)} (phone number)"
+    return str(record)
+
+
+def link_ends(user, link: Link) -> list[dict]:
+    """A link's two ends as its pages name them: the page of each only when `user` may open it."""
+    from contacts.visibility import child_list_for_user
+
+    ends = []
+    for node in (link.a, link.b):
+        if node.kind == NodeKind.CHILD:
+            readable = child_list_for_user(user).filter(pk=node.child_id).exists()
+            url = node.target.get_absolute_url() if readable else None
+        else:
+            url = node.target.get_absolute_url()
+        ends.append({"kind": node.get_kind_display(), "label": _label_of(node), "url": url, "marker": _marker_of(node)})
+    return ends

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from .views import analysis, merge, sources
+from .views import analysis, links, merge, records, sources
 from .views import map as map_views
 
 app_name = "network"
 
 urlpatterns: list = [
+    path("", records.index, name="index"),
+    *records.urlpatterns_of_records(),
+    *links.urlpatterns_of_links(),
     path("map/<str:kind>/<int:pk>/", map_views.network_map, name="map"),
     path("map/<str:kind>/<int:pk>/print/", map_views.network_map_print, name="map_print"),
     # Linking from where the information appears (network.views.sources).

@@ -50,6 +50,8 @@ class Row:
 
 # fmt: off
 case = {"pk": "case"}
+NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
+NETWORK_RECORD_PAGES = ("detail", "edit", "entered_in_error", "link_add")
 # Every URL kwarg: the key of world.objects it points at (or a callable of the world).
 ARGS: dict[str, dict] = {
     "core:notification_open": {"pk": lambda w: w["notifications"]["cate_worker"]},
@@ -126,6 +128,11 @@ ARGS: dict[str, dict] = {
     "network:person_merge": {"pk": "person"},
     "network:person_duplicate_detail": {"pk": "person_duplicate"},
     "network:person_merge_detail": {"pk": "person_merge"},
+    **{f"network:{kind}_{page}": {"pk": kind} for kind in NETWORK_KINDS for page in NETWORK_RECORD_PAGES},
+    "network:child_link_add": {"pk": "child"},
+    "network:case_link_add": case,
+    **{f"network:peer_group_{n}": {"pk": "peer_group"} for n in ("member_add", "place_add")},
+    **{f"network:link_{n}": {"pk": "network_link"} for n in ("edit", "end", "withdraw")},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -302,6 +309,21 @@ MATRIX: dict[str, Row] = {
     # Hotspots and the cohort's profile: the analysts (team leaders, group managers, Family Connect managers).
     "network:hotspot_list": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
     "network:cohort_profile": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
+    # The network: its readers (police partners, and the panel member while invited to an open panel, too)
+    # read it; group managers and panel members only read (403 on forms); to anyone else it does not exist.
+    "network:index": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    **{f"network:{kind}_list": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM") for kind in NETWORK_KINDS},
+    **{f"network:{kind}_detail": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM") for kind in NETWORK_KINDS},
+    **{f"network:{kind}_{page}": Row("LN22N222FFNNN2", "LN22N222FFNNN2")
+       for kind in NETWORK_KINDS for page in ("add", "edit", "entered_in_error", "link_add")},
+    "network:child_link_add": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    # Linking from a case: those who may open the case (and record the network).
+    "network:case_link_add": Row("LNNNN2N2FNNNNN", "LNNNN2N2FNNNNN"),
+    "network:peer_group_member_add": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    "network:peer_group_place_add": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    "network:link_edit": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    "network:link_end": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    "network:link_withdraw": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
     "admin:core_user_changelist": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),
 }

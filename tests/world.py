@@ -232,10 +232,12 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     )
 
     network_merges = _network_merge_records(personas)
+    network = _network_records(personas, person=network_merges["person"])
 
     case.refresh_from_db()
     records = {
         **network_merges,
+        **network,
         "child": child,
         "contact": contact,
         "assessed_contact": contact,
@@ -325,11 +327,33 @@ def _mapping_change(personas):
     )
 
 
+def _network_records(personas, *, person) -> dict:
+    """The network's own records besides the person of concern (a place, a vehicle, a number, a peer
+    group) and a link between the person and the place (no child: the case's chronology stays as it was)."""
+    from network import services as network_services
+    from network.choices import LinkKind, PlaceKind
+
+    worker = personas["cate_worker"]
+    place = network_services.place_create(
+        actor=worker, kind=PlaceKind.TAKEAWAY, name="World takeaway", postcode="TF1 1AA"
+    )
+    vehicle = network_services.vehicle_create(actor=worker, registration="WO12 RLD", make="Ford", colour="Silver")
+    identifier = network_services.identifier_create(actor=worker, kind="phone", value="07700 900111")
+    group = network_services.peer_group_create(actor=worker, name="World group", description="Meets at the takeaway")
+    link = network_services.link_add(actor=worker, a=person, b=place, kind=LinkKind.FREQUENTS)
+    return {"place": place, "vehicle": vehicle, "identifier": identifier, "peer_group": group, "network_link": link}
+
+
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
     "persons": "person",
     "person-duplicates": "person_duplicate",
     "person-merges": "person_merge",
+    "places": "place",
+    "vehicles": "vehicle",
+    "identifiers": "identifier",
+    "peer-groups": "peer_group",
+    "links": "network_link",
     "contacts": "contact",
     "enquiries": "mace",
     "follow-ups": "follow_up",

@@ -6,7 +6,7 @@ the case's chronology."""
 
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
-from .links import link_add, link_update, link_withdraw
+from .links import link_add, link_add_to_value, link_update, link_withdraw
 from .merge import person_duplicate_resolve, person_duplicates_find, person_merge, person_merge_reverse
 from .name_keys import person_name_keys_refresh
 from .records import (
@@ -39,6 +39,7 @@ __all__ = [
     "identifier_find_or_create",
     "identifier_update",
     "link_add",
+    "link_add_to_value",
     "link_update",
     "link_withdraw",
     "mace_answer_link_person",

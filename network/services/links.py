@@ -110,6 +110,17 @@ def link_add(
     return link
 
 
+def link_add_to_value(*, actor, a, identifier_kind: str, value: str, **details) -> Link:
+    """Link a record to the phone number or e-mail address typed: the one recorded when it is known,
+    a new one otherwise, in one transaction (nothing is left half done)."""
+    from .records import identifier_find_or_create
+
+    require_record_network(actor)
+    with transaction.atomic():
+        identifier = identifier_find_or_create(actor=actor, kind=identifier_kind, value=value)
+        return link_add(actor=actor, a=a, b=identifier, **details)
+
+
 def link_update(
     *,
     link: Link,

@@ -79,7 +79,13 @@ TRY_AS = [
 ]  # fmt: skip
 # Pages that take only a POST (a button): who presses it.
 POST_ONLY_AS = {"contacts:mace_entry_create": "police"}
-POST_ONLY_DEFAULT = {"contacts": "screener", "cate": "team_leader", "riskpanel": "team_leader", "core": "team_leader"}
+POST_ONLY_DEFAULT = {
+    "contacts": "screener",
+    "cate": "team_leader",
+    "riskpanel": "team_leader",
+    "network": "team_leader",
+    "core": "team_leader",
+}
 # Fields a view reads from the request besides its form's.
 EXTRA_FIELDS = ["version", "next", "child", "contact", "other", "decision", "information", "systems_checked"]
 QUERY_FIELDS = [
@@ -152,7 +158,7 @@ TABLES: list[str] = []
 def _count_sql() -> str:
     TABLES[:] = sorted(
         model._meta.db_table
-        for label in ("core", "contacts", "cate", "riskpanel", "reporting")
+        for label in ("core", "contacts", "cate", "riskpanel", "network", "reporting")
         for model in apps.get_app_config(label).get_models()
         if not any(model._meta.db_table.startswith(t.replace("_", "_historical", 1)) for t in GROW_ON_REFUSAL)
         and model._meta.db_table not in GROW_ON_REFUSAL

@@ -395,7 +395,47 @@ SCENARIOS: dict[str, Edit] = {
             meeting=w["meeting"], actor=w.personas["team_leader"], attendance={}, discussions={}
         ),
     ),
+    **{
+        f"network:{kind}_edit": Edit(
+            persona="cate_worker",
+            url=lambda w, kind=kind: reverse(f"network:{kind}_edit", args=[w[kind].pk]),
+            record=_fresh(kind),
+            a={"description": A_TEXT},
+            b={"description": B_TEXT},
+            holds_a=lambda r: r.description == A_TEXT,
+        )
+        for kind in ("person", "place", "vehicle", "identifier", "peer_group")
+    },
+    "network:link_edit": Edit(
+        persona="cate_worker",
+        persona_b="police",
+        url=lambda w: reverse("network:link_edit", args=[w["network_link"].pk]),
+        record=_fresh("network_link"),
+        a={"notes": A_TEXT},
+        b={"notes": B_TEXT},
+        holds_a=lambda r: r.notes == A_TEXT,
+    ),
+    "network:link_end": Edit(
+        persona="cate_worker",
+        url=lambda w: reverse("network:link_end", args=[w["network_link"].pk]),
+        record=_fresh("network_link"),
+        a=_date("last_seen", _today(1)),
+        b=_date("last_seen", _today(2)),
+        holds_a=lambda r: r.last_seen == _today(1),
+        kept="",
+    ),
+    "network:link_withdraw": Edit(
+        persona="team_leader",
+        persona_b="cate_worker",
+        url=lambda w: reverse("network:link_withdraw", args=[w["network_link"].pk]),
+        record=_fresh("network_link"),
+        a={"reason": A_TEXT},
+        b={"reason": B_TEXT},
+        holds_a=lambda r: r.withdrawn_reason == A_TEXT,
+    ),
 }
+
+NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
 
 # Pages that change a record with one click and nothing typed: the service locks the row and
 # refuses a change its current state does not allow, so a second click cannot overwrite anything.
@@ -426,6 +466,12 @@ STATE_GUARDED = {
     "refuses a second decision (tests/core/test_sso.py)",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
+    **{
+        f"network:{kind}_entered_in_error": "marked entered in error once: the page refuses a second marking on "
+        "the form, keeping what was typed, and the service locks the record and refuses it too "
+        "(tests/network/test_views_records.py)"
+        for kind in NETWORK_KINDS
+    },
 }
 
 # Pages that create a new record (nothing to overwrite) or change nothing.
@@ -472,6 +518,11 @@ NOT_EDITS = {
     "core:sso_reauth",
     "core:sso_backchannel_logout",
     "core:group_mappings",
+    *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("add", "link_add")),
+    "network:child_link_add",
+    "network:case_link_add",
+    "network:peer_group_member_add",
+    "network:peer_group_place_add",
 }
 
 
@@ -545,6 +596,8 @@ READ_ONLY = {
     "network:missing_episode",
     "network:hotspot_list",
     "network:cohort_profile",
+    "network:index",
+    *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("list", "detail")),
 }
 
 
