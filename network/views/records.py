@@ -24,6 +24,7 @@ from core.pages import log_many, paginate, query_without_page, record_view, subm
 
 from .. import forms, selectors, services
 from ..choices import LinkKind, NetworkStatus, NodeKind
+from ..graph import SEGMENTS
 from ..models import Identifier, PeerGroup, Person, Place, Vehicle
 from ..permissions import can_read_network, can_record_network, network_permissions
 
@@ -235,6 +236,7 @@ def _detail(kind: RecordKind):
             "last_change": audit.last_change(record),
             "history": selectors.history_of(record),
             "current": record.status == NetworkStatus.ACTIVE,
+            "map_kind": SEGMENTS[kind.slug],
         }
         if kind.slug == "person":
             context["child_readable"] = selectors.person_child_readable(request.user, record)
