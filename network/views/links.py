@@ -15,7 +15,7 @@ from .. import forms, selectors, services
 from ..choices import LinkKind, LinkStatus, NodeKind
 from ..permissions import network_permissions
 from ..rules import identifier_typed
-from .records import KINDS, MEMBER_KINDS, recorder
+from .records import MEMBER_KINDS, RECORD_KINDS, recorder
 
 ALL_OTHER_KINDS = tuple(kind for kind, _ in forms.OTHER_KINDS)
 
@@ -216,7 +216,7 @@ def urlpatterns_of_links() -> list:
             _link_add(kind.slug, kind.get, f"{kind.slug}_link_add"),
             name=f"{kind.slug}_link_add",
         )
-        for kind in KINDS.values()
+        for kind in RECORD_KINDS
     ]
     child, case = selectors.child_get_for_linking, selectors.case_get_for_linking
     return [

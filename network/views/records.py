@@ -168,13 +168,17 @@ KINDS: dict[str, RecordKind] = {
 }
 
 
+# In the order the index lists them.
+RECORD_KINDS = tuple(KINDS[slug] for slug in KINDS)
+
+
 @require_GET
 def index(request):
     require_reader(request)
     return render(
         request,
         "network/index.html",
-        {"kinds": KINDS.values(), "perms": network_permissions(request.user)},
+        {"kinds": RECORD_KINDS, "perms": network_permissions(request.user)},
     )
 
 
@@ -308,7 +312,7 @@ def _entered_in_error(kind: RecordKind):
 
 def urlpatterns_of_records() -> list:
     patterns = []
-    for kind in KINDS.values():
+    for kind in RECORD_KINDS:
         slug, prefix = kind.slug, kind.prefix
         patterns += [
             path(f"{prefix}/", _list(kind), name=f"{slug}_list"),
