@@ -324,3 +324,19 @@ class SingleSignOnSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} through {self.provider}"
+
+
+class SingleSignOnLogoutToken(models.Model):
+    """A back-channel logout token already acted on (its `jti`), so that a replayed one is refused
+    (OpenID Connect Back-Channel Logout 1.0 §2.6). Forgotten after a day by the sessions' job:
+    a token over five minutes old is refused anyway."""
+
+    provider = models.CharField(max_length=40)
+    jti = models.CharField(max_length=255)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "jti"], name="core_sso_logout_token_once")]
+
+    def __str__(self) -> str:
+        return f"Logout token {self.jti} from {self.provider}"

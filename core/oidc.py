@@ -323,7 +323,8 @@ def logout_url(provider: Provider, *, id_token: str, post_logout_redirect_uri: s
 
 def logout_token_claims(provider: Provider, value: str) -> dict:
     """A back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.6): signed by the
-    provider, for us, recent, with the logout event, a `sub` or `sid`, and no nonce."""
+    provider, for us, recent, with the logout event, a `sub` or `sid`, a `jti`, and no nonce (that
+    it was not sent before is `core.sso.backchannel_logout`'s to check)."""
     claims = verify_jwt(provider, value)
     events = claims.get("events")
     if (
@@ -331,6 +332,8 @@ def logout_token_claims(provider: Provider, value: str) -> dict:
         or BACKCHANNEL_EVENT not in events
         or "nonce" in claims
         or not (claims.get("sub") or claims.get("sid"))
+        or not isinstance(claims.get("jti"), str)
+        or not claims["jti"]
         or not isinstance(claims.get("iat"), int | float)
         or claims["iat"] < time.time() - 5 * 60
     ):

@@ -39,6 +39,7 @@ from .models import (
     GroupMapping,
     GroupMappingChange,
     SingleSignOnInvitation,
+    SingleSignOnLogoutToken,
     SingleSignOnSession,
     Team,
 )
@@ -313,7 +314,13 @@ def session_recheck(request) -> str:
 
 def backchannel_logout(*, provider: Provider, claims: dict, session_store: type[SessionBase]) -> int:
     """End every session the provider's logout token names (its `sid`, or every session of its
-    `sub`), through `session_store` (the configured engine's). Returns how many were ended."""
+    `sub`), through `session_store` (the configured engine's). Returns how many were ended. A token
+    whose `jti` was already acted on is refused (SignInRefused): a replay ends nothing."""
+    try:
+        with transaction.atomic():
+            SingleSignOnLogoutToken.objects.create(provider=provider.key, jti=claims["jti"][:255])
+    except IntegrityError:
+        raise SignInRefused("This logout token was already used") from None
     named = SingleSignOnSession.objects.filter(provider=provider.key)
     if claims.get("sid"):
         named = named.filter(sid=claims["sid"])
@@ -333,6 +340,7 @@ def sso_sessions_forget_ended() -> int:
     if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
         return 0
     live = Session.objects.values("session_key")
+    SingleSignOnLogoutToken.objects.filter(received_at__lt=timezone.now() - timedelta(days=1)).delete()
     return SingleSignOnSession.objects.exclude(session_key__in=live).delete()[0]
 
 

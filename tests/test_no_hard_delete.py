@@ -37,6 +37,8 @@ ALLOWED_DELETES = {
     ("core/sso.py", "session_key"),
     ("core/sso.py", "SingleSignOnSession"),
     ("core/sso.py", "mapping"),
+    # Logout tokens already acted on, forgotten after a day (a token is refused after five minutes).
+    ("core/sso.py", "SingleSignOnLogoutToken"),
 }
 
 

@@ -195,9 +195,9 @@ def sso_backchannel_logout(request, provider: str):
     found = oidc.provider_or_404(provider)
     try:
         claims = oidc.logout_token_claims(found, request.POST.get("logout_token", ""))
+        sso.backchannel_logout(provider=found, claims=claims, session_store=type(request.session))
     except (oidc.SignInRefused, oidc.ProviderUnavailable):
         return JsonResponse({"error": "invalid_request"}, status=400)
-    sso.backchannel_logout(provider=found, claims=claims, session_store=type(request.session))
     return HttpResponse(status=200)
 
 

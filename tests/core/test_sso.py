@@ -513,9 +513,17 @@ def test_back_channel_logout_ends_the_persons_sessions(council, provider):
     assert anyone.post(url, {"logout_token": provider.sign({**claims, "aud": "another"})}).status_code == 400
     assert anyone.post(url, {"logout_token": provider.sign({**claims, "nonce": "x"})}).status_code == 400
     assert signed_in_user(client).is_authenticated
-    assert anyone.post(url, {"logout_token": provider.sign(claims)}).status_code == 200
+    no_jti = {key: value for key, value in claims.items() if key != "jti"}
+    assert anyone.post(url, {"logout_token": provider.sign(no_jti)}).status_code == 400
+    assert signed_in_user(client).is_authenticated
+    token = provider.sign(claims)
+    assert anyone.post(url, {"logout_token": token}).status_code == 200
     assert not signed_in_user(client).is_authenticated
     assert signed_in_user(other).is_authenticated
+    # The same token again (a replay) is refused and ends nothing, even after the person signed in again.
+    sign_in(client, provider, "olga-sub")
+    assert anyone.post(url, {"logout_token": token}).status_code == 400
+    assert signed_in_user(client).is_authenticated
 
 
 # --- A provider that is down ---------------------------------------------------------------------
