@@ -22,6 +22,7 @@ from cate import selectors as cate_selectors
 from cate.selectors import cases_visible_to
 from contacts import selectors as contact_selectors
 from contacts.choices import RecordStatus
+from contacts.models import Child
 from contacts.search import filter_by_name
 from contacts.visibility import children_visible_to, hidden_children
 from core.clock import local_date
@@ -37,14 +38,19 @@ from .permissions import can_read_network
 def hidden_node_condition(user) -> Q:
     """The nodes `user` may not see (on Node): a restricted child not naming them (and a person of
     concern who is that child), a case they may not open, a child or record no longer current
-    (merged, entered in error)."""
+    (merged, entered in error).
+
+    Each part is a subquery on one indexed foreign key of the node, never a join to the records: the
+    planner hashes each small set once and checks every node against them, whatever the size of the
+    network (a join to every record table made a whole-network scan on each step of a walk)."""
     hidden = hidden_children(user).values("pk")
-    condition = Q(child__in=hidden) | Q(person__child__in=hidden)
-    condition |= Q(kind=NodeKind.CHILD) & ~Q(child__status=RecordStatus.ACTIVE)
-    condition |= Q(kind=NodeKind.CASE) & ~Q(case__in=cases_visible_to(user).values("pk"))
-    for kind, field in Node.FIELD_OF_KIND.items():
-        if kind not in (NodeKind.CHILD, NodeKind.CASE):
-            condition |= Q(kind=kind) & ~Q(**{f"{field}__status": NetworkStatus.ACTIVE})
+    condition = Q(child_id__in=hidden)
+    condition |= Q(person_id__in=Person.objects.filter(child_id__in=hidden).values("pk"))
+    condition |= Q(child_id__in=Child.objects.exclude(status=RecordStatus.ACTIVE).values("pk"))
+    condition |= Q(case_id__isnull=False) & ~Q(case_id__in=cases_visible_to(user).values("pk"))
+    for model, field in ((Person, "person"), (Place, "place"), (Vehicle, "vehicle"), (Identifier, "identifier")):
+        condition |= Q(**{f"{field}_id__in": model.objects.exclude(status=NetworkStatus.ACTIVE).values("pk")})
+    condition |= Q(peer_group_id__in=PeerGroup.objects.exclude(status=NetworkStatus.ACTIVE).values("pk"))
     return condition
 
 
