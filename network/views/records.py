@@ -27,6 +27,7 @@ from ..choices import LinkKind, NetworkStatus, NodeKind
 from ..graph import SEGMENTS
 from ..models import Identifier, PeerGroup, Person, Place, Vehicle
 from ..permissions import can_read_network, can_record_network, network_permissions
+from .merge import person_merge_context
 
 recorder = attrgetter("can_record")
 
@@ -212,16 +213,48 @@ def _form(kind: RecordKind, request, **kwargs):
     return kind.form(request.POST or None, **kwargs)
 
 
+NOT_A_DUPLICATE = "not_a_duplicate"
+
+
+def _likely_duplicates(request, kind: RecordKind, form) -> list:
+    """A person being added who may already be recorded: the likely duplicates, shown before the
+    record is made, until the recorder confirms it is someone else (nothing typed is lost)."""
+    if kind.slug != "person" or request.method != "POST" or request.POST.get(NOT_A_DUPLICATE) == "yes":
+        return []
+    if not form.is_valid():
+        return []
+    data = form.cleaned_data
+    likely = selectors.person_likely_duplicates(
+        request.user,
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        aliases=data.get("aliases", ""),
+        date_of_birth=data.get("date_of_birth"),
+        age_band=data.get("age_band", ""),
+    )
+    if likely:
+        form.add_error(
+            None,
+            "This person may already be recorded: check the likely duplicates below, then confirm this is someone "
+            "else to add a new record",
+        )
+    return likely
+
+
 def _add(kind: RecordKind):
     def view(request):
         require_reader(request)
         if not can_record_network(request.user):
             raise PermissionDenied
         form = for_a_new_record(_form(kind, request))
-        response = submit(
-            request, form, kind.create, success=lambda record: record.get_absolute_url(), message=kind.added
-        )
-        return response or render(request, "network/record_form.html", {"kind": kind, "form": form, "record": None})
+        likely = _likely_duplicates(request, kind, form)
+        response = None
+        if not likely:
+            response = submit(
+                request, form, kind.create, success=lambda record: record.get_absolute_url(), message=kind.added
+            )
+        context = {"kind": kind, "form": form, "record": None, "likely_duplicates": likely}
+        return response or render(request, "network/record_form.html", context)
 
     view.__name__ = f"{kind.slug}_add"
     return view
@@ -244,6 +277,7 @@ def _detail(kind: RecordKind):
         }
         if kind.slug == "person":
             context["child_readable"] = selectors.person_child_readable(request.user, record)
+            context.update(person_merge_context(request.user, record))
         if kind.slug == "peer_group":
             context.update(peer_group_rows(rows))
         return render(request, f"network/{kind.slug}_detail.html", context)
