@@ -99,7 +99,8 @@ def test_the_demo_records_give_the_same_children_in_the_same_order_on_both_datab
         assert children == on_sqlite[query], query
     # The searches are worth comparing: misspellings find children, in an order that is not the index's.
     assert on_postgres["Alfa Demochilde"][0][:2] == ("Alpha", "Demochild")
-    assert on_postgres["Seedar"] and on_postgres["Brich"] and on_postgres["Hazle Example"]
+    # (Cedar's record is restricted by the network's demo: the searcher is not named on it.)
+    assert on_postgres["Seedar"] == [] and on_postgres["Brich"] and on_postgres["Hazle Example"]
     assert len(on_postgres["Testchild"]) > 100
     assert len(on_postgres["Demochild"]) >= 5
     assert on_postgres["Nobody Atall"] == []
