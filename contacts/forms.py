@@ -330,6 +330,9 @@ class ContactForm(VersionedFormMixin, GovukForm):
     reported_child_age = _text("Child's age, as the referrer gives it", max_length=50, width="govuk-input--width-10")
     reported_locations = _area("Where the child is seen", max_length=2000, rows=3)
     reported_school = _text("Child's school, as the referrer gives it", max_length=200)
+    about_context = forms.BooleanField(
+        label="The concern is about a place, peer group, school or online space", required=False
+    )
     concern = _area(
         "The concern, in the referrer's words",
         max_length=10000,

@@ -236,6 +236,11 @@ class Contact(VersionedModel):
     reported_child_age = models.CharField("age", max_length=50, blank=True)
     reported_locations = models.TextField("where the child is seen", blank=True)
     reported_school = models.CharField("school", max_length=200, blank=True)
+    about_context = models.BooleanField(
+        "about a place, group, school or online space",
+        default=False,
+        help_text="The concern is about a context (as well as, or instead of, a child); which one is linked later.",
+    )
     concern = models.TextField("the concern, in the referrer's words")
     cse_concern = models.BooleanField("child sexual exploitation (CSE)", default=False)
     cce_concern = models.BooleanField("child criminal exploitation (CCE)", default=False)
@@ -316,6 +321,8 @@ class Contact(VersionedModel):
         """The child as the record names them, or as the referrer described them."""
         if self.child_id:
             return self.child.full_name
+        if not self.reported_child_name and self.about_context:
+            return "No child named: about a place or group"
         return self.reported_child_name or "Child not identified"
 
 

@@ -123,6 +123,7 @@ CONTACT_FIELDS = (
     "reported_child_age",
     "reported_locations",
     "reported_school",
+    "about_context",
     "concern",
     "cse_concern",
     "cce_concern",
@@ -147,8 +148,11 @@ def validate_contact_data(data: dict[str, Any], *, has_child: bool) -> dict[str,
     described = any(
         data[k] for k in ("reported_child_name", "reported_child_age", "reported_locations", "reported_school")
     )
-    if not has_child and not described:
-        errors["reported_child_name"] = "Choose the child, or record what the referrer knows of them"
+    if not has_child and not described and not data["about_context"]:
+        errors["reported_child_name"] = (
+            "Choose the child, record what the referrer knows of them, or say the contact is about a place, group, "
+            "school or online space"
+        )
     if not data["concern"]:
         errors["concern"] = "Enter the concern, in the referrer's words"
     if errors:

@@ -93,6 +93,7 @@ VISITS = "Visits to the child"
 CASELOADS = "Caseloads and risk"
 ALERTS = "Alerts"
 FRONT_DOOR = "Front door"
+CONTEXTS = "Contexts (places and peer groups)"
 
 
 def _d(key, label, amount, unit, *, starts, source="", soon=timedelta(hours=24), group=TIMESCALES):
@@ -309,6 +310,25 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         starts="the latest contact, counting back",
         source="issue 3: three or more contacts in twelve months",
         group=FRONT_DOOR,
+    ),
+    _d(
+        "context_assessment",
+        "Context assessment (a location, school, online space or peer group)",
+        35,
+        WD,
+        starts="assessment opened",
+        source="Contextual Safeguarding Network practice",
+        soon=timedelta(days=7),
+        group=CONTEXTS,
+    ),
+    _d(
+        "context_plan_review",
+        "Context plan review",
+        12,
+        WK,
+        starts="plan agreed; last review",
+        soon=timedelta(days=14),
+        group=CONTEXTS,
     ),
 )
 

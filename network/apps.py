@@ -34,6 +34,12 @@ class NetworkConfig(AppContract, AppConfig):
             "network.PersonDuplicate", "existing__child", "Network: the child's possible duplicates as a person"
         ),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
+        PersonRecord("network.ContextReferral", "contact__child", "Contacts about a place or group"),
+        PersonRecord("network.ContextAssessment", "contact__child", "Context assessments opened from a contact"),
+        PersonRecord("network.ContextAssessmentChild", "child", "Context assessments affecting the child"),
+        PersonRecord("network.ContextPlan", "assessment__contact__child", "Context plans from a contact's assessment"),
+        PersonRecord("network.ContextPlanAction", "plan__assessment__contact__child", "Actions of those context plans"),
+        PersonRecord("network.ContextPlanReview", "plan__assessment__contact__child", "Reviews of those context plans"),
     )
 
     @property

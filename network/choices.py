@@ -170,3 +170,64 @@ ALLOWED_DUPLICATE_TRANSITIONS: dict[str, frozenset[str]] = {
 class DuplicateFoundWhen(models.TextChoices):
     ADDED = "added", "Record added"
     CHANGED = "changed", "Record changed"
+
+
+# --- Contexts as subjects (issue 19: Contextual Safeguarding) ----------------------------------
+
+
+class ContextAssessmentKind(models.TextChoices):
+    """Which context assessment triangle the assessment follows (the Contextual Safeguarding
+    Network's toolkit: neighbourhood and location, school, peer group; an online space is assessed
+    as a location is, with its own prompts)."""
+
+    LOCATION = "location", "Location assessment"
+    SCHOOL = "school", "School assessment"
+    ONLINE = "online", "Online space assessment"
+    PEER_GROUP = "peer_group", "Peer-group assessment"
+
+
+class ContextAssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETE = "complete", "Complete"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+ALLOWED_CONTEXT_ASSESSMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ContextAssessmentStatus.DRAFT: frozenset({ContextAssessmentStatus.COMPLETE, ContextAssessmentStatus.WITHDRAWN}),
+    ContextAssessmentStatus.COMPLETE: frozenset(),
+    ContextAssessmentStatus.WITHDRAWN: frozenset(),
+}
+
+
+class ContextJudgement(models.TextChoices):
+    """The assessor's judgement of the harm young people meet in the context."""
+
+    NO_CONCERN = "no_concern", "No concern: the context is safe"
+    LOW = "low", "Low: some concern, universal services can respond"
+    MODERATE = "moderate", "Moderate: harm is present and needs a multi-agency plan"
+    SIGNIFICANT = "significant", "Significant: young people are at significant harm there"
+
+
+class ContextPlanStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+ALLOWED_CONTEXT_PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
+    ContextPlanStatus.OPEN: frozenset({ContextPlanStatus.CLOSED}),
+    ContextPlanStatus.CLOSED: frozenset(),
+}
+
+
+class ContextPlanOutcome(models.TextChoices):
+    HARM_REDUCED = "harm_reduced", "Harm reduced: the context is safer"
+    NO_LONGER_USED = "no_longer_used", "Young people no longer use the context"
+    TRANSFERRED = "transferred", "Handed to another plan or service"
+    NO_CHANGE = "no_change", "Closed without the change intended"
+    ENTERED_IN_ERROR = "entered_in_error", "Entered in error"
+
+
+class ContextReviewDecision(models.TextChoices):
+    CONTINUE = "continue", "Continue the plan"
+    CHANGE = "change", "Change the plan"
+    CLOSE = "close", "Recommend closing the plan"

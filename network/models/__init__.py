@@ -1,0 +1,45 @@
+"""The network's models: the network itself (`records`) and contexts as subjects (`contexts`)."""
+
+from .contexts import (
+    ContextAssessment,
+    ContextAssessmentChild,
+    ContextPlan,
+    ContextPlanAction,
+    ContextPlanReview,
+    ContextReferral,
+)
+from .records import (
+    Identifier,
+    Link,
+    MaceSubject,
+    NetworkRecord,
+    Node,
+    PeerGroup,
+    Person,
+    PersonDuplicate,
+    PersonMerge,
+    PersonNameKey,
+    Place,
+    Vehicle,
+)
+
+__all__ = [
+    "ContextAssessment",
+    "ContextAssessmentChild",
+    "ContextPlan",
+    "ContextPlanAction",
+    "ContextPlanReview",
+    "ContextReferral",
+    "Identifier",
+    "Link",
+    "MaceSubject",
+    "NetworkRecord",
+    "Node",
+    "PeerGroup",
+    "Person",
+    "PersonDuplicate",
+    "PersonMerge",
+    "PersonNameKey",
+    "Place",
+    "Vehicle",
+]
