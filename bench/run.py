@@ -10,7 +10,9 @@ a few warm-up requests, then --requests timed requests (server time: the client 
 response, nothing over the network), and one more request under CaptureQueriesContext for the number of
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
 network pages are the 2-step map of the node with most links, the map of the peer group with most
-members and the hotspot list (`--only network` measures those and the baseline alone). The
+members and the hotspot list (`--only network` measures those and the baseline alone); the context
+pages (issue 19) are the page of the most referred place or group and the list of contexts (`--only
+context`). The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -85,6 +87,7 @@ def _pick():
         .first()
     )
     network_pages, network_notes = _network_pages(leader)
+    context_pages, context_notes = _context_pages(leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -98,6 +101,7 @@ def _pick():
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
         ("action list", leader, reverse("riskpanel:action_list")),
         *network_pages,
+        *context_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -106,6 +110,7 @@ def _pick():
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
         **network_notes,
+        **context_notes,
     }
     return pages, notes
 
@@ -182,6 +187,29 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
         "requests": requests,
         "queries": len(queries),
     }
+
+
+def _context_pages(leader):
+    """The page of the context (a place or peer group) with most assessments, plans and contacts
+    about it (issue 19), and the list of contexts in progress, read by a team leader. `--only context`."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from network.models import Node
+
+    node = (
+        Node.objects.filter(context_referrals__isnull=False)
+        .annotate(n=Count("context_referrals", distinct=True) + Count("context_assessments", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if node is None:
+        return [], {}
+    pages = [
+        ("context page (most referred place or group)", leader, reverse("network:context_detail", args=[node.pk])),
+        ("context list (assessments and plans in progress)", leader, reverse("network:context_list")),
+    ]
+    return pages, {"context": f"{node.get_kind_display().lower()} {node.target_id}: {node.n} referrals and assessments"}
 
 
 def run(scale: str, requests: int, warmup: int, only: list[str] | None = None) -> dict:

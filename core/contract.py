@@ -199,6 +199,12 @@ HOOKS: dict[str, Hook] = {
             "section(mace, *, user) -> Section | None: parts of a multi-agency enquiry's page (seen by the partners "
             "it was sent to as well: a section shows them only what the enquiry shares with them).",
         ),
+        Hook(
+            "contact_queue_notes",
+            "provider(contacts, *, user, now) -> {contact_id: [str]}: short notes under each contact of the screening "
+            "queue (what it is about beyond a child; other contacts naming the same place or group). A fixed number "
+            "of queries for the page, whatever its rows; only what the user may see.",
+        ),
         Hook("child_page_actions", "action(child, *, user) -> PageAction | None: on the child's page."),
         Hook("contact_page_actions", "action(contact, *, user) -> PageAction | None: on a contact's page."),
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
@@ -318,6 +324,18 @@ def call(hook: str, /, **kwargs) -> list:
     """Call every handler of a hook with these keyword arguments, in order; an exception stops the
     rest and reaches the caller (inside its transaction, it undoes the caller's work)."""
     return [handler(**kwargs) for handler in contributions(hook)]
+
+
+def notes(hook: str, objs, *, user, now) -> dict[int, list[str]]:
+    """Every app's notes about these records (a provider gives {pk: [str]}), joined per record in order."""
+    objs = list(objs)
+    joined: dict[int, list[str]] = {}
+    if not objs:
+        return joined
+    for provider in contributions(hook):
+        for pk, found in (provider(objs, user=user, now=now) or {}).items():
+            joined.setdefault(pk, []).extend(found)
+    return joined
 
 
 def collect(hook: str, obj, *, user) -> list:

@@ -11,7 +11,9 @@ class NetworkConfig(AppContract, AppConfig):
     role_permissions = "network.permissions.ROLE_PERMISSIONS"
     demo_seed = "network.demo.seed_demo"
     child_page_sections = ("network.sections.child_section",)
-    contact_page_sections = ("network.sections.contact_section",)
+    contact_page_sections = ("network.sections.contact_section", "network.context_sections.contact_contexts_section")
+    contact_page_actions = ("network.context_sections.contact_context_action",)
+    contact_queue_notes = ("network.context_sections.queue_notes",)
     case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
     panel_paper_sections = ("network.sections.panel_paper_section",)
     mace_page_sections = ("network.sections.mace_section",)

@@ -133,6 +133,18 @@ ARGS: dict[str, dict] = {
     "network:case_link_add": case,
     **{f"network:peer_group_{n}": {"pk": "peer_group"} for n in ("member_add", "place_add")},
     **{f"network:link_{n}": {"pk": "network_link"} for n in ("edit", "end", "withdraw")},
+    **{f"network:{n}": {"pk": "context"} for n in (
+        "context_detail", "context_print", "context_assessment_open", "context_plan_open",
+    )},
+    **{f"network:context_assessment_{n}": {"pk": "context_assessment"} for n in (
+        "detail", "edit", "withdraw", "child_add",
+    )},
+    "network:context_assessment_child_remove": {"pk": "context_assessment", "row_pk": "context_child"},
+    **{f"network:context_plan_{n}": {"pk": "context_plan"} for n in (
+        "detail", "edit", "action_add", "review_add", "close",
+    )},
+    "network:contact_context_add": {"pk": "contact"},
+    "network:contact_context_remove": {"pk": "context_referral"},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -322,6 +334,24 @@ MATRIX: dict[str, Row] = {
     "network:peer_group_member_add": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
     "network:peer_group_place_add": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
     "network:link_edit": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
+    # Contexts as subjects (issue 19): readers of the network read them; the front door links contacts to
+    # them (advisors, screeners, their manager); screeners, CATE workers, team leaders and the Family Connect
+    # manager assess; team leaders and the Family Connect manager plan, the chair (team leader) adds actions.
+    # An empty POST shows the form's errors (opening an assessment: the world's place has one in progress).
+    "network:context_list": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_detail": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_print": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_assessment_open": Row("LN2FN222FFNNN2", "LN2FN222FFNNN2"),
+    "network:context_assessment_detail": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    **{f"network:context_assessment_{n}": Row("LN2FN222FFNNN2", "LN2FN222FFNNN2") for n in (
+        "edit", "withdraw", "child_add", "child_remove",
+    )},
+    "network:context_plan_open": Row("LNFFNFF2FFNNN2", "LNFFNFF2FFNNN2"),
+    "network:context_plan_detail": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
+    **{f"network:context_plan_{n}": Row("LNFFNFF2FFNNN2", "LNFFNFF2FFNNN2") for n in ("edit", "review_add", "close")},
+    "network:context_plan_action_add": Row("LNFFNFF2FFNNNF", "LNFFNFF2FFNNNF"),
+    "network:contact_context_add": Row("L22NNNNFFNNNN2", "L22NNNNFFNNNN2"),
+    "network:contact_context_remove": Row("L22NNNNNNNNNN2", "L22NNNNNNNNNN2"),
     "network:link_end": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
     "network:link_withdraw": Row("LN22N222FFNNN2", "LN22N222FFNNN2"),
     "admin:index": Row("LLLLLLLLLLLL2L", "LLLLLLLLLLLL2L"),

@@ -233,11 +233,15 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
 
     network_merges = _network_merge_records(personas)
     network = _network_records(personas, person=network_merges["person"])
+    contexts = _context_records(
+        personas, place=network["place"], group=network["peer_group"], contact=contact, child=child
+    )
 
     case.refresh_from_db()
     records = {
         **network_merges,
         **network,
+        **contexts,
         "child": child,
         "contact": contact,
         "assessed_contact": contact,
@@ -344,6 +348,25 @@ def _network_records(personas, *, person) -> dict:
     return {"place": place, "vehicle": vehicle, "identifier": identifier, "peer_group": group, "network_link": link}
 
 
+def _context_records(personas, *, place, group, contact, child) -> dict:
+    """Contexts as subjects: the world's contact is about its place, which has an assessment in
+    draft naming the world's child; its peer group has an open plan."""
+    from network import services as network_services
+
+    leader = personas["team_leader"]
+    referral = network_services.context_referral_add(contact=contact, context=place, actor=personas["screener"])
+    assessment = network_services.context_assessment_open(context=place, actor=leader)
+    affected = network_services.context_assessment_child_add(assessment=assessment, child=child, actor=leader)
+    plan = network_services.context_plan_open(context=group, actor=leader, intended_change="The group meets safely")
+    return {
+        "context": referral.node,
+        "context_referral": referral,
+        "context_assessment": assessment,
+        "context_child": affected,
+        "context_plan": plan,
+    }
+
+
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
     "persons": "person",
@@ -377,6 +400,11 @@ _BY_SEGMENT = {
     "support-referrals": "support",
     "enquiry-answers": "mace_entry",
     "group-mapping-changes": "mapping_change",
+    "contexts": "context",
+    "context-assessments": "context_assessment",
+    "affected-children": "context_child",
+    "context-plans": "context_plan",
+    "context-referrals": "context_referral",
 }
 
 

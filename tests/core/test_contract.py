@@ -158,6 +158,7 @@ CHECKS = {
     "person_records": _person_record,
     "closure_outstanding": _callable_taking(None, now=None, settings=None),
     "visit_warnings": _callable_taking(None, user=None),
+    "contact_queue_notes": _callable_taking([], user=None, now=None),
     "work_tray": _callable_taking(None, now=None),
 }
 
@@ -316,7 +317,7 @@ def test_no_registration_by_import_discovery_or_signal():
     assert not found, "Declare contributions in the AppConfig (core.contract) instead:\n" + "\n".join(found)
 
 
-_READERS = {"contributions", "first", "call", "collect", "warnings", "override"}
+_READERS = {"contributions", "first", "call", "collect", "warnings", "notes", "override"}
 
 
 def _page_of_contributions(node) -> str | None:

@@ -433,6 +433,24 @@ SCENARIOS: dict[str, Edit] = {
         b={"reason": B_TEXT},
         holds_a=lambda r: r.withdrawn_reason == A_TEXT,
     ),
+    "network:context_assessment_edit": Edit(
+        persona="team_leader",
+        persona_b="screener",
+        url=lambda w: reverse("network:context_assessment_edit", args=[w["context_assessment"].pk]),
+        record=_fresh("context_assessment"),
+        a={"domain_harm": A_TEXT},
+        b={"domain_harm": B_TEXT},
+        holds_a=lambda r: r.domains.get("harm") == A_TEXT,
+    ),
+    "network:context_plan_edit": Edit(
+        persona="team_leader",
+        persona_b="fc_manager",
+        url=lambda w: reverse("network:context_plan_edit", args=[w["context_plan"].pk]),
+        record=_fresh("context_plan"),
+        a={"intended_change": A_TEXT},
+        b={"intended_change": B_TEXT},
+        holds_a=lambda r: r.intended_change == A_TEXT,
+    ),
 }
 
 NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
@@ -472,6 +490,11 @@ STATE_GUARDED = {
         "(tests/network/test_views_records.py)"
         for kind in NETWORK_KINDS
     },
+    # Contexts as subjects: each changes once; the service locks the record and refuses a second time.
+    "network:context_assessment_withdraw": "a draft assessment is withdrawn once; carries its version",
+    "network:context_plan_close": "a plan is closed once; carries its version",
+    "network:context_assessment_child_remove": "a child is taken off once; the service locks the row",
+    "network:contact_context_remove": "a place or group is taken off a contact once; the service locks the row",
 }
 
 # Pages that create a new record (nothing to overwrite) or change nothing.
@@ -523,6 +546,14 @@ NOT_EDITS = {
     "network:case_link_add",
     "network:peer_group_member_add",
     "network:peer_group_place_add",
+    # Contexts as subjects: each adds a record (an assessment, a plan, a child named, an action, a contact's
+    # place or group); a review adds a row and carries the plan's version, so a second reviewer is refused.
+    "network:context_assessment_open",
+    "network:context_plan_open",
+    "network:context_assessment_child_add",
+    "network:context_plan_action_add",
+    "network:context_plan_review_add",
+    "network:contact_context_add",
 }
 
 
@@ -598,6 +629,11 @@ READ_ONLY = {
     "network:cohort_profile",
     "network:index",
     *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("list", "detail")),
+    "network:context_list",
+    "network:context_detail",
+    "network:context_print",
+    "network:context_assessment_detail",
+    "network:context_plan_detail",
 }
 
 
