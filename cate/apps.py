@@ -15,7 +15,7 @@ class CateConfig(AppContract, AppConfig):
     role_permissions = "cate.permissions.ROLE_PERMISSIONS"
     demo_seed = "cate.demo.seed_demo"
     alert_rules = "cate.alert_rules.RULES"
-    case_due_providers = ("cate.due.case_clocks", "cate.due.case_records")
+    case_due_providers = ("cate.due.case_clocks", "cate.due.case_records", "cate.due.case_cic_reviews")
     child_involvement_providers = ("cate.involvement.open_cases_of_children",)
     child_holders_providers = ("cate.involvement.holders_of_children",)
     worked_contacts_providers = ("cate.involvement.contacts_of_referrals_worked_on",)
@@ -45,6 +45,10 @@ class CateConfig(AppContract, AppConfig):
         _case_record("Disclosure", "Disclosures"),
         _case_record("TransitionMeeting", "Post-17 transition meetings"),
         _case_record("CaseClosure", "Case closures"),
+        PersonRecord("cate.ChildInCareReview", "episode__child", "CSE risk reviews while in care"),
+        _case_record("AuditItem", "Audits of the closed case"),
+        PersonRecord("cate.AuditItem", "contact__child", "Audits of the contact closed at the front door"),
+        PersonRecord("cate.Supervision", "cases__child", "Supervisions that discussed the case"),
         PersonRecord("cate.ClosureItem", "closure__case__child", "What was outstanding when closure was proposed"),
         PersonRecord("cate.CaseUserObjectPermission", "content_object__child", "Staff given access to the case"),
         PersonRecord("cate.CaseGroupObjectPermission", "content_object__child", "Roles given access to the case"),
@@ -53,7 +57,11 @@ class CateConfig(AppContract, AppConfig):
     @property
     def nav_items(self):
         from core.navigation import NavItem
+        from core.roles import Role
 
         from .permissions import LANDING_ROLES
 
-        return (NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),)
+        return (
+            NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),
+            NavItem("Children in care", "cate:cic_review_list", frozenset({Role.IRO}), order=21),
+        )

@@ -94,6 +94,7 @@ CASELOADS = "Caseloads and risk"
 ALERTS = "Alerts"
 FRONT_DOOR = "Front door"
 CONTEXTS = "Contexts (places and peer groups)"
+OVERSIGHT = "Supervision, reviews and audits"
 
 
 def _d(key, label, amount, unit, *, starts, source="", soon=timedelta(hours=24), group=TIMESCALES):
@@ -264,11 +265,37 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
     ),
     SettingDefinition(
         "caseload_limit",
-        "Caseload limit per worker (open cases)",
+        "Caseload limit per worker (high-priority equivalents: open cases weighted by risk level)",
         CASELOADS,
         Kind.INTEGER,
         10,
         source="NWG: 8-10 high-priority (001:L2288)",
+    ),
+    *(
+        SettingDefinition(
+            f"caseload_weight_{level}",
+            f"Caseload weight: {label} (per cent of a high-priority case)",
+            CASELOADS,
+            Kind.INTEGER,
+            weight,
+            source="issue 24: caseloads weighted by risk (001:L2287-2290, Rec 28)",
+        )
+        for level, label, weight in (
+            ("high", "High", 100),
+            ("medium_high", "Medium-High", 75),
+            ("medium", "Medium", 50),
+            ("low_medium", "Low-Medium", 35),
+            ("low", "Low", 25),
+            ("not_assessed", "risk level not yet set", 100),
+        )
+    ),
+    SettingDefinition(
+        "caseload_breach_months",
+        "Consecutive month-ends past the caseload limit that alert the group manager",
+        CASELOADS,
+        Kind.INTEGER,
+        3,
+        source="scrutiny Rec 28: caseloads consistently breached",
     ),
     SettingDefinition(
         "rag_mapping",
@@ -329,6 +356,34 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         starts="plan agreed; last review",
         soon=timedelta(days=14),
         group=CONTEXTS,
+    ),
+    _d(
+        "supervision",
+        "Supervision of a CATE worker, every",
+        1,
+        MO,
+        starts="the worker's last supervision (or their first day in post)",
+        source="scrutiny Rec 33",
+        soon=timedelta(days=7),
+        group=OVERSIGHT,
+    ),
+    _d(
+        "cic_cse_review",
+        "CSE risk review of a child in care by the Independent Reviewing Officer, every",
+        6,
+        MO,
+        starts="the child-in-care episode's start, then the last review",
+        source="scrutiny Rec 6",
+        soon=timedelta(days=14),
+        group=OVERSIGHT,
+    ),
+    SettingDefinition(
+        "audit_sample_percent",
+        "Monthly audit sample of closed contacts and cases (per cent, rounded up)",
+        OVERSIGHT,
+        Kind.INTEGER,
+        10,
+        source="scrutiny Rec 23: a random 10% sample, at least one",
     ),
 )
 

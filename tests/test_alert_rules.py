@@ -329,4 +329,6 @@ def test_every_rule_is_covered_here():
     }
     # The network's rules have their own file (tests/network/test_alert_rules.py).
     covered |= {"network_release", "network_awn", "network_link"}
+    covered |= {"caseload_breach"}  # tests/cate/test_caseload_weights.py (issue 24)
+    covered |= {"supervision", "cic_review"}  # tests/cate/test_oversight.py (issue 24)
     assert covered == set(REGISTRY)

@@ -290,8 +290,37 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "notification": notifications["team_leader"],
         "export": export,
         "mapping_change": _mapping_change(personas),
+        **_oversight_records(referred_child, closed_case),
     }
     return World(records=records, personas=personas)
+
+
+def _oversight_records(child_in_care, closed_case) -> dict:
+    """Issue 24: a child in care (the referred child, with no case) for the Independent Reviewing
+    Officer's review, and a closed case drawn for audit."""
+    from cate.choices import AuditKind
+    from cate.models import AuditItem, AuditSample, StatutoryEpisode
+    from core import audit
+
+    system = audit.system_user()
+    episode = audit.save(
+        StatutoryEpisode(
+            child=child_in_care, kind=StatutoryKind.CIC, start=timezone.localdate() - dt.timedelta(days=90)
+        ),
+        actor=system,
+        reason="World",
+    )
+    month = timezone.localdate().replace(day=1)
+    sample = audit.save(
+        AuditSample(
+            month=month, kind=AuditKind.CLOSED_CASES, percent=10, seed=1, population=[closed_case.pk],
+            drawn_at=timezone.now(),
+        ),
+        actor=system,
+        reason="World",
+    )  # fmt: skip
+    item = audit.save(AuditItem(sample=sample, case=closed_case), actor=system, reason="World")
+    return {"cic_episode": episode, "audit_item": item}
 
 
 def _network_merge_records(personas) -> dict:
@@ -392,6 +421,8 @@ _BY_SEGMENT = {
     "actions": "action",
     "notifications": "notification",
     "statutory-episodes": "statutory",
+    "children-in-care": "cic_episode",
+    "audits": "audit_item",
     "visits": "visit",
     "risk-assessments": "risk_assessment",
     "missing-episodes": "missing",

@@ -258,6 +258,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.send_alert_digest",
         "schedule": crontab(hour=env.int("ALERT_DIGEST_HOUR", default=7), minute=0),
     },
+    # Issue 24: the caseload breach history (also kept in line by every allocation, risk level and closure).
+    "caseload-breaches": {
+        "task": "cate.tasks.record_caseload_breaches",
+        "schedule": timedelta(minutes=env.int("JOB_CASELOAD_BREACHES_MINUTES", default=60)),
+    },
+    # Issue 24: the monthly audit samples (drawn once for last month; the daily run catches up).
+    "audit-samples": {
+        "task": "cate.tasks.draw_audit_samples",
+        "schedule": crontab(hour=env.int("JOB_AUDIT_SAMPLES_HOUR", default=6), minute=30),
+    },
+    # Issue 24: the GP letter to a child's new practice.
+    "gp-letters-practice-changes": {
+        "task": "cate.tasks.gp_letters_for_changed_practices",
+        "schedule": timedelta(minutes=env.int("JOB_GP_PRACTICE_CHANGES_MINUTES", default=60)),
+    },
 }
 
 # Timescale alert jobs (core.alerts): how often each rule runs, in minutes. The return home
@@ -277,6 +292,9 @@ ALERT_JOB_MINUTES = {
     "safety_plan_review": env.int("ALERT_SAFETY_PLAN_MINUTES", default=60),
     "visits": env.int("ALERT_VISITS_MINUTES", default=60),
     "transition": env.int("ALERT_TRANSITION_MINUTES", default=240),
+    "caseload_breach": env.int("ALERT_CASELOAD_BREACH_MINUTES", default=240),
+    "supervision": env.int("ALERT_SUPERVISION_MINUTES", default=240),
+    "cic_review": env.int("ALERT_CIC_REVIEW_MINUTES", default=240),
     "actions": env.int("ALERT_ACTIONS_MINUTES", default=60),
     "network_release": env.int("ALERT_NETWORK_RELEASE_MINUTES", default=240),
     "network_awn": env.int("ALERT_NETWORK_AWN_MINUTES", default=240),

@@ -227,6 +227,14 @@ SCENARIOS: dict[str, Edit] = {
         b={"notes": B_TEXT},
         holds_a=lambda r: r.notes == A_TEXT,
     ),
+    "cate:audit_item": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("cate:audit_item", args=[w["audit_item"].pk]),
+        record=_fresh("audit_item"),
+        a={"judgement": "disagree", "reason": A_TEXT},
+        b={"judgement": "disagree", "reason": B_TEXT},
+        holds_a=lambda r: r.reason == A_TEXT,
+    ),
     "cate:risk_assessment_revise": Edit(
         persona="cate_worker",
         url=_case_url("cate:risk_assessment_revise", "risk_assessment"),
@@ -508,6 +516,8 @@ NOT_EDITS = {
     "cate:significant_event_add",
     "cate:statutory_episode_add",
     "cate:visit_add",
+    "cate:supervision_add",
+    "cate:cic_review_add",
     "cate:risk_assessment_add",
     "cate:missing_episode_add",
     "cate:support_referral_add",
@@ -564,6 +574,10 @@ def app_url_names() -> list[str]:
 
 READ_ONLY = {
     "core:home",
+    "cate:supervision_list",
+    "cate:supervision_worker",
+    "cate:cic_review_list",
+    "cate:audit_list",
     "contacts:duplicate_list",
     "network:person_duplicate_list",
     "network:person_merge_list",
