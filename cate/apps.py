@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, PersonRecord
+from core.contract import AppContract, DocumentOwner, PersonRecord
 
 
 def _case_record(model: str, label: str) -> PersonRecord:
@@ -9,6 +9,19 @@ def _case_record(model: str, label: str) -> PersonRecord:
 
 class CateConfig(AppContract, AppConfig):
     name = "cate"
+    case_page_sections = ("cate.documents.case_section",)
+    document_owners = (
+        DocumentOwner(
+            "case",
+            "cate.Case",
+            "Case",
+            visible="cate.documents.cases_visible",
+            get="cate.selectors.case_get_for_user",
+            may_attach="cate.documents.case_attach",
+            child_path="child_id",
+            includes="cate.documents.case_includes",
+        ),
+    )
     verbose_name = "CATE casework"
 
     # What CATE contributes (core.contract).

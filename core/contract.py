@@ -111,6 +111,43 @@ class TraySection:
 
 
 @dataclass(frozen=True)
+class DocumentOwner:
+    """A kind of record that can hold documents (the documents app), and who may see them: its
+    documents are seen by exactly those who may see the record, so the app that owns the record
+    says who that is. Callables may be given as dotted paths ("cate.documents.cases_visible").
+
+    - `key`: the record's kind in the documents' URLs ("case", "child", "mace-entry");
+    - `model`: "app_label.ModelName";
+    - `label`: what a document list calls it ("Case", "Strategy meeting");
+    - `visible(user)`: a queryset of the ids of the records the user may see (one column, a
+      subquery: no query of its own). Restricted children and compartments stay hidden;
+    - `get(user, pk)`: the record, raising Http404 when it is missing or the user may not see it;
+    - `may_attach(user, record)`: whether the user may add documents to it (and withdraw them, and
+      add versions);
+    - `child_path`: lookup from the model to the child's number ("pk", "child_id", "case__child_id";
+      "" when the record is about no one child), kept on each document for the access log;
+    - `within`: pairs (owner key, lookup to that owner's id): its documents also show on that
+      record's list ((("case", "case_id"),) for a strategy meeting: on the case's documents);
+    - `includes(record)`: [(model label, ids)] of records of lower apps whose documents also show on
+      this record's list (the case's child), or None.
+    """
+
+    key: str
+    model: str
+    label: str
+    visible: Any
+    get: Any
+    may_attach: Any
+    child_path: str = ""
+    within: tuple[tuple[str, str], ...] = ()
+    includes: Any = None
+
+    def resolved(self, name: str):
+        value = getattr(self, name)
+        return _resolve(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
 class Hook:
     name: str
     doc: str
@@ -227,6 +264,12 @@ HOOKS: dict[str, Hook] = {
             "provider(case, *, now, settings) -> [Outstanding]: what the app still has outstanding on a case "
             "whose closure is proposed (listed to the worker, who gives a reason for each, and to the team leader).",
         ),
+        Hook(
+            "document_owners",
+            "core.contract.DocumentOwner: a kind of the app's records that can hold documents, with who may see "
+            "and add them (the documents app reads no other app; a document is seen exactly as its record is).",
+            paths=False,
+        ),
     )
 }
 
@@ -263,6 +306,7 @@ class AppContract:
     person_records: Any = ()
     visit_warnings: Any = ()
     closure_outstanding: Any = ()
+    document_owners: Any = ()
 
 
 # --- Reading the declarations ---------------------------------------------------------------------

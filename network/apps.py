@@ -1,10 +1,21 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, PersonRecord
+from core.contract import AppContract, DocumentOwner, PersonRecord
 
 
 class NetworkConfig(AppContract, AppConfig):
     name = "network"
+    document_owners = (
+        DocumentOwner(
+            "person",
+            "network.Person",
+            "Person of concern",
+            visible="network.documents.persons_visible",
+            get="network.selectors.person_get_for_user",
+            may_attach="network.documents.person_attach",
+            child_path="child_id",
+        ),
+    )
     verbose_name = "Exploitation network"
 
     # What the network contributes (core.contract).

@@ -129,6 +129,8 @@ ARGS: dict[str, dict] = {
         "missing_episode", "missing_episode_place", "missing_episode_person",
     )},
     "network:mace_answer_link": {"pk": "mace_entry"},
+    **{f"documents:{n}": {"key": lambda w: "case", "pk": "case"} for n in ("record_list", "add")},
+    **{f"documents:{n}": {"pk": "document"} for n in ("detail", "download", "preview", "new_version", "withdraw")},
     **{f"network:{n}": {"pk": "mace"} for n in ("mace_subject_add", "mace_subject_remove")},
     "network:person_merge": {"pk": "person"},
     "network:person_duplicate_detail": {"pk": "person_duplicate"},
@@ -244,6 +246,16 @@ MATRIX: dict[str, Row] = {
     "cate:case_list": Row("LFFFF2222FFFFFF", "LMMMMMMMMMMMMMM"),
     "cate:nrm_awaiting": Row("LFFFF2222FFFFFF", "LMMMMMMMMMMMMMM"),
     "cate:case_detail": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),
+    # The documents of the world's case (a document the team leader added on it): seen by exactly those who
+    # see the case; added to (and a new version) by those who work on it with documents.add_document (the group
+    # manager reads); withdrawn by the team leader (documents.withdraw_document; the worker withdraws their own).
+    "documents:record_list": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),
+    "documents:add": Row("LNNNN2N2FNNNNNN", "LNNNN2N2FNNNNNN"),
+    "documents:detail": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),
+    "documents:download": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),
+    "documents:preview": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),
+    "documents:new_version": Row("LNNNN2N2FNNNNNN", "LNNNN2N2FNNNNNN"),
+    "documents:withdraw": Row("LNNNNFN2FNNNNNN", "LNNNNFN2FNNNNNN"),
     "cate:case_edit": Row("LNNNN2N22NNNNNN", "LNNNN2N22NNNNNN"),
     "cate:case_allocate": Row("LNNNNFN22NNNNNN", "LNNNNFN22NNNNNN"),
     "cate:chronology": Row("LNNNN2N22NNNNNN", "LMMMMMMMMMMMMMM"),

@@ -47,6 +47,7 @@ from tests.factories import (
     factor_levels,
     propose_closure,
 )
+from tests.factories.documents import document_on
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
 HEALTH_SECRET = "Health-only: attends the sexual health clinic"
@@ -239,6 +240,9 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=personas["group_manager"],
     )
 
+    # A document on the case (the documents app's pages), added by the team leader.
+    document = document_on(case, "case", actor=leader, title="Police report on the world's case")
+
     network_merges = _network_merge_records(personas)
     network = _network_records(personas, person=network_merges["person"])
     contexts = _context_records(
@@ -251,6 +255,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         **network,
         **contexts,
         "child": child,
+        "document": document,
         "contact": contact,
         "assessed_contact": contact,
         "threshold": threshold,
@@ -441,6 +446,7 @@ _BY_SEGMENT = {
     "gp-letters": "gp_letter",
     "support-referrals": "support",
     "enquiry-answers": "mace_entry",
+    "documents": "document",
     "group-mapping-changes": "mapping_change",
     "contexts": "context",
     "context-assessments": "context_assessment",
@@ -465,6 +471,8 @@ def url_kwargs(route: str, world: World) -> dict:
     from django.utils.http import urlsafe_base64_encode
 
     kwargs = {}
+    if "<slug:key>/<int:pk>" in route:  # the documents of a record: the world's case
+        return {"key": "case", "pk": world["case"].pk}
     for match in re.finditer(r"([\w-]+)/<(?:\w+:)?(\w+)>", route):
         segment, name = match.groups()
         if name == "key":

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
+    "documents",
     "contacts",
     "cate",
     "riskpanel",
@@ -212,6 +213,62 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Documents (the documents app). Their files are kept through the storage named "documents": a folder
+# outside anything the web server serves, with no URL (only documents.views stream them, to those
+# who may see the record); production may use an S3-compatible store (production.py).
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None, "file_permissions_mode": 0o600},
+}
+# The largest file accepted (bytes).
+DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# The types of file accepted, detected from their content (documents.content.KINDS). Macro-enabled
+# Office files and programs are refused whatever this says.
+DOCUMENTS_ALLOWED_TYPES = env.list(
+    "DOCUMENTS_ALLOWED_TYPES",
+    default=[
+        "pdf",
+        "docx",
+        "xlsx",
+        "pptx",
+        "doc",
+        "xls",
+        "ppt",
+        "odt",
+        "ods",
+        "odp",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "txt",
+        "eml",
+        "msg",
+    ],
+)
+# The kinds of document a person chooses from (code, label).
+DOCUMENT_TYPES = [
+    ("police_report", "Police report"),
+    ("health_letter", "Health letter or report"),
+    ("school_report", "School or education report"),
+    ("photograph", "Photograph"),
+    ("safety_plan", "Signed safety plan"),
+    ("minutes", "Another agency's minutes"),
+    ("assessment", "Assessment"),
+    ("correspondence", "Letter or e-mail"),
+    ("court", "Court document"),
+    ("other", "Other"),
+]
+# Who reads documents marked sensitive (core.roles.Role values), besides seeing their record.
+DOCUMENTS_SENSITIVE_ROLES = env.list(
+    "DOCUMENTS_SENSITIVE_ROLES", default=["cate_worker", "team_leader", "group_manager"]
+)
+# The virus scanner: clamd at "tcp://host:3310" or "unix:///run/clamav/clamd.ctl". Empty: files are
+# stored unscanned and marked so.
+CLAMAV_URL = env("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", default=30)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -508,6 +508,10 @@ STATE_GUARDED = {
     "refuses a second decision (tests/core/test_sso.py)",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
+    "documents:withdraw": "a document is withdrawn once: the form carries its version and the service locks it "
+    "and refuses a stale or second withdrawal (tests/documents/test_uploads.py); withdrawn, it answers 404",
+    "documents:new_version": "the form carries the document's version: a second upload from a page opened before "
+    "the first is refused on the form (tests/documents/test_uploads.py, tests/documents/test_views.py)",
     **{
         f"network:{kind}_entered_in_error": "marked entered in error once: the page refuses a second marking on "
         "the form, keeping what was typed, and the service locks the record and refuses it too "
@@ -523,6 +527,7 @@ STATE_GUARDED = {
 
 # Pages that create a new record (nothing to overwrite) or change nothing.
 NOT_EDITS = {
+    "documents:add",
     "contacts:contact_create",
     "contacts:child_create",
     "contacts:mace_create",
@@ -594,6 +599,10 @@ READ_ONLY = {
     "cate:supervision_worker",
     "cate:cic_review_list",
     "cate:audit_list",
+    "documents:record_list",
+    "documents:detail",
+    "documents:download",
+    "documents:preview",
     "contacts:duplicate_list",
     "network:person_duplicate_list",
     "network:person_merge_list",
