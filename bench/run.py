@@ -88,6 +88,7 @@ def _pick():
     )
     network_pages, network_notes = _network_pages(leader)
     context_pages, context_notes = _context_pages(leader)
+    documents_pages, documents_notes = _documents_pages(leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -102,6 +103,7 @@ def _pick():
         ("action list", leader, reverse("riskpanel:action_list")),
         *network_pages,
         *context_pages,
+        *documents_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -111,6 +113,7 @@ def _pick():
         "search": surname,
         **network_notes,
         **context_notes,
+        **documents_notes,
     }
     return pages, notes
 
@@ -165,6 +168,32 @@ def _network_pages(leader):
     return pages, notes
 
 
+def _documents_pages(leader):
+    """The documents (issue 22): the document list of the case with most documents (its own, its
+    child's, its panels' and meetings'), and a download of one of them, as a team leader."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from cate.models import Case
+    from documents.models import Document
+
+    on_cases = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Case), withdrawn_at__isnull=True)
+    busiest = on_cases.values("owner_id").annotate(n=Count("pk")).order_by("-n", "owner_id").first()
+    if busiest is None:
+        raise SystemExit("No documents on cases in this database: generate data first (manage.py generate_data).")
+    document = on_cases.filter(owner_id=busiest["owner_id"], sensitivity="normal").order_by("pk").first()
+    pages = [
+        (
+            "case documents (most documents)",
+            leader,
+            reverse("documents:record_list", args=["case", busiest["owner_id"]]),
+        ),
+        ("document download", leader, reverse("documents:download", args=[document.pk])),
+    ]
+    return pages, {"documents": f"case {busiest['owner_id']}: {busiest['n']} documents of its own"}
+
+
 def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -176,10 +205,10 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     times = []
     for _ in range(requests):
         began = time.perf_counter()
-        client.get(path)
+        client.get(path).close()  # a download streams its file: closed at once
         times.append((time.perf_counter() - began) * 1000)
     with CaptureQueriesContext(connection) as queries:
-        client.get(path)
+        client.get(path).close()
     times.sort()
     return {
         "p50_ms": round(statistics.median(times), 2),

@@ -18,6 +18,7 @@ from core.selectors import service_settings
 
 from . import services
 from .choices import AssessmentOutcome, AssessmentType, Classification, RiskLevel, VisitKind
+from .demo_documents import seed_documents
 from .models import Case, Referral
 
 REASON = "Demo data"
@@ -165,6 +166,13 @@ def seed_demo(stdout=None) -> None:
     if stdout is not None:
         made = sum(1 for r in results if r in ("opened", "allocated"))
         stdout.write(f"CATE demo: {len(YOUNG_PEOPLE)} young people ({made} cases opened now).\n")
+    with transaction.atomic():
+        cases = Case.objects.filter(legacy_key__in=[spec.key for spec in YOUNG_PEOPLE]).select_related(
+            "child", "allocated_worker"
+        )
+        documents = seed_documents(cases)
+    if stdout is not None and documents:
+        stdout.write(f"CATE demo: {documents} documents on the demo cases.\n")
 
 
 def _seed_supervision(users) -> None:

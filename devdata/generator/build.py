@@ -53,6 +53,7 @@ from riskpanel.models import PanelMeeting
 
 from .cases import CasesMixin
 from .contexts import ContextsMixin
+from .documents import DocumentsMixin
 from .network import NetworkMixin
 from .vocabulary import (
     FIRST_F,
@@ -69,7 +70,7 @@ from .vocabulary import (
 from .writer import DatabaseNotEmpty, Summary, Writer, has_records
 
 
-class Generator(CasesMixin, NetworkMixin, ContextsMixin):
+class Generator(CasesMixin, DocumentsMixin, NetworkMixin, ContextsMixin):
     def __init__(self, *, scale: Scale, seed: int, as_at: dt.date, stdout=None):
         self.scale = scale
         self.seed = seed
@@ -453,6 +454,7 @@ class Generator(CasesMixin, NetworkMixin, ContextsMixin):
             self.contacts()
             self.panels()
             self.cases()
+            self.documents()
             self.network()
             self.contexts()
         self.summary.seconds = time.monotonic() - began

@@ -130,8 +130,12 @@ def test_who_may_not_see_the_record_gets_404_as_for_a_missing_one(case, client_f
                 assert client.get(reverse(f"documents:{name}", args=[item.pk])).status_code == 404, (user, name)
     missing = reverse("documents:download", args=[999999])
     assert client_for(case.worker).get(missing).status_code == 404
-    assert client_for(case.worker).get(reverse("documents:download", args=[document.pk]) + "?version=7").status_code == 404
-    assert client_for(case.worker).get(reverse("documents:download", args=[document.pk]) + "?version=x").status_code == 404
+    assert (
+        client_for(case.worker).get(reverse("documents:download", args=[document.pk]) + "?version=7").status_code == 404
+    )
+    assert (
+        client_for(case.worker).get(reverse("documents:download", args=[document.pk]) + "?version=x").status_code == 404
+    )
     assert client_for(case.leader).get(reverse("documents:detail", args=[sensitive.pk])).status_code == 200
 
 
