@@ -474,7 +474,7 @@ def test_every_row_is_well_formed_and_every_redirecting_post_is_explained():
             assert NOTES.get(name), f"{name}: say what the redirect does and why it is harmless"
 
 
-APPS = ("core", "contacts", "cate", "riskpanel", "network", "reporting", "admin")
+APPS = ("core", "documents", "contacts", "cate", "riskpanel", "network", "reporting", "admin")
 
 
 @pytest.mark.parametrize("app", APPS)
