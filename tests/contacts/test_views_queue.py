@@ -161,8 +161,9 @@ def test_the_child_record_costs_the_same_queries_for_1_and_50_contacts(
     client.get(url)  # warm the session and content types
     # 13, the spells missing from education (one query), and the network's section (the child's node
     # and its links, two queries: the screener reads the network), the same however many contacts or
-    # links (tests/network/test_sections.py).
-    with django_assert_max_num_queries(16):
+    # links (tests/network/test_sections.py); and the documents' section (its documents and whether
+    # the reader may add one: two queries).
+    with django_assert_max_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
     assert len(set(references(response.content.decode()))) == rows
