@@ -74,6 +74,7 @@ ARGS: dict[str, dict] = {
     **{f"contacts:{n}": {"pk": "mace"} for n in ("mace_detail", "mace_entry_create", "mace_close", "mace_export")},
     "contacts:follow_up_complete": {"pk": "follow_up"},
     "contacts:missing_cse_link": {"pk": "missing_report"},
+    "contacts:threshold_review_detail": {"pk": "threshold_review"},
     **{f"contacts:{n}": {"pk": "child"} for n in ("child_edit", "child_merge", "child_restriction")},
     "contacts:merge_detail": {"pk": "merge"},
     "contacts:duplicate_detail": {"pk": "duplicate"},
