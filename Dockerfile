@@ -9,10 +9,8 @@ RUN mkdir -p static/build && npm run --silent build
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
-# graphviz: the dot program that draws the network map (network/drawing.py); clamav-daemon: clamd, which
-# scans uploaded documents (documents/scanning.py) when CLAMAV_URL names it (its signatures come from
-# freshclam where it runs).
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client curl graphviz clamav-daemon \
+# graphviz: the dot program that draws the network map (network/drawing.py).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client curl graphviz \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 app
 COPY pyproject.toml ./
 RUN python - > /tmp/requirements.txt <<'PY'
@@ -26,8 +24,6 @@ COPY --from=assets /app/static/build ./static/build
 RUN DJANGO_SECRET_KEY=build-only-key-build-only-key-build-only-key-0123456789 \
     DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput
-# Documents' files when stored locally (DOCUMENTS_ROOT): outside anything served.
-RUN mkdir -p /app/var/documents && chown app /app/var/documents
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

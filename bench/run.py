@@ -10,9 +10,7 @@ a few warm-up requests, then --requests timed requests (server time: the client 
 response, nothing over the network), and one more request under CaptureQueriesContext for the number of
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
 network pages are the 2-step map of the node with most links, the map of the peer group with most
-members and the hotspot list (`--only network` measures those and the baseline alone); the context
-pages (issue 19) are the page of the most referred place or group and the list of contexts (`--only
-context`). The
+members and the hotspot list (`--only network` measures those and the baseline alone). The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -87,8 +85,6 @@ def _pick():
         .first()
     )
     network_pages, network_notes = _network_pages(leader)
-    context_pages, context_notes = _context_pages(leader)
-    documents_pages, documents_notes = _documents_pages(leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -102,8 +98,6 @@ def _pick():
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
         ("action list", leader, reverse("riskpanel:action_list")),
         *network_pages,
-        *context_pages,
-        *documents_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -112,8 +106,6 @@ def _pick():
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
         **network_notes,
-        **context_notes,
-        **documents_notes,
     }
     return pages, notes
 
@@ -168,32 +160,6 @@ def _network_pages(leader):
     return pages, notes
 
 
-def _documents_pages(leader):
-    """The documents (issue 22): the document list of the case with most documents (its own, its
-    child's, its panels' and meetings'), and a download of one of them, as a team leader."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from cate.models import Case
-    from documents.models import Document
-
-    on_cases = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Case), withdrawn_at__isnull=True)
-    busiest = on_cases.values("owner_id").annotate(n=Count("pk")).order_by("-n", "owner_id").first()
-    if busiest is None:
-        raise SystemExit("No documents on cases in this database: generate data first (manage.py generate_data).")
-    document = on_cases.filter(owner_id=busiest["owner_id"], sensitivity="normal").order_by("pk").first()
-    pages = [
-        (
-            "case documents (most documents)",
-            leader,
-            reverse("documents:record_list", args=["case", busiest["owner_id"]]),
-        ),
-        ("document download", leader, reverse("documents:download", args=[document.pk])),
-    ]
-    return pages, {"documents": f"case {busiest['owner_id']}: {busiest['n']} documents of its own"}
-
-
 def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -205,10 +171,10 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
     times = []
     for _ in range(requests):
         began = time.perf_counter()
-        client.get(path).close()  # a download streams its file: closed at once
+        client.get(path)
         times.append((time.perf_counter() - began) * 1000)
     with CaptureQueriesContext(connection) as queries:
-        client.get(path).close()
+        client.get(path)
     times.sort()
     return {
         "p50_ms": round(statistics.median(times), 2),
@@ -216,29 +182,6 @@ def _measure_page(client, path: str, requests: int, warmup: int) -> dict:
         "requests": requests,
         "queries": len(queries),
     }
-
-
-def _context_pages(leader):
-    """The page of the context (a place or peer group) with most assessments, plans and contacts
-    about it (issue 19), and the list of contexts in progress, read by a team leader. `--only context`."""
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from network.models import Node
-
-    node = (
-        Node.objects.filter(context_referrals__isnull=False)
-        .annotate(n=Count("context_referrals", distinct=True) + Count("context_assessments", distinct=True))
-        .order_by("-n", "pk")
-        .first()
-    )
-    if node is None:
-        return [], {}
-    pages = [
-        ("context page (most referred place or group)", leader, reverse("network:context_detail", args=[node.pk])),
-        ("context list (assessments and plans in progress)", leader, reverse("network:context_list")),
-    ]
-    return pages, {"context": f"{node.get_kind_display().lower()} {node.target_id}: {node.n} referrals and assessments"}
 
 
 def run(scale: str, requests: int, warmup: int, only: list[str] | None = None) -> dict:

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from contacts.models import Child
 from core import clock
 from core.alerts import AlertRule, Candidate, Stage
 from core.clock import DueState
-from core.roles import Role
 from core.selectors import ServiceSettings
 from core.timescales import REGISTRY
 
 from . import rules
 from .choices import LIVE_CASE_STATUSES, ReferralStatus, RhiStatus
-from .models import Case, CaseloadBreach, GpLetter, MissingEpisode, NrmReferral, Referral, TransitionMeeting
-from .oversight_selectors import children_in_care, cic_due, supervision_rows
+from .models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, TransitionMeeting
 
 STAGES = {DueState.DUE_SOON: Stage.DUE_SOON, DueState.OVERDUE: Stage.OVERDUE}
 TRANSITION_NOTICE = timedelta(weeks=4)  # "coming up" four weeks before the 17th birthday (DESIGN §5)
@@ -191,98 +187,6 @@ def transitions(now: datetime, settings: ServiceSettings):
         )
 
 
-def caseload_breaches(now: datetime, settings: ServiceSettings):
-    """A weighted caseload past the limit at the configured number of consecutive month-ends
-    (scrutiny Rec 28: "consistently breached") alerts the group managers, once per breach."""
-    months = settings["caseload_breach_months"]
-    recent = now - timedelta(days=62)  # a breach ended since the last run is still told of
-    breaches = CaseloadBreach.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gte=recent)).values_list(
-        "pk", "worker_id", "started_at", "ended_at"
-    )
-    for pk, worker_id, started_at, ended_at in breaches:
-        due = rules.consistently_breached_at(started_at, ended_at, now=now, months=months)
-        if due is None:
-            continue
-        yield Candidate(
-            record_key=f"cate.caseloadbreach:{pk}",
-            due_at=due,
-            stage=Stage.OVERDUE,
-            title=f"A caseload has been past the limit at {months} month-ends in a row",
-            body="A case holder's caseload, weighted by risk, has been past the caseload limit at the end of "
-            f"each of the last {months} months. The caseload page says whose and by how much.",
-            url=reverse("cate:caseload_detail", args=[worker_id]),
-            owner_ids=(),
-            escalate=False,
-        )
-
-
-def supervisions(now: datetime, settings: ServiceSettings):
-    """A CATE worker's supervision overdue (Rec 33) tells the team leaders of the worker's team (all
-    team leaders when the worker has none), once per due date."""
-    overdue = [row for row in supervision_rows(now=now, settings=settings) if row.state == DueState.OVERDUE]
-    if not overdue:
-        return
-    leaders: dict[int | None, list[int]] = {}
-    for pk, team_id in (
-        get_user_model()
-        .objects.filter(groups__name=Role.TEAM_LEADER.label, is_active=True, is_system=False)
-        .values_list("pk", "team_id")
-    ):
-        leaders.setdefault(team_id, []).append(pk)
-    for row in overdue:
-        yield Candidate(
-            record_key=f"core.user:{row.worker.pk}:supervision",
-            due_at=row.due_at,
-            stage=Stage.OVERDUE,
-            title=f"Supervision of {row.worker} overdue",
-            url=reverse("cate:supervision_worker", args=[row.worker.pk]),
-            owner_ids=tuple(sorted(leaders.get(row.worker.team_id, ()))),
-            escalate=False,
-        )
-
-
-def cic_reviews(now: datetime, settings: ServiceSettings):
-    """The CSE risk review of a child in care (Rec 6) due soon or overdue tells the Independent
-    Reviewing Officers (of a restricted child, only those named on it), once per due date and stage.
-    No name in the title: the review page says who."""
-    iros = set(
-        get_user_model()
-        .objects.filter(groups__name=Role.IRO.label, is_active=True, is_system=False)
-        .values_list("pk", flat=True)
-    )
-    if not iros:
-        return
-    episodes = (
-        children_in_care(clock.local_date(now))
-        .annotate(last=Max("cse_reviews__reviewed_on"))
-        .values_list("pk", "start", "last", "child_id", "child__is_restricted")
-    )
-    rows = list(episodes)
-    restricted = {child for _, _, _, child, is_restricted in rows if is_restricted}
-    named: dict[int, set[int]] = {}
-    if restricted:
-        through = Child.restricted_to.through
-        for child_id, user_id in through.objects.filter(child_id__in=restricted).values_list("child_id", "user_id"):
-            named.setdefault(child_id, set()).add(user_id)
-    for pk, start, last, child_id, is_restricted in rows:
-        due = cic_due(start, last, settings)
-        stage = STAGES.get(settings.classify("cic_cse_review", due, now=now))
-        if stage is None:
-            continue
-        owners = iros & named.get(child_id, set()) if is_restricted else iros
-        if not owners:
-            continue
-        yield Candidate(
-            record_key=f"cate.statutoryepisode:{pk}:cse_review",
-            due_at=due,
-            stage=stage,
-            title=f"Child in care (episode {pk}): CSE risk review {_what(stage)}",
-            url=reverse("cate:cic_review_add", args=[pk]),
-            owner_ids=tuple(sorted(owners)),
-            escalate=False,
-        )
-
-
 # Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
 RULES = (
     AlertRule("rhi", "Return home interviews", return_home_interviews),
@@ -292,12 +196,4 @@ RULES = (
     AlertRule("gp_letter", "GP letters not sent", gp_letters),
     AlertRule("visits", "Visits past their expected frequency", visits),
     AlertRule("transition", "Post-17 transition meetings", transitions),
-    AlertRule(
-        "caseload_breach",
-        "Caseloads past the limit at consecutive month-ends",
-        caseload_breaches,
-        escalate_to=Role.GROUP_MANAGER,
-    ),
-    AlertRule("supervision", "Supervision of CATE workers", supervisions),
-    AlertRule("cic_review", "CSE risk reviews of children in care", cic_reviews, escalate_to=Role.GROUP_MANAGER),
 )

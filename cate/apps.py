@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, DocumentOwner, PersonRecord
+from core.contract import AppContract, PersonRecord
 
 
 def _case_record(model: str, label: str) -> PersonRecord:
@@ -9,26 +9,13 @@ def _case_record(model: str, label: str) -> PersonRecord:
 
 class CateConfig(AppContract, AppConfig):
     name = "cate"
-    case_page_sections = ("cate.documents.case_section",)
-    document_owners = (
-        DocumentOwner(
-            "case",
-            "cate.Case",
-            "Case",
-            visible="cate.documents.cases_visible",
-            get="cate.selectors.case_get_for_user",
-            may_attach="cate.documents.case_attach",
-            child_path="child_id",
-            includes="cate.documents.case_includes",
-        ),
-    )
     verbose_name = "CATE casework"
 
     # What CATE contributes (core.contract).
     role_permissions = "cate.permissions.ROLE_PERMISSIONS"
     demo_seed = "cate.demo.seed_demo"
     alert_rules = "cate.alert_rules.RULES"
-    case_due_providers = ("cate.due.case_clocks", "cate.due.case_records", "cate.due.case_cic_reviews")
+    case_due_providers = ("cate.due.case_clocks", "cate.due.case_records")
     child_involvement_providers = ("cate.involvement.open_cases_of_children",)
     child_holders_providers = ("cate.involvement.holders_of_children",)
     worked_contacts_providers = ("cate.involvement.contacts_of_referrals_worked_on",)
@@ -58,10 +45,6 @@ class CateConfig(AppContract, AppConfig):
         _case_record("Disclosure", "Disclosures"),
         _case_record("TransitionMeeting", "Post-17 transition meetings"),
         _case_record("CaseClosure", "Case closures"),
-        PersonRecord("cate.ChildInCareReview", "episode__child", "CSE risk reviews while in care"),
-        _case_record("AuditItem", "Audits of the closed case"),
-        PersonRecord("cate.AuditItem", "contact__child", "Audits of the contact closed at the front door"),
-        PersonRecord("cate.Supervision", "cases__child", "Supervisions that discussed the case"),
         PersonRecord("cate.ClosureItem", "closure__case__child", "What was outstanding when closure was proposed"),
         PersonRecord("cate.CaseUserObjectPermission", "content_object__child", "Staff given access to the case"),
         PersonRecord("cate.CaseGroupObjectPermission", "content_object__child", "Roles given access to the case"),
@@ -70,11 +53,7 @@ class CateConfig(AppContract, AppConfig):
     @property
     def nav_items(self):
         from core.navigation import NavItem
-        from core.roles import Role
 
         from .permissions import LANDING_ROLES
 
-        return (
-            NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),
-            NavItem("Children in care", "cate:cic_review_list", frozenset({Role.IRO}), order=21),
-        )
+        return (NavItem("CATE cases", "cate:index", LANDING_ROLES, order=20),)

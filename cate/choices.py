@@ -216,17 +216,3 @@ class GpLetterTrigger(models.TextChoices):
     ALLOCATION = "allocation", "Allocation"
     PANEL = "panel", "Discussion at risk panel"
     CLOSURE = "closure", "Closure of the case"
-    PRACTICE_CHANGE = "practice", "Change of GP practice while the case is open"
-
-
-class AuditKind(models.TextChoices):
-    """What a monthly audit sample is drawn from (scrutiny Rec 23)."""
-
-    FRONT_DOOR = "front_door", "Contacts closed at the front door"
-    CLOSED_CASES = "closed_cases", "Cases closed"
-
-
-class AuditJudgement(models.TextChoices):
-    AGREE = "agree", "Agree with the decision"
-    DISAGREE = "disagree", "Disagree with the decision"
-    ACTION_NEEDED = "action_needed", "Action needed"

@@ -18,7 +18,6 @@ from core.selectors import service_settings
 
 from . import services
 from .choices import AssessmentOutcome, AssessmentType, Classification, RiskLevel, VisitKind
-from .demo_documents import seed_documents
 from .models import Case, Referral
 
 REASON = "Demo data"
@@ -162,33 +161,6 @@ def seed_demo(stdout=None) -> None:
     for spec in YOUNG_PEOPLE:
         with transaction.atomic():
             results.append(_seed_one(spec, users, system))
-    _seed_supervision(users)
     if stdout is not None:
         made = sum(1 for r in results if r in ("opened", "allocated"))
         stdout.write(f"CATE demo: {len(YOUNG_PEOPLE)} young people ({made} cases opened now).\n")
-    with transaction.atomic():
-        cases = Case.objects.filter(legacy_key__in=[spec.key for spec in YOUNG_PEOPLE]).select_related(
-            "child", "allocated_worker"
-        )
-        documents = seed_documents(cases)
-    if stdout is not None and documents:
-        stdout.write(f"CATE demo: {documents} documents on the demo cases.\n")
-
-
-def _seed_supervision(users) -> None:
-    """Issue 24: the demo workers' last supervision (the first worker's overdue). Idempotent."""
-    from .models import Supervision
-    from .services.oversight import supervision_record
-
-    today = timezone.localdate()
-    for username, days_ago in (("cateworker1", 45), ("cateworker2", 10)):
-        worker = users[username]
-        if Supervision.objects.filter(worker=worker).exists():
-            continue
-        supervision_record(
-            worker=worker,
-            held_on=today - dt.timedelta(days=days_ago),
-            cases=[],
-            actions_agreed="Demo: review the safety plan; book the return home interview.",
-            actor=users["teamleader"],
-        )

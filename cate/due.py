@@ -141,33 +141,3 @@ def case_records(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
             )
         )
     return items
-
-
-def case_cic_reviews(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
-    """The CSE risk review of a child in care (Rec 6), on each live case of a child in care: six
-    months (a setting) from the episode's start, then from the last review. One query."""
-    from django.db.models import Max
-
-    from .oversight_selectors import children_in_care, cic_due
-
-    cases = Case.objects.filter(pk__in=case_ids, status__in=LIVE_CASE_STATUSES).values("pk")
-    rows = (
-        children_in_care(clock.local_date(now))
-        .filter(child__cate_cases__in=cases)
-        .annotate(last=Max("cse_reviews__reviewed_on"))
-        .values_list("child__cate_cases", "start", "last")
-    )
-    items: dict[int, list[DueItem]] = {}
-    for case_id, start, last in rows:
-        due = cic_due(start, last, settings)
-        items.setdefault(case_id, []).append(
-            DueItem(
-                "cic_review",
-                "CSE risk review (child in care)",
-                due,
-                settings.classify("cic_cse_review", due, now=now),
-                url=_case_url(case_id),
-                case_id=case_id,
-            )
-        )
-    return items

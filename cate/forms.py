@@ -13,7 +13,6 @@ from core.forms import GovukDateField, GovukDateTimeField, GovukForm, ReasonFiel
 from core.models import Agency, Team
 
 from . import rules
-from .caseload_weights import Load
 from .choices import (
     AssessmentOutcome,
     AssessmentType,
@@ -215,18 +214,14 @@ class AllocationForm(VersionedFormMixin, GovukForm):
         help_text="Needed only when the worker already holds as many cases as the limit.",
     )
 
-    def __init__(self, *args, holders, loads: dict, limit: int, **kwargs):
+    def __init__(self, *args, holders, counts: dict[int, int], limit: int, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["worker"]
         field.queryset = holders
-        field.label_from_instance = lambda user: _holder_label(user, loads.get(user.pk, Load()), limit)
-
-
-def _holder_label(user, load: Load, limit: int) -> str:
-    """The holder with their plain and weighted caseload: "A Worker - 9 cases, weighted 6.5 of 10"."""
-    state = " (past the limit)" if load.over(limit) else " (at the limit)" if load.at(limit) else ""
-    cases = f"{load.cases} case{'s' if load.cases != 1 else ''}"
-    return f"{user} – {cases}, weighted {load.weighted_text} of {limit}{state}"
+        field.label_from_instance = lambda user: (
+            f"{user} – {counts.get(user.pk, 0)} of {limit} cases"
+            + (" (at or past the limit)" if counts.get(user.pk, 0) >= limit else "")
+        )
 
 
 # --- Case records --------------------------------------------------------------------------
@@ -267,35 +262,7 @@ class VisitForm(VersionedFormMixin, GovukForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    duration_minutes = forms.IntegerField(
-        label="How long the visit lasted, in minutes",
-        help_text="The standard is a visit of up to 2 to 3 hours (120 to 180 minutes).",
-        min_value=1,
-        max_value=24 * 60,
-        error_messages={
-            "required": "Enter how long the visit lasted, in minutes",
-            "invalid": "Enter how long the visit lasted as a whole number of minutes, like 90",
-            "min_value": "How long the visit lasted must be at least 1 minute",
-            "max_value": "How long the visit lasted must be 1,440 minutes (a day) or less",
-        },
-    )
     notes = text("Notes", rows=6)
-
-    def __init__(self, *args, new: bool = False, safety: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A new visit records how long it lasted; a visit recorded before durations were asked for
-        # may be corrected without one.
-        self.fields["duration_minutes"].required = new
-        if safety:  # someone linked to the child is a danger to staff (scrutiny Rec 34)
-            self.fields["safety_assessed"] = forms.BooleanField(
-                label="I have done the personal-safety risk assessment for this visit",
-                required=False,
-            )
-            self.fields["safety_assessment"] = text(
-                "The personal-safety risk assessment: the risks, and how the visit is made safe",
-                rows=4,
-                help_text="For example: visit in pairs, meet in a public place, tell the office when you leave.",
-            )
 
 
 class RiskAssessmentForm(VersionedFormMixin, GovukForm):

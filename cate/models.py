@@ -233,11 +233,6 @@ class Visit(VersionedModel):
     location = models.CharField("where", max_length=200, blank=True)
     seen_alone = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
-    duration_minutes = models.PositiveIntegerField("how long the visit lasted (minutes)", null=True, blank=True)
-    # Before a visit to a child linked to someone who is a danger to staff (the network's marker):
-    # the personal-safety risk assessment (scrutiny Rec 34), confirmed and summarised.
-    safety_assessed = models.BooleanField("personal-safety risk assessment done", default=False)
-    safety_assessment = models.TextField("the personal-safety risk assessment", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
@@ -504,12 +499,3 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = "case permission of a group"
-
-
-from .oversight_models import (  # noqa: E402, F401  (models of issue 24, in a module of their own)
-    AuditItem,
-    AuditSample,
-    CaseloadBreach,
-    ChildInCareReview,
-    Supervision,
-)

@@ -51,14 +51,6 @@ PROPOSE_CLOSURE = "cate.add_caseclosure"
 # Set a case's risk level and write its GP letter without working on the case: what a risk panel's
 # chair does when the panel decides (granted by the app that holds the panels).
 RECORD_PANEL_OUTCOME = "cate.record_panel_outcome"
-# Issue 24: supervision of CATE workers (team leaders), the CSE risk review of a child in care (the
-# Independent Reviewing Officer) and the monthly audit of closed work (team leaders).
-RECORD_SUPERVISION = "cate.record_supervision"
-VIEW_SUPERVISION = "cate.view_supervision"
-RECORD_CIC_REVIEW = "cate.record_cic_review"
-VIEW_CIC_REVIEW = "cate.view_childincarereview"
-AUDIT_CLOSED_WORK = "cate.audit_closed_work"
-VIEW_AUDIT = "cate.view_audititem"
 
 # Object permissions a worker holds on each case allocated to them (codenames).
 CASE_WORKER_OBJECT_PERMISSIONS = ("view_case", "change_case")
@@ -117,13 +109,10 @@ _CASEWORK = [
 ]
 _MANAGEMENT = [VIEW_ALL_CASES, VIEW_CASE, CHANGE_CASE, ALLOCATE_CASE, CLOSE_CASE, "cate.add_case"]
 
-_OVERSIGHT = [VIEW_SUPERVISION, VIEW_CIC_REVIEW, VIEW_AUDIT]
-
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.CATE_WORKER: [*_CASEWORK, VIEW_SUPERVISION, VIEW_CIC_REVIEW],
-    Role.TEAM_LEADER: [*_CASEWORK, *_MANAGEMENT, *_OVERSIGHT, RECORD_SUPERVISION, AUDIT_CLOSED_WORK],
-    Role.GROUP_MANAGER: [*_CASEWORK, *_MANAGEMENT, *_OVERSIGHT],
-    Role.IRO: [VIEW_CIC_REVIEW, RECORD_CIC_REVIEW],
+    Role.CATE_WORKER: _CASEWORK,
+    Role.TEAM_LEADER: _CASEWORK + _MANAGEMENT,
+    Role.GROUP_MANAGER: _CASEWORK + _MANAGEMENT,
 }
 
 

@@ -4,10 +4,9 @@ assessment, and overlapping and back-to-back missing episodes."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from contacts.choices import ExploitationFactor, FactorLevel
@@ -276,47 +275,3 @@ def outstanding_field(code: str) -> str:
 def closure_item_field(item_id: int) -> str:
     """The form field holding the team leader's decision on one outstanding item."""
     return f"item_{item_id}"
-
-
-# --- Caseload breaches and audit samples (issue 24) -------------------------------------------
-
-
-def month_end_moment(day: date) -> datetime:
-    """The moment the month containing `day` ends: midnight (London) at the start of the next month."""
-    first_of_next = clock.add_months_to_date(day.replace(day=1), 1)
-    return clock.start_of_local_day(first_of_next)
-
-
-def month_ends_within(start: datetime, end: datetime | None, *, now: datetime) -> list[datetime]:
-    """The month-ends (London) a breach from `start` to `end` (None: still going on) spanned, up to
-    `now`: those at or after `start` and before `end`. A breach that ends exactly at a month-end
-    did not span it."""
-    until = min(end, now) if end is not None else now
-    found, moment = [], month_end_moment(clock.local_date(start))
-    local = clock.local(start)
-    if local.day == 1 and local.time() == time(0, 0):  # started exactly at a month-end: it counts
-        found.append(start)
-    while moment <= until and (end is None or moment < end):
-        found.append(moment)
-        moment = month_end_moment(clock.local_date(moment))
-    return found
-
-
-def consistently_breached_at(start: datetime, end: datetime | None, *, now: datetime, months: int) -> datetime | None:
-    """When a breach became "consistently breached" (Rec 28): the `months`-th consecutive month-end it
-    spanned, or None if it has not (yet) spanned that many."""
-    ends = month_ends_within(start, end, now=now)
-    return ends[months - 1] if len(ends) >= months else None
-
-
-def audit_sample_size(population: int, percent: int) -> int:
-    """`percent` of the population, rounded up; at least one when there are any (Rec 23)."""
-    if population <= 0:
-        return 0
-    return max(1, -(-population * percent // 100))
-
-
-def audit_draw(population: Sequence[int], *, seed: int, percent: int) -> list[int]:
-    """The ids drawn from `population` (in its order) with this seed: the same every time."""
-    size = audit_sample_size(len(population), percent)
-    return sorted(random.Random(seed).sample(list(population), size))

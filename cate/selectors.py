@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -23,10 +23,9 @@ from core.clock import DueState
 from core.contract import Outstanding
 from core.due import DueItem, due_items_for_cases
 from core.roles import has_role
-from core.selectors import service_settings
 from core.timescales import REGISTRY
 
-from . import caseload_weights, rules
+from . import rules
 from .choices import (
     LIVE_CASE_STATUSES,
     CaseStatus,
@@ -379,27 +378,25 @@ def caseload_counts(worker_ids) -> dict[int, int]:
     return {row["allocated_worker_id"]: row["n"] for row in rows}
 
 
-def caseload_loads(holders, settings) -> dict:
-    """{holder id: caseload_weights.Load} of these holders (a queryset or a list). One query."""
-    ids = holders.values("pk") if isinstance(holders, QuerySet) else [h.pk for h in holders]
-    return caseload_weights.loads_of(ids, settings)
-
-
-def case_holders_with_caseloads(*, past_limit: int | None = None, settings=None) -> list[tuple]:
-    """Every case holder with their caseload (caseload_weights.Load: live cases and the weighted
-    caseload); only those whose weighted caseload is past `past_limit`, when given."""
-    settings = settings or service_settings()
+def case_holders_with_caseloads(*, past_limit: int | None = None) -> list[tuple]:
+    """Every case holder with the number of live cases they hold (only those holding more than
+    `past_limit`, when given)."""
     holders = list(case_holders_by_name())
-    loads = caseload_weights.loads_of([h.pk for h in holders], settings)
-    rows = [(holder, loads.get(holder.pk, caseload_weights.Load())) for holder in holders]
-    return rows if past_limit is None else [row for row in rows if row[1].over(past_limit)]
+    counts = caseload_counts(h.pk for h in holders)
+    rows = [(holder, counts.get(holder.pk, 0)) for holder in holders]
+    return rows if past_limit is None else [row for row in rows if row[1] > past_limit]
 
 
-def case_holders_past_limit_count(limit: int, settings=None) -> int:
-    """How many case holders' weighted caseloads are past the limit (one query)."""
-    settings = settings or service_settings()
-    weighted = caseload_weights.weighted_subquery(settings)
-    return case_holders().annotate(weighted=weighted).filter(weighted__gt=limit * 100).count()
+def case_holders_past_limit_count(limit: int) -> int:
+    """How many case holders hold more live cases than the limit (one query)."""
+    live = (
+        Case.objects.filter(allocated_worker=OuterRef("pk"), status__in=LIVE_CASE_STATUSES)
+        .order_by()
+        .values("allocated_worker")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return case_holders().annotate(live=Subquery(live)).filter(live__gt=limit).count()
 
 
 # --- One case ------------------------------------------------------------------------------

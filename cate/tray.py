@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from core.clock import DueState
-from core.contract import PageAction, TrayCount, TraySection
+from core.contract import TrayCount, TraySection
 from core.roles import Role, has_role
 from core.selectors import service_settings
 
-from . import caseload_weights, oversight_selectors, selectors
+from . import selectors
 from .choices import LIVE_CASE_STATUSES, ReferralStatus
 
 
@@ -37,9 +36,6 @@ def _due_counts(cases, *, now: datetime, keys: tuple[str, ...]) -> dict[str, int
 def worker_section(user, *, now: datetime) -> TraySection:
     mine = selectors.cases_visible_to(user).filter(allocated_worker=user)
     counts = _due_counts(mine, now=now, keys=("visit", "visit_soon", "rhi", "rhi_soon"))
-    settings = service_settings()
-    load = caseload_weights.load_of(user, settings)
-    weighted = f"Your caseload weighted by risk: {load.weighted_text} of {settings['caseload_limit']}"
     return TraySection(
         "Your cases",
         (
@@ -67,7 +63,6 @@ def worker_section(user, *, now: datetime) -> TraySection:
                 case_list_url(view="all", worker=user.pk, due="rhi_soon"),
             ),
         ),
-        links=(PageAction(weighted, reverse("cate:my_caseload")),),
         order=20,
     )
 
@@ -77,8 +72,7 @@ def team_section(user, *, now: datetime) -> TraySection:
     counts = _due_counts(cases, now=now, keys=("allocation", "visit", "rhi"))
     unallocated = cases.filter(selectors.CASE_LIST_VIEWS["unallocated"][1]()).count()
     waiting = selectors.referral_queue(user, status=ReferralStatus.AWAITING_ASSESSMENT).count()
-    settings = service_settings()
-    limit = settings["caseload_limit"]
+    limit = service_settings()["caseload_limit"]
     return TraySection(
         "Your team",
         (
@@ -93,7 +87,7 @@ def team_section(user, *, now: datetime) -> TraySection:
             ),
             TrayCount(
                 f"Case holders past the caseload limit of {limit}",
-                selectors.case_holders_past_limit_count(limit, settings),
+                selectors.case_holders_past_limit_count(limit),
                 f"{reverse('cate:caseload_list')}?over=limit",
                 urgent=True,
             ),
@@ -106,48 +100,10 @@ def team_section(user, *, now: datetime) -> TraySection:
     )
 
 
-def oversight_section(user, *, now: datetime) -> TraySection:
-    """A team leader's supervision and audits (issue 24)."""
-    settings = service_settings()
-    overdue = oversight_selectors.supervision_rows_for_user(user, now=now, settings=settings, state="overdue")
-    awaiting = oversight_selectors.audit_items_for_user(user, "awaiting").count()
-    return TraySection(
-        "Supervision and audits",
-        (
-            TrayCount(
-                "Supervision overdue", len(overdue), f"{reverse('cate:supervision_list')}?state=overdue", urgent=True
-            ),
-            TrayCount("Audits waiting for your judgement", awaiting, f"{reverse('cate:audit_list')}?state=awaiting"),
-        ),
-        order=26,
-    )
-
-
-def iro_section(user, *, now: datetime) -> TraySection:
-    """The Independent Reviewing Officer's children in care (issue 24)."""
-    settings = service_settings()
-    rows = oversight_selectors.cic_rows_for_user(user, now=now, settings=settings)
-    overdue = sum(1 for row in rows if row.state == DueState.OVERDUE)
-    soon = sum(1 for row in rows if row.state == DueState.DUE_SOON)
-    url = reverse("cate:cic_review_list")
-    return TraySection(
-        "Children in care",
-        (
-            TrayCount("Children in care", len(rows), url),
-            TrayCount("CSE risk reviews overdue", overdue, f"{url}?state=overdue", urgent=True),
-            TrayCount("CSE risk reviews due soon", soon, f"{url}?state=due_soon"),
-        ),
-        order=27,
-    )
-
-
 def work_tray(user, *, now: datetime) -> list[TraySection]:
     sections = []
     if has_role(user, Role.CATE_WORKER):
         sections.append(worker_section(user, now=now))
     if has_role(user, Role.TEAM_LEADER):
         sections.append(team_section(user, now=now))
-        sections.append(oversight_section(user, now=now))
-    if has_role(user, Role.IRO):
-        sections.append(iro_section(user, now=now))
     return sections

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, casework, home, oversight, referrals
+from .views import cases, casework, home, referrals
 
 app_name = "cate"
 
@@ -19,14 +19,6 @@ urlpatterns = [
     path("caseloads/", home.caseload_list, name="caseload_list"),
     path("caseloads/<int:user_pk>/", home.caseload_detail, name="caseload_detail"),
     path("nrm-referrals/awaiting-decision/", home.nrm_awaiting, name="nrm_awaiting"),
-    # Supervision, children in care and audits (issue 24)
-    path("supervision/", oversight.supervision_list, name="supervision_list"),
-    path("supervision/<int:user_pk>/", oversight.supervision_worker, name="supervision_worker"),
-    path("supervision/<int:user_pk>/add/", oversight.supervision_add, name="supervision_add"),
-    path("children-in-care/", oversight.cic_review_list, name="cic_review_list"),
-    path("children-in-care/<int:pk>/reviews/add/", oversight.cic_review_add, name="cic_review_add"),
-    path("audits/", oversight.audit_list, name="audit_list"),
-    path("audits/<int:pk>/", oversight.audit_item, name="audit_item"),
     # Cases
     path("cases/", home.case_list, name="case_list"),
     path(case, cases.case_detail, name="case_detail"),

@@ -9,7 +9,6 @@ admin.site.index_title = "Users, teams and agencies"
 
 urlpatterns = [
     path("", include("core.urls")),
-    path("documents/", include("documents.urls")),
     path("front-door/", include("contacts.urls")),
     path("cate/", include("cate.urls")),
     path("risk-panel/", include("riskpanel.urls")),

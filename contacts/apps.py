@@ -1,53 +1,10 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, DocumentOwner, PersonRecord
+from core.contract import AppContract, PersonRecord
 
 
 class ContactsConfig(AppContract, AppConfig):
     name = "contacts"
-    # Its own pages' documents sections, on the page sections of the contract like any other app's.
-    child_page_sections = ("contacts.documents.child_section",)
-    contact_page_sections = ("contacts.documents.contact_section",)
-    mace_page_sections = ("contacts.documents.mace_section",)
-    document_owners = (
-        DocumentOwner(
-            "child",
-            "contacts.Child",
-            "Child",
-            visible="contacts.documents.children_visible",
-            get="contacts.selectors.child_get_for_user",
-            may_attach="contacts.documents.staff_attach",
-            child_path="pk",
-        ),
-        DocumentOwner(
-            "contact",
-            "contacts.Contact",
-            "Contact",
-            visible="contacts.documents.contacts_visible",
-            get="contacts.selectors.contact_get_for_user",
-            may_attach="contacts.documents.staff_attach",
-            child_path="child_id",
-        ),
-        DocumentOwner(
-            "mace",
-            "contacts.MaceRequest",
-            "Multi-agency enquiry",
-            visible="contacts.documents.maces_visible",
-            get="contacts.selectors.mace_request_get_for_user",
-            may_attach="contacts.documents.staff_attach",
-            child_path="contact__child_id",
-        ),
-        DocumentOwner(
-            "mace-entry",
-            "contacts.MaceEntry",
-            "An agency's answer to an enquiry",
-            visible="contacts.documents.mace_entries_visible",
-            get="contacts.documents.mace_entry_get",
-            may_attach="contacts.documents.mace_entry_attach",
-            child_path="request__contact__child_id",
-            within=(("mace", "request_id"),),
-        ),
-    )
     verbose_name = "Family Connect front door"
 
     # What the front door contributes (core.contract).
@@ -70,8 +27,6 @@ class ContactsConfig(AppContract, AppConfig):
         PersonRecord("contacts.PossibleDuplicate", "child", "Possible duplicates: the record added or changed"),
         PersonRecord("contacts.PossibleDuplicate", "existing", "Possible duplicates: the record matched"),
         PersonRecord("contacts.ChildNameKey", "child", "Search keys of the child's names"),
-        PersonRecord("contacts.ThresholdReview", "contact__child", "Safeguarding advisors' threshold reviews"),
-        PersonRecord("contacts.ReferrerMessage", "contact__child", "Messages to referrers"),
     )
 
     @property

@@ -111,43 +111,6 @@ class TraySection:
 
 
 @dataclass(frozen=True)
-class DocumentOwner:
-    """A kind of record that can hold documents (the documents app), and who may see them: its
-    documents are seen by exactly those who may see the record, so the app that owns the record
-    says who that is. Callables may be given as dotted paths ("cate.documents.cases_visible").
-
-    - `key`: the record's kind in the documents' URLs ("case", "child", "mace-entry");
-    - `model`: "app_label.ModelName";
-    - `label`: what a document list calls it ("Case", "Strategy meeting");
-    - `visible(user)`: a queryset of the ids of the records the user may see (one column, a
-      subquery: no query of its own). Restricted children and compartments stay hidden;
-    - `get(user, pk)`: the record, raising Http404 when it is missing or the user may not see it;
-    - `may_attach(user, record)`: whether the user may add documents to it (and withdraw them, and
-      add versions);
-    - `child_path`: lookup from the model to the child's number ("pk", "child_id", "case__child_id";
-      "" when the record is about no one child), kept on each document for the access log;
-    - `within`: pairs (owner key, lookup to that owner's id): its documents also show on that
-      record's list ((("case", "case_id"),) for a strategy meeting: on the case's documents);
-    - `includes(record)`: [(model label, ids)] of records of lower apps whose documents also show on
-      this record's list (the case's child), or None.
-    """
-
-    key: str
-    model: str
-    label: str
-    visible: Any
-    get: Any
-    may_attach: Any
-    child_path: str = ""
-    within: tuple[tuple[str, str], ...] = ()
-    includes: Any = None
-
-    def resolved(self, name: str):
-        value = getattr(self, name)
-        return _resolve(value) if isinstance(value, str) else value
-
-
-@dataclass(frozen=True)
 class Hook:
     name: str
     doc: str
@@ -236,12 +199,6 @@ HOOKS: dict[str, Hook] = {
             "section(mace, *, user) -> Section | None: parts of a multi-agency enquiry's page (seen by the partners "
             "it was sent to as well: a section shows them only what the enquiry shares with them).",
         ),
-        Hook(
-            "contact_queue_notes",
-            "provider(contacts, *, user, now) -> {contact_id: [str]}: short notes under each contact of the screening "
-            "queue (what it is about beyond a child; other contacts naming the same place or group). A fixed number "
-            "of queries for the page, whatever its rows; only what the user may see.",
-        ),
         Hook("child_page_actions", "action(child, *, user) -> PageAction | None: on the child's page."),
         Hook("contact_page_actions", "action(contact, *, user) -> PageAction | None: on a contact's page."),
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
@@ -263,12 +220,6 @@ HOOKS: dict[str, Hook] = {
             "closure_outstanding",
             "provider(case, *, now, settings) -> [Outstanding]: what the app still has outstanding on a case "
             "whose closure is proposed (listed to the worker, who gives a reason for each, and to the team leader).",
-        ),
-        Hook(
-            "document_owners",
-            "core.contract.DocumentOwner: a kind of the app's records that can hold documents, with who may see "
-            "and add them (the documents app reads no other app; a document is seen exactly as its record is).",
-            paths=False,
         ),
     )
 }
@@ -306,7 +257,6 @@ class AppContract:
     person_records: Any = ()
     visit_warnings: Any = ()
     closure_outstanding: Any = ()
-    document_owners: Any = ()
 
 
 # --- Reading the declarations ---------------------------------------------------------------------
@@ -368,18 +318,6 @@ def call(hook: str, /, **kwargs) -> list:
     """Call every handler of a hook with these keyword arguments, in order; an exception stops the
     rest and reaches the caller (inside its transaction, it undoes the caller's work)."""
     return [handler(**kwargs) for handler in contributions(hook)]
-
-
-def notes(hook: str, objs, *, user, now) -> dict[int, list[str]]:
-    """Every app's notes about these records (a provider gives {pk: [str]}), joined per record in order."""
-    objs = list(objs)
-    joined: dict[int, list[str]] = {}
-    if not objs:
-        return joined
-    for provider in contributions(hook):
-        for pk, found in (provider(objs, user=user, now=now) or {}).items():
-            joined.setdefault(pk, []).extend(found)
-    return joined
 
 
 def collect(hook: str, obj, *, user) -> list:

@@ -29,7 +29,6 @@ TEAMS = [
     ("CATE team", "Children's Services"),
     ("Quality assurance", "Children's Services"),
     ("Systems support", "Children's Services"),
-    ("Independent reviewing", "Children's Services"),
     ("Police MASH team", "Police"),
     ("Health MASH team", "Health"),
     ("Education safeguarding", "Education"),
@@ -58,7 +57,6 @@ DEMO_USERS = [
     DemoUser("panelmember", Role.PANEL_MEMBER, "Panel member", "Education", "Education safeguarding"),
     DemoUser("auditor", Role.AUDITOR, "Auditor", "Children's Services", "Quality assurance"),
     DemoUser("admin", Role.ADMINISTRATOR, "Administrator", "Children's Services", "Systems support"),
-    DemoUser("iro", Role.IRO, "Independent Reviewing Officer", "Children's Services", "Independent reviewing"),
 ]
 
 

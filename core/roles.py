@@ -23,7 +23,6 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     AUDITOR = "auditor", "Auditor / DPO"
     ADMINISTRATOR = "administrator", "Administrator"
-    IRO = "iro", "Independent Reviewing Officer"
 
 
 # Roles whose members may sign in to Django's admin site (users, teams, agencies only).

@@ -20,7 +20,6 @@ class Kind(enum.StrEnum):
     INTEGER = "integer"
     FREQUENCY = "frequency"
     RAG_MAPPING = "rag_mapping"
-    ROLE = "role"  # a group of staff, by their role (core.roles.Role's value)
 
 
 RISK_LEVELS: tuple[tuple[str, str], ...] = (
@@ -77,8 +76,6 @@ class SettingDefinition:
             return Frequency(visits=int(raw["visits"]), per_days=int(raw["per_days"]))
         if self.kind is Kind.RAG_MAPPING:
             return {level: raw.get(level, self.default[level]) for level, _ in RISK_LEVELS}
-        if self.kind is Kind.ROLE:
-            return str(raw)
         return int(raw)
 
 
@@ -96,9 +93,6 @@ VISITS = "Visits to the child"
 CASELOADS = "Caseloads and risk"
 ALERTS = "Alerts"
 FRONT_DOOR = "Front door"
-CONTEXTS = "Contexts (places and peer groups)"
-OVERSIGHT = "Supervision, reviews and audits"
-SUPPORT = "Support for the child"
 
 
 def _d(key, label, amount, unit, *, starts, source="", soon=timedelta(hours=24), group=TIMESCALES):
@@ -269,37 +263,11 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
     ),
     SettingDefinition(
         "caseload_limit",
-        "Caseload limit per worker (high-priority equivalents: open cases weighted by risk level)",
+        "Caseload limit per worker (open cases)",
         CASELOADS,
         Kind.INTEGER,
         10,
         source="NWG: 8-10 high-priority (001:L2288)",
-    ),
-    *(
-        SettingDefinition(
-            f"caseload_weight_{level}",
-            f"Caseload weight: {label} (per cent of a high-priority case)",
-            CASELOADS,
-            Kind.INTEGER,
-            weight,
-            source="issue 24: caseloads weighted by risk (001:L2287-2290, Rec 28)",
-        )
-        for level, label, weight in (
-            ("high", "High", 100),
-            ("medium_high", "Medium-High", 75),
-            ("medium", "Medium", 50),
-            ("low_medium", "Low-Medium", 35),
-            ("low", "Low", 25),
-            ("not_assessed", "risk level not yet set", 100),
-        )
-    ),
-    SettingDefinition(
-        "caseload_breach_months",
-        "Consecutive month-ends past the caseload limit that alert the group manager",
-        CASELOADS,
-        Kind.INTEGER,
-        3,
-        source="scrutiny Rec 28: caseloads consistently breached",
     ),
     SettingDefinition(
         "rag_mapping",
@@ -341,97 +309,6 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         starts="the latest contact, counting back",
         source="issue 3: three or more contacts in twelve months",
         group=FRONT_DOOR,
-    ),
-    _d(
-        "context_assessment",
-        "Context assessment (a location, school, online space or peer group)",
-        35,
-        WD,
-        starts="assessment opened",
-        source="Contextual Safeguarding Network practice",
-        soon=timedelta(days=7),
-        group=CONTEXTS,
-    ),
-    _d(
-        "context_plan_review",
-        "Context plan review",
-        12,
-        WK,
-        starts="plan agreed; last review",
-        soon=timedelta(days=14),
-        group=CONTEXTS,
-    ),
-    _d(
-        "supervision",
-        "Supervision of a CATE worker, every",
-        1,
-        MO,
-        starts="the worker's last supervision (or their first day in post)",
-        source="scrutiny Rec 33",
-        soon=timedelta(days=7),
-        group=OVERSIGHT,
-    ),
-    _d(
-        "cic_cse_review",
-        "CSE risk review of a child in care by the Independent Reviewing Officer, every",
-        6,
-        MO,
-        starts="the child-in-care episode's start, then the last review",
-        source="scrutiny Rec 6",
-        soon=timedelta(days=14),
-        group=OVERSIGHT,
-    ),
-    SettingDefinition(
-        "audit_sample_percent",
-        "Monthly audit sample of closed contacts and cases (per cent, rounded up)",
-        OVERSIGHT,
-        Kind.INTEGER,
-        10,
-        source="scrutiny Rec 23: a random 10% sample, at least one",
-    ),
-    SettingDefinition(
-        "safeguarding_advisors",
-        "Safeguarding advisors told at once of a Complex or Acute threshold decision",
-        FRONT_DOOR,
-        Kind.ROLE,
-        "fc_manager",
-        source="the front door's alerts and triggers (001:L1368-1380)",
-    ),
-    SettingDefinition(
-        "same_name_records_alert",
-        "Child records of the same name that alert the Family Connect managers",
-        FRONT_DOOR,
-        Kind.INTEGER,
-        3,
-        source="three records of the same name raise an alert (001:L1372-1373)",
-    ),
-    _d(
-        "missing_cse_assessment",
-        "CSE-link assessment of a missing-from-home report",
-        1,
-        WD,
-        starts="report logged",
-        source="001:L1376-1380",
-        soon=timedelta(hours=4),
-        group=FRONT_DOOR,
-    ),
-    SettingDefinition(
-        "missing_education_days",
-        "School days missed before a child missing from education is reported",
-        FRONT_DOOR,
-        Kind.INTEGER,
-        10,
-        source="001:L1378-1380",
-    ),
-    _d(
-        "support_reoffer",
-        "Support offered again after it was declined or the child did not engage",
-        3,
-        MO,
-        starts="support declined or not engaging",
-        source="SCR Rec 8",
-        soon=timedelta(days=14),
-        group=SUPPORT,
     ),
 )
 

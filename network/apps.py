@@ -1,30 +1,17 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, DocumentOwner, PersonRecord
+from core.contract import AppContract, PersonRecord
 
 
 class NetworkConfig(AppContract, AppConfig):
     name = "network"
-    document_owners = (
-        DocumentOwner(
-            "person",
-            "network.Person",
-            "Person of concern",
-            visible="network.documents.persons_visible",
-            get="network.selectors.person_get_for_user",
-            may_attach="network.documents.person_attach",
-            child_path="child_id",
-        ),
-    )
     verbose_name = "Exploitation network"
 
     # What the network contributes (core.contract).
     role_permissions = "network.permissions.ROLE_PERMISSIONS"
     demo_seed = "network.demo.seed_demo"
     child_page_sections = ("network.sections.child_section",)
-    contact_page_sections = ("network.sections.contact_section", "network.context_sections.contact_contexts_section")
-    contact_page_actions = ("network.context_sections.contact_context_action",)
-    contact_queue_notes = ("network.context_sections.queue_notes",)
+    contact_page_sections = ("network.sections.contact_section",)
     case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
     panel_paper_sections = ("network.sections.panel_paper_section",)
     mace_page_sections = ("network.sections.mace_section",)
@@ -47,12 +34,6 @@ class NetworkConfig(AppContract, AppConfig):
             "network.PersonDuplicate", "existing__child", "Network: the child's possible duplicates as a person"
         ),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
-        PersonRecord("network.ContextReferral", "contact__child", "Contacts about a place or group"),
-        PersonRecord("network.ContextAssessment", "contact__child", "Context assessments opened from a contact"),
-        PersonRecord("network.ContextAssessmentChild", "child", "Context assessments affecting the child"),
-        PersonRecord("network.ContextPlan", "assessment__contact__child", "Context plans from a contact's assessment"),
-        PersonRecord("network.ContextPlanAction", "plan__assessment__contact__child", "Actions of those context plans"),
-        PersonRecord("network.ContextPlanReview", "plan__assessment__contact__child", "Reviews of those context plans"),
     )
 
     @property

@@ -46,7 +46,6 @@ from .choices import (
     Relationship,
     VehicleKind,
 )
-from .context_demo import seed_context_demo
 from .models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
 
 REASON = "Demo data"
@@ -465,7 +464,6 @@ def seed_demo(stdout) -> None:
         child_restrict(
             child=restricted, actor=users["teamleader"], is_restricted=True, staff=[], reason=RESTRICTION_REASON
         )
-    seed_context_demo(stdout, records=records, users=users, children=children)
     stdout.write(
         f"Network: {len(records)} demo records (persons of concern, places, vehicles, numbers and handles, a peer "
         f"group; {made} new) and {len(LINKS)} links ({links} new) around {len(CHILDREN)} demo children; "

@@ -28,21 +28,17 @@ VIEW_NETWORK = "network.view_network"
 RECORD_NETWORK = "network.record_network"
 MERGE_PERSON = "network.merge_person"
 ANALYSE_NETWORK = "network.analyse_network"
-REFER_CONTEXT = "network.refer_context"
-ASSESS_CONTEXT = "network.assess_context"
-PLAN_CONTEXT = "network.plan_context"
 
 # The roles that see the network through their group's permission.
 _READERS = [VIEW_NETWORK]
 _RECORDERS = [VIEW_NETWORK, RECORD_NETWORK]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.ADVISOR: [REFER_CONTEXT],
-    Role.CATE_WORKER: [*_RECORDERS, ASSESS_CONTEXT],
-    Role.TEAM_LEADER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK, ASSESS_CONTEXT, PLAN_CONTEXT],
+    Role.CATE_WORKER: list(_RECORDERS),
+    Role.TEAM_LEADER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK],
     Role.GROUP_MANAGER: [*_READERS, ANALYSE_NETWORK],
-    Role.SCREENER: [*_RECORDERS, REFER_CONTEXT, ASSESS_CONTEXT],
-    Role.FC_MANAGER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK, REFER_CONTEXT, ASSESS_CONTEXT, PLAN_CONTEXT],
+    Role.SCREENER: list(_RECORDERS),
+    Role.FC_MANAGER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK],
 }
 
 LANDING_ROLES = frozenset(
@@ -127,56 +123,4 @@ class NetworkPermissions:
 def network_permissions(user, record=None) -> NetworkPermissions:
     return NetworkPermissions(
         can_record=can_record_network(user), can_merge=can_merge_persons(user), can_analyse=can_analyse_network(user)
-    )
-
-
-# --- Contexts as subjects (issue 19) ------------------------------------------------------------
-
-
-def can_refer_context(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.has_perm(REFER_CONTEXT)
-
-
-def require_refer_context(user) -> None:
-    if not can_refer_context(user):
-        raise PermissionDenied("You cannot link contacts to places or groups.")
-
-
-def can_assess_context(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.has_perm(ASSESS_CONTEXT) and can_read_network(user)
-
-
-def require_assess_context(user) -> None:
-    if not can_assess_context(user):
-        raise PermissionDenied("You cannot assess places or groups.")
-
-
-def can_plan_context(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.has_perm(PLAN_CONTEXT) and can_read_network(user)
-
-
-def require_plan_context(user) -> None:
-    if not can_plan_context(user):
-        raise PermissionDenied("You cannot plan for places or groups.")
-
-
-@dataclass(frozen=True)
-class ContextPermissions:
-    """What a context's pages may offer, computed once per page."""
-
-    can_assess: bool
-    can_plan: bool
-    can_add_actions: bool
-    can_record: bool
-
-
-def context_permissions(user, record=None) -> ContextPermissions:
-    from riskpanel.permissions import can_add_action
-
-    can_plan = can_plan_context(user)
-    return ContextPermissions(
-        can_assess=can_assess_context(user),
-        can_plan=can_plan,
-        can_add_actions=can_plan and can_add_action(user, None),
-        can_record=can_record_network(user),
     )

@@ -41,12 +41,6 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "All cases, not only CSE, open and allocated at the end of the period's last day to staff in post "
         "that day; the average is over the staff holding at least one of them.",
     ),
-    (
-        "caseload_breaches",
-        "Caseloads past the limit",
-        "Times a case holder's caseload, weighted by risk (high-priority equivalents), was past the caseload "
-        "limit at any time in the period (scrutiny Rec 28); month-ends are those of the period.",
-    ),
 )
 SECTION_LABELS = {key: label for key, label, _ in SECTIONS}
 
@@ -101,12 +95,6 @@ LABELS: dict[str, str] = {
     "open_cases": "Open cases held by staff in post",
     "case_holders": "Staff holding cases in post",
     "average": "Average caseload",
-    "caseload_breaches": "Caseloads past the limit",
-    "breaches": "Times a caseload was past the limit",
-    "staff": "Case holders whose caseload was past the limit",
-    "month_ends_past_limit": "Month-ends at which a caseload was past the limit",
-    "consistently_breached": "Caseloads past the limit at consecutive month-ends (consistently breached)",
-    "highest_peak": "Highest weighted caseload",
 }
 # The children of the new cases section form one breakdown (victim, at risk, not known).
 NEW_CASE_ROWS = ("victim", "at_risk", "not_known")

@@ -28,11 +28,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from cate.caseload_weights import Load, weight_expression
 from cate.choices import RISK_ORDER, ClosureStatus
 from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode
 from cate.selectors import case_holder_choices, cases_visible_to
@@ -42,7 +40,7 @@ from core import clock
 from core.selectors import ServiceSettings, service_settings
 from core.timescales import REGISTRY
 
-from . import caseloads, figures, oversight
+from . import caseloads, figures
 from .caseloads import CATE_OPEN_TO
 from .figures import Period
 from .overdue import overdue_counts, twelve_months_from
@@ -266,7 +264,6 @@ def annual_report(
         "missing": _missing(period, people, settings),
         "nrm_referrals": NrmReferral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end).count(),
         "caseload": caseloads_on([period.end])[period.end].as_json(),
-        "caseload_breaches": oversight.breaches_in_period(period, settings),
     }
     if with_baseline and period.is_financial_year:
         years = [annual_report(year, with_baseline=False, settings=settings) for year in figures.baseline_years(period)]
@@ -279,25 +276,17 @@ def annual_report(
 
 @dataclass(frozen=True)
 class WorkerLoad:
-    """A worker's open cases and their caseload weighted by risk (in hundredths of a high-priority
-    case); the limit applies to the weighted caseload (issue 24)."""
-
     worker: Any
     open_cases: int
     limit: int
-    hundredths: int = 0
-
-    @property
-    def weighted(self) -> Load:
-        return Load(self.open_cases, self.hundredths)
 
     @property
     def over_limit(self) -> bool:
-        return self.hundredths > self.limit * 100
+        return self.open_cases > self.limit
 
     @property
     def at_limit(self) -> bool:
-        return self.hundredths == self.limit * 100
+        return self.open_cases == self.limit
 
 
 @dataclass(frozen=True)
@@ -361,9 +350,7 @@ class CaseloadDashboard:
     decisions: list[DecisionMonth]
 
 
-def worker_loads(
-    *, today: date, limit: int, settings: ServiceSettings | None = None
-) -> tuple[list[WorkerLoad], list[WorkerLoad], list[Any]]:
+def worker_loads(*, today: date, limit: int) -> tuple[list[WorkerLoad], list[WorkerLoad], list[Any]]:
     """Open cases allocated to each member of staff at the end of today: those in post (the bars,
     counted in the average caseload), those not in post (whose cases wait to be reallocated), and
     the staff in post who may hold cases (cate's case holders) holding none. One query."""
@@ -374,19 +361,11 @@ def worker_loads(
         .annotate(n=Count("case_id", distinct=True))
         .values("n")
     )
-    weighted = (
-        Allocation.objects.filter(caseloads.allocated_at_end_of(today), worker=OuterRef("pk"))
-        .order_by()
-        .values("worker")
-        .annotate(w=Sum(weight_expression(settings or service_settings(), "case__")))
-        .values("w")
-    )
     may_hold = case_holder_choices().filter(caseloads.in_post_on(today)).order_by().values("pk")
     people = (
         get_user_model()
         .objects.annotate(
             open_cases=Coalesce(Subquery(held, output_field=IntegerField()), 0),
-            hundredths=Coalesce(Subquery(weighted, output_field=IntegerField()), 0),
             in_post=ExpressionWrapper(caseloads.in_post_on(today), output_field=BooleanField()),
         )
         .filter(Q(open_cases__gt=0) | Q(pk__in=may_hold))
@@ -397,8 +376,7 @@ def worker_loads(
         if not person.open_cases:
             idle.append(person)
         else:
-            load = WorkerLoad(person, person.open_cases, limit, person.hundredths)
-            (workers if person.in_post else not_in_post).append(load)
+            (workers if person.in_post else not_in_post).append(WorkerLoad(person, person.open_cases, limit))
     return workers, not_in_post, idle
 
 
@@ -489,7 +467,7 @@ def caseload_dashboard(*, now: datetime, settings: ServiceSettings | None = None
     months = figures.month_ends(today, 24)
     loads = caseloads_on([*months, today])
     open_now, mix = open_cases_now(today, settings)
-    workers, not_in_post, idle = worker_loads(today=today, limit=limit, settings=settings)
+    workers, not_in_post, idle = worker_loads(today=today, limit=limit)
     return CaseloadDashboard(
         today=today,
         limit=limit,

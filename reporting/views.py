@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -22,7 +21,7 @@ from core.pages import log, paginate
 from core.selectors import service_settings
 from core.timescales import REGISTRY
 
-from . import charts, figures, oversight, presentation, selectors, services
+from . import charts, figures, presentation, selectors, services
 from .choices import ReportKind
 from .forms import AnnualReportDownloadForm, AnnualReportPeriodForm
 from .overdue import COMPUTED_LABELS, KIND_BY_CODE, Row, computed_label, computed_overdue, record_url, timescale_text
@@ -38,10 +37,7 @@ def index(request):
     now = timezone.now()
     board = selectors.caseload_dashboard(now=now, settings=settings)
     worker_chart = charts.bar_chart(
-        [
-            (str(w.worker), float(w.weighted.weighted), f"{w.weighted.weighted_text} ({w.open_cases} cases)")
-            for w in board.workers
-        ],
+        [(str(w.worker), w.open_cases, str(w.open_cases)) for w in board.workers],
         reference=board.limit,
         reference_label=f"Limit {board.limit}",
         highlight_above=board.limit,
@@ -56,7 +52,6 @@ def index(request):
     decisions_chart = charts.column_chart(
         [(f"{m.month:%b %y}", m.percent_late, f"{m.percent_late}%") for m in board.decisions], label_every=2
     )
-    visit_weeks, visit_hours = oversight.visit_hours_by_week(today=board.today)
     return render(
         request,
         "reporting/caseload_dashboard.html",
@@ -75,13 +70,6 @@ def index(request):
             "timescales": {row.code: timescale_text(row.timescale, settings) for row in board.overdue},
             "can_see_annual_report": request.user.has_perm(VIEW_ANNUAL_REPORT),
             "contents": DASHBOARD_SECTIONS,
-            "breaches": oversight.breach_history(
-                since=clock.start_of_local_day(clock.add_months_to_date(board.today, -12)), now=now, settings=settings
-            ),
-            "breach_months": settings["caseload_breach_months"],
-            "visit_weeks": visit_weeks,
-            "visit_hours": visit_hours,
-            "audits": oversight.audit_results(today=board.today),
         },
     )
 
@@ -90,14 +78,11 @@ def index(request):
 DASHBOARD_SECTIONS = (
     ("open-cases", "Open cases"),
     ("workers", "Open cases per worker"),
-    ("breaches", "Caseloads past the limit"),
-    ("visit-hours", "Visit hours per worker"),
     ("average-caseload", "Average caseload month by month"),
     ("risk", "Risk levels of open cases"),
     ("overdue", "Overdue items"),
     ("front-door", "Front door"),
     ("decisions", "Decisions out of time"),
-    ("audits", "Audits of closed work"),
 )
 
 
@@ -171,8 +156,7 @@ def item_list(request, kind: str):
 
 
 def _report_context(period: figures.Period) -> dict:
-    settings = service_settings()
-    report = selectors.annual_report(period, settings=settings)
+    report = selectors.annual_report(period)
     sections = presentation.sections(report)
     section_charts = {
         (section.key, breakdown.key): charts.bar_chart(
@@ -197,15 +181,8 @@ def _report_context(period: figures.Period) -> dict:
         (label, f"{base}?{urlencode(query | {'file_format': name})}")
         for name, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"), ("html", "HTML"))
     ]
-    end = clock.start_of_local_day(period.end + timedelta(days=1))
-    breaches = [
-        row
-        for row in oversight.breach_history(since=clock.start_of_local_day(period.start), now=end, settings=settings)
-        if row.started_at < end
-    ]
     return {
         "report": report,
-        "breaches": breaches,
         "period": period,
         "sections": sections,
         "years": presentation.baseline_labels(report),

@@ -1,51 +1,10 @@
 from django.apps import AppConfig
 
-from core.contract import AppContract, CaseLink, DocumentOwner, PersonRecord
+from core.contract import AppContract, CaseLink, PersonRecord
 
 
 class RiskPanelConfig(AppContract, AppConfig):
     name = "riskpanel"
-    panel_paper_sections = ("riskpanel.documents.paper_section",)
-    document_owners = (
-        DocumentOwner(
-            "panel",
-            "riskpanel.PanelMeeting",
-            "Risk panel",
-            visible="riskpanel.documents.panels_visible",
-            get="riskpanel.selectors.panel_get_for_user",
-            may_attach="riskpanel.documents.panel_attach",
-        ),
-        DocumentOwner(
-            "panel-paper",
-            "riskpanel.AgendaItem",
-            "Panel paper",
-            visible="riskpanel.documents.items_visible",
-            get="riskpanel.documents.item_get",
-            may_attach="riskpanel.documents.item_attach",
-            child_path="case__child_id",
-            within=(("case", "case_id"), ("panel", "meeting_id")),
-        ),
-        DocumentOwner(
-            "strategy-meeting",
-            "riskpanel.StrategyMeeting",
-            "Strategy meeting",
-            visible="riskpanel.documents.meetings_visible",
-            get="riskpanel.selectors.strategy_meeting_get_for_user",
-            may_attach="riskpanel.documents.meeting_attach",
-            child_path="case__child_id",
-            within=(("case", "case_id"),),
-        ),
-        DocumentOwner(
-            "safety-plan",
-            "riskpanel.SafetyPlan",
-            "Safety plan",
-            visible="riskpanel.documents.plans_visible",
-            get="riskpanel.selectors.safety_plan_get_for_user",
-            may_attach="riskpanel.documents.plan_attach",
-            child_path="case__child_id",
-            within=(("case", "case_id"),),
-        ),
-    )
     verbose_name = "Risk panels"
 
     # What the risk panel contributes (core.contract).

@@ -34,7 +34,6 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("auditor", Role.AUDITOR, "p_auditor"),
     Persona("administrator", Role.ADMINISTRATOR, "p_admin", is_staff=True),
     Persona("fc_manager", Role.FC_MANAGER, "p_fc_manager"),  # the front door's team manager
-    Persona("iro", Role.IRO, "p_iro"),  # the Independent Reviewing Officer of children in care
 )
 
 NAMES: tuple[str, ...] = tuple(p.name for p in PERSONAS)

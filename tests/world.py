@@ -47,7 +47,6 @@ from tests.factories import (
     factor_levels,
     propose_closure,
 )
-from tests.factories.documents import document_on
 
 POLICE_SECRET = "Police-only: two missing reports, last seen in a red car"
 HEALTH_SECRET = "Health-only: attends the sexual health clinic"
@@ -77,14 +76,6 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     contact = ContactFactory(child=child, recorded_by=screener, referrer_name="PC Jones")
     threshold = ThresholdAssessmentFactory(
         contact=contact, assessed_by=screener, factors=factor_levels(coercion=FactorLevel.COMPLEX)
-    )
-    threshold_review = contact_services.threshold_review_raise(contact=contact, level="complex", actor=screener)
-    missing_report = ContactFactory(
-        child=child,
-        recorded_by=screener,
-        kind="missing_from_home",
-        missing_since=now - dt.timedelta(hours=6),
-        cse_link_due_at=now + dt.timedelta(hours=20),
     )
     mace = contact_services.mace_request_send(
         contact=contact,
@@ -240,27 +231,17 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         actor=personas["group_manager"],
     )
 
-    # A document on the case (the documents app's pages), added by the team leader.
-    document = document_on(case, "case", actor=leader, title="Police report on the world's case")
-
     network_merges = _network_merge_records(personas)
     network = _network_records(personas, person=network_merges["person"])
-    contexts = _context_records(
-        personas, place=network["place"], group=network["peer_group"], contact=contact, child=child
-    )
 
     case.refresh_from_db()
     records = {
         **network_merges,
         **network,
-        **contexts,
         "child": child,
-        "document": document,
         "contact": contact,
         "assessed_contact": contact,
         "threshold": threshold,
-        "threshold_review": threshold_review,
-        "missing_report": missing_report,
         "decided": decided,
         "follow_up": decided.follow_up,
         "mace": mace,
@@ -305,37 +286,8 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "notification": notifications["team_leader"],
         "export": export,
         "mapping_change": _mapping_change(personas),
-        **_oversight_records(referred_child, closed_case),
     }
     return World(records=records, personas=personas)
-
-
-def _oversight_records(child_in_care, closed_case) -> dict:
-    """Issue 24: a child in care (the referred child, with no case) for the Independent Reviewing
-    Officer's review, and a closed case drawn for audit."""
-    from cate.choices import AuditKind
-    from cate.models import AuditItem, AuditSample, StatutoryEpisode
-    from core import audit
-
-    system = audit.system_user()
-    episode = audit.save(
-        StatutoryEpisode(
-            child=child_in_care, kind=StatutoryKind.CIC, start=timezone.localdate() - dt.timedelta(days=90)
-        ),
-        actor=system,
-        reason="World",
-    )
-    month = timezone.localdate().replace(day=1)
-    sample = audit.save(
-        AuditSample(
-            month=month, kind=AuditKind.CLOSED_CASES, percent=10, seed=1, population=[closed_case.pk],
-            drawn_at=timezone.now(),
-        ),
-        actor=system,
-        reason="World",
-    )  # fmt: skip
-    item = audit.save(AuditItem(sample=sample, case=closed_case), actor=system, reason="World")
-    return {"cic_episode": episode, "audit_item": item}
 
 
 def _network_merge_records(personas) -> dict:
@@ -392,25 +344,6 @@ def _network_records(personas, *, person) -> dict:
     return {"place": place, "vehicle": vehicle, "identifier": identifier, "peer_group": group, "network_link": link}
 
 
-def _context_records(personas, *, place, group, contact, child) -> dict:
-    """Contexts as subjects: the world's contact is about its place, which has an assessment in
-    draft naming the world's child; its peer group has an open plan."""
-    from network import services as network_services
-
-    leader = personas["team_leader"]
-    referral = network_services.context_referral_add(contact=contact, context=place, actor=personas["screener"])
-    assessment = network_services.context_assessment_open(context=place, actor=leader)
-    affected = network_services.context_assessment_child_add(assessment=assessment, child=child, actor=leader)
-    plan = network_services.context_plan_open(context=group, actor=leader, intended_change="The group meets safely")
-    return {
-        "context": referral.node,
-        "context_referral": referral,
-        "context_assessment": assessment,
-        "context_child": affected,
-        "context_plan": plan,
-    }
-
-
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
     "persons": "person",
@@ -424,7 +357,6 @@ _BY_SEGMENT = {
     "contacts": "contact",
     "enquiries": "mace",
     "follow-ups": "follow_up",
-    "threshold-reviews": "threshold_review",
     "children": "child",
     "merges": "merge",
     "possible-duplicates": "duplicate",
@@ -437,8 +369,6 @@ _BY_SEGMENT = {
     "actions": "action",
     "notifications": "notification",
     "statutory-episodes": "statutory",
-    "children-in-care": "cic_episode",
-    "audits": "audit_item",
     "visits": "visit",
     "risk-assessments": "risk_assessment",
     "missing-episodes": "missing",
@@ -446,13 +376,7 @@ _BY_SEGMENT = {
     "gp-letters": "gp_letter",
     "support-referrals": "support",
     "enquiry-answers": "mace_entry",
-    "documents": "document",
     "group-mapping-changes": "mapping_change",
-    "contexts": "context",
-    "context-assessments": "context_assessment",
-    "affected-children": "context_child",
-    "context-plans": "context_plan",
-    "context-referrals": "context_referral",
 }
 
 
@@ -471,8 +395,6 @@ def url_kwargs(route: str, world: World) -> dict:
     from django.utils.http import urlsafe_base64_encode
 
     kwargs = {}
-    if "<slug:key>/<int:pk>" in route:  # the documents of a record: the world's case
-        return {"key": "case", "pk": world["case"].pk}
     for match in re.finditer(r"([\w-]+)/<(?:\w+:)?(\w+)>", route):
         segment, name = match.groups()
         if name == "key":

@@ -5,7 +5,6 @@ package re-exports the services the rest of the code calls."""
 from ..rules import CaseOpening
 from .allocation import case_allocate
 from .assessment import assessment_record_outcome, assessment_start, assessment_update
-from .caseload_breaches import caseload_breaches_refresh
 from .casework import (
     case_set_risk_level,
     case_update,
@@ -18,12 +17,7 @@ from .casework import (
 )
 from .chronology import case_change, chronology_add_significant_event, chronology_record
 from .closure import case_closure_approve, case_closure_propose, case_closure_return, case_reopen
-from .letters import (
-    gp_letter_closure_write,
-    gp_letter_create,
-    gp_letter_mark_sent,
-    gp_letters_for_changed_practices,
-)
+from .letters import gp_letter_closure_write, gp_letter_create, gp_letter_mark_sent
 from .missing import missing_episode_record, missing_episode_update, rhi_record
 from .nrm import nrm_referral_update
 from .referrals import referral_create_from_contact
@@ -43,14 +37,12 @@ __all__ = [
     "case_reopen",
     "case_set_risk_level",
     "case_update",
-    "caseload_breaches_refresh",
     "chronology_add_significant_event",
     "chronology_record",
     "disclosure_record",
     "gp_letter_closure_write",
     "gp_letter_create",
     "gp_letter_mark_sent",
-    "gp_letters_for_changed_practices",
     "missing_episode_record",
     "missing_episode_update",
     "nrm_referral_update",

@@ -21,12 +21,11 @@ from core.concurrency import check_version
 from core.permissions import require
 from core.selectors import service_settings
 
-from .. import caseload_weights, selectors
+from .. import selectors
 from ..choices import ChronologyKind, GpLetterTrigger
 from ..models import Allocation, Case, CaseUserObjectPermission
 from ..permissions import ALLOCATE_CASE, CASE_READER_OBJECT_PERMISSIONS, CASE_WORKER_OBJECT_PERMISSIONS
 from ._common import lock_case, next_visit_due, require_live
-from .caseload_breaches import caseload_breaches_refresh
 from .chronology import case_change, chronology_record
 from .letters import gp_letter_create
 
@@ -97,15 +96,12 @@ def case_allocate(
         get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
         settings = service_settings()
         limit = settings["caseload_limit"]
-        load = caseload_weights.load_of(worker, settings)
-        after = load.with_case(case.current_risk_level, settings)
-        over_limit = after.over(limit)
-        holding = f"{load.cases} cases, {load.weighted_text} weighted by risk"
+        holding = selectors.live_caseload(worker)
+        over_limit = holding >= limit
         if over_limit and not over_limit_reason.strip():
             raise ValidationError(
                 {
-                    "over_limit_reason": f"{worker} already holds {holding}; with this case their weighted "
-                    f"caseload would be {after.weighted_text} and the limit is {limit}. "
+                    "over_limit_reason": f"{worker} already holds {holding} cases and the limit is {limit}. "
                     "Enter the reason for allocating past the limit"
                 }
             )
@@ -134,7 +130,7 @@ def case_allocate(
             f"Reallocated from {previous.worker} to {worker}" if previous is not None else f"Allocated to {worker}"
         )
         if over_limit:
-            summary += f" (past the caseload limit: {after.weighted_text} weighted of {limit})"
+            summary += f" (past the caseload limit: {holding} of {limit})"
         case_change(
             case,
             actor=actor,
@@ -146,7 +142,4 @@ def case_allocate(
         )
         if previous is None:  # the first allocation of this opening
             gp_letter_create(case=case, trigger=GpLetterTrigger.ALLOCATION, actor=actor)
-        caseload_breaches_refresh(
-            now=now, worker_ids=[worker.pk, previous.worker_id if previous else None], settings=settings
-        )
     return allocation

@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import audit, clock, contract
+from core import audit, clock
 from core.concurrency import check_version
 from core.selectors import service_settings
 
 from .. import rules
 from ..choices import (
-    LIVE_CASE_STATUSES,
     ChronologyKind,
     Classification,
     OpenTo,
@@ -46,7 +45,6 @@ from ._common import (
     require_live,
     set_child_markers,
 )
-from .caseload_breaches import caseload_breaches_refresh
 from .chronology import case_change, chronology_record
 from .nrm import nrm_referral_create_due
 
@@ -78,8 +76,6 @@ def case_set_risk_level(
             summary=f"Risk level {previous} → {level.label} ({source.label.lower()})",
             detail=reason,
         )
-        if case.allocated_worker_id and case.status in LIVE_CASE_STATUSES:
-            caseload_breaches_refresh(now=max(at, timezone.now()), worker_ids=[case.allocated_worker_id])
     return case
 
 
@@ -231,28 +227,13 @@ def visit_record(
     seen_alone: bool | None,
     notes: str,
     actor,
-    duration_minutes: int | None = None,
-    safety_assessed: bool = False,
-    safety_assessment: str = "",
 ) -> Visit:
-    """Record a visit. Where staff must know something before they visit (a person linked to the child
-    who is a danger to staff: `visit_warnings` of the app contract), the visit is recorded only with
-    the personal-safety risk assessment done and written down (scrutiny Rec 34)."""
     require_work_on_case(actor, case, ADD_VISIT)
     kind = VisitKind(kind)
-    safety_assessment = safety_assessment.strip()
     with transaction.atomic():
         case = lock_case(case)
         require_live(case)
         _check_visit(case, visited_at)
-        if contract.warnings("visit_warnings", case, user=actor):
-            errors = {}
-            if not safety_assessed:
-                errors["safety_assessed"] = "Confirm that you have done the personal-safety risk assessment"
-            if not safety_assessment:
-                errors["safety_assessment"] = "Enter the personal-safety risk assessment"
-            if errors:
-                raise ValidationError(errors)
         visit = Visit(
             case=case,
             visited_at=visited_at,
@@ -260,9 +241,6 @@ def visit_record(
             location=location,
             seen_alone=seen_alone,
             notes=notes,
-            duration_minutes=duration_minutes,
-            safety_assessed=safety_assessed,
-            safety_assessment=safety_assessment,
             recorded_by=actor,
         )
         audit.save(visit, actor=actor, reason=f"{kind.label} visit recorded")
@@ -286,7 +264,6 @@ def visit_update(
     seen_alone: bool | None,
     notes: str,
     actor,
-    duration_minutes: int | None = None,
     expected_version: int | None = None,
 ) -> Visit:
     case = visit.case
@@ -297,13 +274,11 @@ def visit_update(
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         check_version(visit, expected_version)
         require_live(case)
-        duration_minutes = duration_minutes if duration_minutes is not None else visit.duration_minutes
-        new = (visited_at, kind, location, seen_alone, notes, duration_minutes)
-        old = (visit.visited_at, visit.kind, visit.location, visit.seen_alone, visit.notes, visit.duration_minutes)
-        if new == old:
+        new = (visited_at, kind, location, seen_alone, notes)
+        if new == (visit.visited_at, visit.kind, visit.location, visit.seen_alone, visit.notes):
             return visit
         _check_visit(case, visited_at)
-        visit.visited_at, visit.kind, visit.location, visit.seen_alone, visit.notes, visit.duration_minutes = new
+        visit.visited_at, visit.kind, visit.location, visit.seen_alone, visit.notes = new
         audit.save_change(visit, actor=actor, reason="Visit corrected")
         chronology_record(
             case=case,

@@ -34,7 +34,6 @@ from ..models import Allocation, Case, CaseClosure, ClosureItem
 from ..permissions import CLOSE_CASE, PROPOSE_CLOSURE, require_work_on_case
 from ._common import lock_case, set_child_markers
 from .allocation import _leave_read_access
-from .caseload_breaches import caseload_breaches_refresh
 from .chronology import case_change
 from .nrm import nrm_referral_create_due
 
@@ -273,8 +272,6 @@ def case_closure_approve(
             detail=(note + accepted).strip(),
         )
         set_child_markers(case, actor=actor, reason=f"CATE case {case.reference} closed")
-        if current_allocation is not None:
-            caseload_breaches_refresh(now=now, worker_ids=[current_allocation.worker_id])
     return case
 
 

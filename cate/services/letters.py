@@ -14,7 +14,7 @@ from core import audit, clock
 from core.concurrency import check_version
 from core.selectors import service_settings
 
-from ..choices import LIVE_CASE_STATUSES, CaseStatus, ChronologyKind, GpLetterTrigger
+from ..choices import CaseStatus, ChronologyKind, GpLetterTrigger
 from ..models import Case, GpLetter
 from ..permissions import CHANGE_GP_LETTER, require_work_on_case, require_write_gp_letter
 from ._common import CASE_CLOSED, day_start, lock_case, not_in_future, require_live
@@ -24,60 +24,6 @@ from .chronology import chronology_record
 def gp_letter_create(*, case: Case, trigger: str, actor) -> GpLetter:
     """Generate the letter to the child's GP practice (on allocation; on discussion at panel)."""
     require_write_gp_letter(actor, case)
-    return _gp_letter_make(case=case, trigger=trigger, actor=actor)
-
-
-def gp_letters_for_changed_practices(*, now=None) -> list[GpLetter]:
-    """A job (issue 24): the child of a live, allocated case whose GP practice changed since the
-    case's latest GP letter gets the letter to the new practice, due like any GP letter and on the
-    worker's list (the `gp_letter` alert rule). Run twice, it writes each letter once: the new letter
-    names the new practice."""
-    actor = audit.system_user()
-    made = []
-    cases = (
-        Case.objects.filter(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=False)
-        .filter(gp_letters__isnull=False)
-        .select_related("child", "child__registered_practice")
-        .distinct()
-    )
-    latest = {}
-    for case_id, practice, code in (
-        GpLetter.objects.filter(case__in=cases.values("pk"))
-        .exclude(trigger=GpLetterTrigger.CLOSURE)
-        .order_by("case_id", "-generated_at", "-id")
-        .values_list("case_id", "practice", "practice_code")
-    ):
-        latest.setdefault(case_id, (practice, code))
-    for case in cases:
-        if case.pk not in latest:
-            continue
-        child = case.child
-        now_at = (
-            (child.registered_practice.name, child.registered_practice.code)
-            if child.registered_practice
-            else (
-                child.gp_practice,
-                "",
-            )
-        )
-        before = latest[case.pk]
-        if not now_at[0] and not now_at[1]:
-            continue  # no practice known now: nobody to write to
-        if (now_at[1] and now_at[1] == before[1]) or (not now_at[1] and now_at[0].strip() == before[0].strip()):
-            continue
-        with transaction.atomic():
-            locked = lock_case(case)
-            if (
-                GpLetter.objects.filter(case=locked, trigger=GpLetterTrigger.PRACTICE_CHANGE, sent_on__isnull=True)
-                .filter(practice=now_at[0], practice_code=now_at[1])
-                .exists()
-            ):
-                continue
-            made.append(_gp_letter_make(case=locked, trigger=GpLetterTrigger.PRACTICE_CHANGE, actor=actor))
-    return made
-
-
-def _gp_letter_make(*, case: Case, trigger: str, actor) -> GpLetter:
     trigger = GpLetterTrigger(trigger)
     now = timezone.now()
     registered = case.child.registered_practice

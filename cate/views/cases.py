@@ -14,7 +14,7 @@ from core.links import case_links
 from core.pages import contributions, paginate, submit
 from core.selectors import service_settings
 
-from .. import caseload_weights, forms, oversight_selectors, selectors, services
+from .. import forms, selectors, services
 from ..choices import CaseStatus, RiskLevel
 from ..rules import visit_frequency
 from ._base import case_form, case_view, works
@@ -44,7 +44,6 @@ def case_detail(request, case, perms):
             "see_also": case_links(case.pk),
             "contributions": added,
             "contents": case_contents(case, page, added),
-            "cic_reviews": list(oversight_selectors.cic_reviews_of_child(case.child_id)),
         },
     )
 
@@ -100,23 +99,19 @@ def case_edit(request, case, perms):
 @case_view(live=True, allow=lambda perms: perms.can_allocate)
 def case_allocate(request, case, perms):
     holders = selectors.case_holder_choices()
-    settings = service_settings()
-    loads = selectors.caseload_loads(holders, settings)
-    limit = settings["caseload_limit"]
+    counts = selectors.caseload_counts(holder.pk for holder in holders)
+    limit = service_settings()["caseload_limit"]
     form = forms.AllocationForm(
         request.POST or None,
         initial={"version": case.version, "worker": case.allocated_worker_id},
         holders=holders,
-        loads=loads,
+        counts=counts,
         limit=limit,
     )
     response = submit(
         request, form, services.case_allocate, case=case, success=case.get_absolute_url(), message="Case allocated"
     )
-    weight = caseload_weights.weight_of(case.current_risk_level, settings)
-    return response or case_form(
-        request, case, perms, "cate/case_allocate.html", form, limit=limit, weight=weight, loads=loads
-    )
+    return response or case_form(request, case, perms, "cate/case_allocate.html", form, limit=limit)
 
 
 @require_GET

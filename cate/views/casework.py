@@ -38,11 +38,7 @@ def visit_list(request, case, perms):
 
 @case_view(live=True, allow=works)
 def visit_add(request, case, perms):
-    # What other apps say staff must know before visiting (a person linked to the child who is a
-    # danger to staff: the network's staff-safety marker), through the app contract: with any, the
-    # personal-safety risk assessment comes first (the service refuses the visit without it).
-    warnings = contract.warnings("visit_warnings", case, user=request.user)
-    form = for_a_new_record(forms.VisitForm(request.POST or None, new=True, safety=bool(warnings)))
+    form = for_a_new_record(forms.VisitForm(request.POST or None))
     response = submit(
         request,
         form,
@@ -53,6 +49,9 @@ def visit_add(request, case, perms):
     )
     if response:
         return response
+    # What other apps say staff must know before visiting (a person linked to the child who is a
+    # danger to staff: the network's staff-safety marker), through the app contract.
+    warnings = contract.warnings("visit_warnings", case, user=request.user)
     return case_form(request, case, perms, "cate/visit_form.html", form, warnings=warnings)
 
 
@@ -66,7 +65,6 @@ def visit_edit(request, case, perms, item: int):
         "location": visit.location,
         "seen_alone": forms.yes_no_initial(visit.seen_alone) or "",
         "notes": visit.notes,
-        "duration_minutes": visit.duration_minutes,
     }
     form = forms.VisitForm(request.POST or None, initial=initial)
     response = submit(

@@ -11,7 +11,6 @@ from core.permissions import role_required
 from core.selectors import service_settings
 
 from .. import forms, selectors
-from ..caseload_weights import Load
 from ..choices import CaseStatus
 from ..permissions import ALLOCATE_CASE, LANDING_ROLES, VIEW_ALL_CASES
 from ..rules import nrm_awaiting as nrm_awaiting_rule
@@ -38,19 +37,10 @@ def _caseload_page(request, worker, *, title: str, template: str = "cate/caseloa
     now, settings = timezone.now(), service_settings()
     rows = selectors.caseload_rows(selectors.caseload_of(request.user, worker), now=now, settings=settings)
     limit = settings["caseload_limit"]
-    load = selectors.caseload_loads([worker], settings).get(worker.pk, Load())
     return render(
         request,
         template,
-        {
-            "page": paginate(request, rows),
-            "worker": worker,
-            "title": title,
-            "limit": limit,
-            "count": len(rows),
-            "load": load,
-            "over": load.over(limit),
-        },
+        {"page": paginate(request, rows), "worker": worker, "title": title, "limit": limit, "count": len(rows)},
     )
 
 
@@ -63,17 +53,15 @@ def my_caseload(request):
 @require_GET
 def caseload_list(request):
     require_perm(request, ALLOCATE_CASE)
-    settings = service_settings()
-    limit = settings["caseload_limit"]
-    past_limit = request.GET.get("over") == "limit"  # only those whose weighted caseload is past the limit
-    rows = selectors.case_holders_with_caseloads(past_limit=limit if past_limit else None, settings=settings)
+    limit = service_settings()["caseload_limit"]
+    past_limit = request.GET.get("over") == "limit"  # only those holding more than the limit
+    rows = selectors.case_holders_with_caseloads(past_limit=limit if past_limit else None)
     return render(
         request,
         "cate/caseload_list.html",
         {
             "page": paginate(request, rows),
             "limit": limit,
-            "limit_hundredths": limit * 100,
             "past_limit": past_limit,
             "query": "over=limit" if past_limit else "",
         },

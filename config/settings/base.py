@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core",
-    "documents",
     "contacts",
     "cate",
     "riskpanel",
@@ -214,62 +213,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Documents (the documents app). Their files are kept through the storage named "documents": a folder
-# outside anything the web server serves, with no URL (only documents.views stream them, to those
-# who may see the record); production may use an S3-compatible store (production.py).
-DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
-STORAGES["documents"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None, "file_permissions_mode": 0o600},
-}
-# The largest file accepted (bytes).
-DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
-# The types of file accepted, detected from their content (documents.content.KINDS). Macro-enabled
-# Office files and programs are refused whatever this says.
-DOCUMENTS_ALLOWED_TYPES = env.list(
-    "DOCUMENTS_ALLOWED_TYPES",
-    default=[
-        "pdf",
-        "docx",
-        "xlsx",
-        "pptx",
-        "doc",
-        "xls",
-        "ppt",
-        "odt",
-        "ods",
-        "odp",
-        "jpeg",
-        "png",
-        "gif",
-        "webp",
-        "txt",
-        "eml",
-        "msg",
-    ],
-)
-# The kinds of document a person chooses from (code, label).
-DOCUMENT_TYPES = [
-    ("police_report", "Police report"),
-    ("health_letter", "Health letter or report"),
-    ("school_report", "School or education report"),
-    ("photograph", "Photograph"),
-    ("safety_plan", "Signed safety plan"),
-    ("minutes", "Another agency's minutes"),
-    ("assessment", "Assessment"),
-    ("correspondence", "Letter or e-mail"),
-    ("court", "Court document"),
-    ("other", "Other"),
-]
-# Who reads documents marked sensitive (core.roles.Role values), besides seeing their record.
-DOCUMENTS_SENSITIVE_ROLES = env.list(
-    "DOCUMENTS_SENSITIVE_ROLES", default=["cate_worker", "team_leader", "group_manager"]
-)
-# The virus scanner: clamd at "tcp://host:3310" or "unix:///run/clamav/clamd.ctl". Empty: files are
-# stored unscanned and marked so.
-CLAMAV_URL = env("CLAMAV_URL", default="")
-CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", default=30)
-
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -311,28 +254,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.retry_notification_emails",
         "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
     },
-    "retry-referrer-messages": {
-        "task": "contacts.tasks.send_referrer_messages",
-        "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
-    },
     "alert-digest": {
         "task": "core.tasks.send_alert_digest",
         "schedule": crontab(hour=env.int("ALERT_DIGEST_HOUR", default=7), minute=0),
-    },
-    # Issue 24: the caseload breach history (also kept in line by every allocation, risk level and closure).
-    "caseload-breaches": {
-        "task": "cate.tasks.record_caseload_breaches",
-        "schedule": timedelta(minutes=env.int("JOB_CASELOAD_BREACHES_MINUTES", default=60)),
-    },
-    # Issue 24: the monthly audit samples (drawn once for last month; the daily run catches up).
-    "audit-samples": {
-        "task": "cate.tasks.draw_audit_samples",
-        "schedule": crontab(hour=env.int("JOB_AUDIT_SAMPLES_HOUR", default=6), minute=30),
-    },
-    # Issue 24: the GP letter to a child's new practice.
-    "gp-letters-practice-changes": {
-        "task": "cate.tasks.gp_letters_for_changed_practices",
-        "schedule": timedelta(minutes=env.int("JOB_GP_PRACTICE_CHANGES_MINUTES", default=60)),
     },
 }
 
@@ -353,16 +277,10 @@ ALERT_JOB_MINUTES = {
     "safety_plan_review": env.int("ALERT_SAFETY_PLAN_MINUTES", default=60),
     "visits": env.int("ALERT_VISITS_MINUTES", default=60),
     "transition": env.int("ALERT_TRANSITION_MINUTES", default=240),
-    "caseload_breach": env.int("ALERT_CASELOAD_BREACH_MINUTES", default=240),
-    "supervision": env.int("ALERT_SUPERVISION_MINUTES", default=240),
-    "cic_review": env.int("ALERT_CIC_REVIEW_MINUTES", default=240),
     "actions": env.int("ALERT_ACTIONS_MINUTES", default=60),
     "network_release": env.int("ALERT_NETWORK_RELEASE_MINUTES", default=240),
     "network_awn": env.int("ALERT_NETWORK_AWN_MINUTES", default=240),
     "network_link": env.int("ALERT_NETWORK_LINK_MINUTES", default=10),
-    "threshold_review": env.int("ALERT_THRESHOLD_REVIEW_MINUTES", default=10),
-    "missing_from_home": min(env.int("ALERT_MISSING_FROM_HOME_MINUTES", default=10), 15),
-    "missing_cse_link": env.int("ALERT_MISSING_CSE_LINK_MINUTES", default=30),
 }
 for _rule, _minutes in ALERT_JOB_MINUTES.items():
     CELERY_BEAT_SCHEDULE[f"alerts-{_rule}"] = {

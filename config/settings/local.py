@@ -43,5 +43,4 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "documents": STORAGES["documents"],  # noqa: F405
 }

@@ -1,7 +1,6 @@
 """The test suite: PostgreSQL and Redis on localhost."""
 
 import os
-import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
@@ -36,13 +35,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Documents go to a temporary folder of the test run (tests/documents/conftest.py gives each test its own).
-DOCUMENTS_ROOT = tempfile.mkdtemp(prefix="cate-documents-")
-STORAGES["documents"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": None},
-}
-CLAMAV_URL = ""
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # A second database, SQLite, as the local run (config.settings.local) uses: tests that must hold on

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core import contract, pages
+from core import pages
 from core.permissions import role_required
 from core.selectors import service_settings
 
@@ -43,10 +43,8 @@ def queue(request):
     filters = selectors.QueueFilters(**form.cleaned_data) if form.is_valid() else selectors.QueueFilters()
     rows = selectors.screening_queue(request.user, now=now, settings=current, filters=filters)
     page = pages.paginate(request, rows)
-    notes = contract.notes("contact_queue_notes", page.object_list, user=request.user, now=now)
     for contact in page.object_list:
         contact.due_state = current.classify("contact_decision", contact.decision_due_at, now=now)
-        contact.queue_notes = notes.get(contact.pk, [])
     return render(
         request,
         "contacts/contact_queue.html",

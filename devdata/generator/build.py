@@ -52,8 +52,6 @@ from riskpanel.choices import PanelStatus
 from riskpanel.models import PanelMeeting
 
 from .cases import CasesMixin
-from .contexts import ContextsMixin
-from .documents import DocumentsMixin
 from .network import NetworkMixin
 from .vocabulary import (
     FIRST_F,
@@ -70,7 +68,7 @@ from .vocabulary import (
 from .writer import DatabaseNotEmpty, Summary, Writer, has_records
 
 
-class Generator(CasesMixin, DocumentsMixin, NetworkMixin, ContextsMixin):
+class Generator(CasesMixin, NetworkMixin):
     def __init__(self, *, scale: Scale, seed: int, as_at: dt.date, stdout=None):
         self.scale = scale
         self.seed = seed
@@ -454,9 +452,7 @@ class Generator(CasesMixin, DocumentsMixin, NetworkMixin, ContextsMixin):
             self.contacts()
             self.panels()
             self.cases()
-            self.documents()
             self.network()
-            self.contexts()
         self.summary.seconds = time.monotonic() - began
         return self.summary
 

@@ -562,9 +562,6 @@ class NetworkMixin:
         ]
         nodes = self.writer.insert(Node, nodes, node_dates)
         node_of = {key: node.pk for key, node in zip(keys, nodes, strict=True)}
-        # The places and peer groups as contexts (contexts.py): (node, place kind or None, hotspot).
-        self.context_nodes = [(node_of[("l", i)], p.kind, p.is_hotspot) for i, p in enumerate(places)]
-        self.context_nodes += [(node_of[("g", i)], None, False) for i in range(len(groups))]
 
         recorders = self._recorders()
         links, dates = [], []

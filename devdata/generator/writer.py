@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from cate.models import Case
@@ -31,11 +30,6 @@ class Summary:
     def lines(self) -> list[str]:
         rows = [f"{name:<36} {count:>10,}" for name, count in sorted(self.counts.items())]
         return [*rows, f"{'seconds':<36} {self.seconds:>10.1f}"]
-
-
-def _plain(value):
-    """A value as COPY writes it: a stored file as its name."""
-    return value.name if isinstance(value, FieldFile) else value
 
 
 def has_records() -> bool:
@@ -114,7 +108,7 @@ class Writer:
                     if name in auto_now:
                         setattr(obj, name, now)
                     value = getattr(obj, name)
-                    row.append(json.dumps(value) if name in json_fields else _plain(value))
+                    row.append(json.dumps(value) if name in json_fields else value)
                 copy.write_row(row)
         return objs
 
@@ -130,8 +124,7 @@ class Writer:
         with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as copy:
             for index, obj in enumerate(created):
                 row = [
-                    json.dumps(getattr(obj, name)) if name in json_fields else _plain(getattr(obj, name))
-                    for name in tracked
+                    json.dumps(getattr(obj, name)) if name in json_fields else getattr(obj, name) for name in tracked
                 ]
                 row += [dates[index] if dates is not None else fallback, actor_id, REASON, "+"]
                 copy.write_row(row)

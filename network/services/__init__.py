@@ -6,20 +6,6 @@ the case's chronology."""
 
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
-from .contexts import (
-    context_assessment_child_add,
-    context_assessment_child_remove,
-    context_assessment_open,
-    context_assessment_save,
-    context_assessment_withdraw,
-    context_plan_action_add,
-    context_plan_close,
-    context_plan_open,
-    context_plan_review_record,
-    context_plan_update,
-    context_referral_add,
-    context_referral_remove,
-)
 from .links import link_add, link_add_to_value, link_update, link_withdraw
 from .merge import person_duplicate_resolve, person_duplicates_find, person_merge, person_merge_reverse
 from .name_keys import person_name_keys_refresh
@@ -47,18 +33,6 @@ from .sources import (
 
 __all__ = [
     "at_risk_alerts_send",
-    "context_assessment_child_add",
-    "context_assessment_child_remove",
-    "context_assessment_open",
-    "context_assessment_save",
-    "context_assessment_withdraw",
-    "context_plan_action_add",
-    "context_plan_close",
-    "context_plan_open",
-    "context_plan_review_record",
-    "context_plan_update",
-    "context_referral_add",
-    "context_referral_remove",
     "episode_link_person",
     "episode_link_place",
     "identifier_create",

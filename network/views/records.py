@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET
 from core import audit
 from core.forms import for_a_new_record
 from core.pages import log_many, paginate, query_without_page, record_view, submit
-from documents.sections import section as documents_section
 
 from .. import forms, selectors, services
 from ..choices import LinkKind, NetworkStatus, NodeKind
@@ -279,7 +278,6 @@ def _detail(kind: RecordKind):
         if kind.slug == "person":
             context["child_readable"] = selectors.person_child_readable(request.user, record)
             context.update(person_merge_context(request.user, record))
-            context["documents"] = documents_section(record, user=request.user, key="person")
         if kind.slug == "peer_group":
             context.update(peer_group_rows(rows))
         return render(request, f"network/{kind.slug}_detail.html", context)

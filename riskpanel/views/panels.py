@@ -12,7 +12,6 @@ from core import clock
 from core.pages import paginate, record_view, require_perm, submit
 from core.permissions import role_required
 from core.selectors import service_settings
-from documents.sections import section as documents_section
 
 from .. import selectors, services
 from ..choices import PanelStatus
@@ -98,7 +97,6 @@ def panel_detail(request, meeting, perms):
             "taken": sum(1 for i in live if not i.is_carried),
             "due_count": due,
             "minutes": selectors.minutes_for_meeting(meeting),
-            "documents": documents_section(meeting, user=request.user, key="panel"),
         },
     )
 

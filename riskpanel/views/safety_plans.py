@@ -18,7 +18,6 @@ from core.pages import log, record_view, submit
 from core.pdf import pdf_response, render_pdf
 from core.reauth import fresh_sign_in_required
 from core.selectors import service_settings
-from documents.sections import section as documents_section
 
 from .. import rules, selectors, services
 from ..choices import SafetyPlanStatus
@@ -64,7 +63,6 @@ def safety_plan_detail(request, plan, perms):
             "perms": perms,
             "last_change": audit.last_change(plan) if is_draft else None,
             "missing": rules.safety_plan_missing(vars(plan)) if is_draft else {},
-            "documents": documents_section(plan, user=request.user, key="safety-plan"),
         },
     )
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from core.pages import paginate, record_view, submit
 from core.permissions import role_required
 from core.selectors import service_settings
-from documents.sections import section as documents_section
 
 from .. import rules, selectors, services
 from ..forms import StrategyMeetingForm
@@ -50,7 +49,6 @@ def strategy_meeting_detail(request, meeting, perms):
             "actions": selectors.actions_for_strategy_meeting(meeting),
             "perms": perms,
             "today": timezone.localdate(),
-            "documents": documents_section(meeting, user=request.user, key="strategy-meeting"),
         },
     )
 

@@ -24,12 +24,3 @@ def test_seed_demo_gives_the_demo_workers_caseloads_and_is_idempotent():
     assert referrals.count() == 6 and referrals.filter(case__isnull=True).count() == 1
     assert Child.objects.filter(legacy_key__startswith="demo-cate-", last_name="Example").count() == 6
     assert "CATE demo: 6 young people (0 cases opened now)" in out.getvalue()
-    # Three documents on each allocated demo case, uploaded once through the documents' checks.
-    from documents.models import Document
-
-    for case in demo.filter(allocated_worker__isnull=False):
-        documents = Document.objects.filter(owner_type__model="case", owner_id=case.pk)
-        assert documents.count() == 3
-        assert set(documents.values_list("current__content_type", flat=True)) == {
-            "application/pdf", "text/plain", "image/png",
-        }  # fmt: skip

@@ -81,7 +81,7 @@ def test_allocating_past_the_limit_asks_for_a_reason(personas, client_for):
     client = client_for(leader)
     url = reverse("cate:case_allocate", args=[case.pk])
     page = client.get(url).content.decode()
-    assert f"{worker} – 1 case, weighted 1 of 1 (at the limit)" in page
+    assert f"{worker} – 1 of 1 cases (at or past the limit)" in page
     response = client.post(url, {"worker": worker.pk, "version": case.version})
     assert "Enter the reason for allocating past the limit" in response.content.decode()
     response = client.post(url, {"worker": worker.pk, "version": case.version, "over_limit_reason": "Sibling"})
@@ -92,12 +92,7 @@ def test_allocating_past_the_limit_asks_for_a_reason(personas, client_for):
 def test_a_visit_form_keeps_what_was_typed_and_the_case_shows_the_next_visit(case, worker, client_for):
     client = client_for(worker)
     url = reverse("cate:visit_add", args=[case.pk])
-    bad = {
-        "kind": "face_to_face",
-        "location": "Library",
-        "duration_minutes": "90",
-        **date_parts("visited_at", timezone.localdate(), "25:00"),
-    }
+    bad = {"kind": "face_to_face", "location": "Library", **date_parts("visited_at", timezone.localdate(), "25:00")}
     response = client.post(url, bad)
     html = response.content.decode()
     assert "must include a real time" in html and 'value="Library"' in html

@@ -89,9 +89,8 @@ def provider_queries(case_ids) -> int:
 
 
 # Queries of each page besides the due-item providers.
-CASELOAD_BASE = 15  # with the weighted caseload (issue 24: one query)
-CASE_PAGE_BASE = 44  # with the sections other apps add through the contract (the network: 5; the documents: 6),
-# and the CSE risk reviews of a child in care (issue 24: one query)
+CASELOAD_BASE = 14
+CASE_PAGE_BASE = 37  # with the sections other apps add through the contract (the network: 5)
 
 
 @pytest.mark.parametrize("rows", [1, 50])

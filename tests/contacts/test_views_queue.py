@@ -106,9 +106,7 @@ def test_the_queue_costs_the_same_queries_for_1_and_50_rows(screener, client_for
         services.contact_assign(contact=contact, assignee=screener, actor=screener)
     client = client_for(screener)
     client.get(reverse("contacts:queue"))  # warm the session and content types
-    # 16: with the network's notes under the contacts (the places and groups each names, and how many
-    # recent contacts name each: six queries for the page, network.context_selectors.context_signals).
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("contacts:queue"))
     assert response.status_code == 200
     assert response.content.decode().count("FC-T") >= min(rows, 25)
@@ -159,11 +157,9 @@ def test_the_child_record_costs_the_same_queries_for_1_and_50_contacts(
     client = client_for(screener)
     url = reverse("contacts:child_detail", args=[child.pk])
     client.get(url)  # warm the session and content types
-    # 13, the spells missing from education (one query), and the network's section (the child's node
-    # and its links, two queries: the screener reads the network), the same however many contacts or
-    # links (tests/network/test_sections.py); and the documents' section (its documents and whether
-    # the reader may add one: two queries).
-    with django_assert_max_num_queries(18):
+    # 13, and the network's section (the child's node and its links, two queries: the screener reads
+    # the network), the same however many contacts or links (tests/network/test_sections.py).
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert len(set(references(response.content.decode()))) == rows

@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 
 from core import contract
 from core.alerts import AlertRule
-from core.contract import HOOKS, AppContract, CaseLink, DocumentOwner, PersonRecord
+from core.contract import HOOKS, AppContract, CaseLink, PersonRecord
 from core.navigation import NavItem
 from core.roles import Role
 
@@ -137,30 +137,6 @@ def _person_record(record, config):
         assert isinstance(field, models.IntegerField), f"{record} does not hold a child's number"
 
 
-def _document_owner(owner, config):
-    assert isinstance(owner, DocumentOwner) and owner.key and owner.label
-    model = apps.get_model(owner.model)
-    assert model._meta.app_label == config.label, f"{config.name} declares another app's model {owner.model}"
-    assert re.fullmatch(r"[a-z][a-z-]*", owner.key), "a key is lowercase words joined by dashes (used in URLs)"
-    keys = [other.key for other in contract.contributions("document_owners")]
-    assert keys.count(owner.key) == 1, f"two kinds of record have the key {owner.key}"
-    _callable_taking(None)(owner.resolved("visible"), config)
-    _callable_taking(None, 1)(owner.resolved("get"), config)
-    _callable_taking(None, None)(owner.resolved("may_attach"), config)
-    if owner.includes is not None:
-        _callable_taking(None)(owner.resolved("includes"), config)
-    for key, lookup in owner.within:
-        assert key in keys, f"{owner.key} is listed within {key}, which no app declares"
-        field = model._meta.get_field(lookup.removesuffix("_id"))
-        assert field.is_relation, f"{owner.key}: {lookup} is not a relation"
-    if owner.child_path and owner.child_path != "pk":
-        child_model = apps.get_model(contract.first("child_model"))
-        *steps, last = owner.child_path.split("__")
-        for step in steps:
-            model = model._meta.get_field(step).related_model
-        assert model._meta.get_field(last.removesuffix("_id")).related_model is child_model, owner.child_path
-
-
 CHECKS = {
     "nav_items": _nav_item,
     "role_permissions": _role_permissions,
@@ -182,9 +158,7 @@ CHECKS = {
     "person_records": _person_record,
     "closure_outstanding": _callable_taking(None, now=None, settings=None),
     "visit_warnings": _callable_taking(None, user=None),
-    "contact_queue_notes": _callable_taking([], user=None, now=None),
     "work_tray": _callable_taking(None, now=None),
-    "document_owners": _document_owner,
 }
 
 
@@ -342,7 +316,7 @@ def test_no_registration_by_import_discovery_or_signal():
     assert not found, "Declare contributions in the AppConfig (core.contract) instead:\n" + "\n".join(found)
 
 
-_READERS = {"contributions", "first", "call", "collect", "warnings", "notes", "override"}
+_READERS = {"contributions", "first", "call", "collect", "warnings", "override"}
 
 
 def _page_of_contributions(node) -> str | None:

@@ -28,7 +28,6 @@ from tests.factories import (
     PanelMeetingFactory,
     PossibleDuplicateFactory,
     ReferralFactory,
-    StatutoryEpisodeFactory,
     grant_case_access,
 )
 
@@ -44,7 +43,6 @@ TRAY_PERSONAS = (
     "team_leader",
     "group_manager",
     "panel_member",
-    "iro",
 )
 
 
@@ -69,8 +67,6 @@ def add_records(personas, police_agency, n: int = 1) -> None:
             PanelDecisionFactory(item__case=case, next_review_on=today - dt.timedelta(days=1))
         fine = CaseFactory(allocated_worker=worker, next_visit_due_at=now + dt.timedelta(days=3))
         grant_case_access(fine, worker)
-        # A child in care whose CSE risk review is overdue (issue 24: the Independent Reviewing Officer's).
-        StatutoryEpisodeFactory(child=fine.child, kind="cic", start=today - dt.timedelta(days=200))
         soon = CaseFactory(allocated_worker=worker, next_visit_due_at=now + dt.timedelta(hours=5))
         grant_case_access(soon, worker)
         MissingEpisode.objects.create(
@@ -136,7 +132,6 @@ def test_every_count_equals_what_its_list_shows(personas, police_agency, client_
 
 
 EXPECTED = {
-    "iro": {"Children in care": 2, "CSE risk reviews overdue": 2, "CSE risk reviews due soon": 0},
     # persona: {label: count} for n=2 records of each kind (add_records)
     "advisor": {
         "Contacts you logged: awaiting screening": 4,

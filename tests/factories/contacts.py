@@ -16,7 +16,6 @@ from contacts.models import (
     MaceRequest,
     PossibleDuplicate,
     ThresholdAssessment,
-    ThresholdReview,
 )
 from contacts.services import child_name_keys_refresh
 
@@ -31,7 +30,6 @@ __all__ = [
     "MaceRequestFactory",
     "PossibleDuplicateFactory",
     "ThresholdAssessmentFactory",
-    "ThresholdReviewFactory",
     "factor_levels",
 ]
 
@@ -89,15 +87,6 @@ class ThresholdAssessmentFactory(factory.django.DjangoModelFactory):
     overall_level = ThresholdLevel.COMPLEX
     assessed_by = factory.SubFactory(UserFactory)
     assessed_at = factory.LazyFunction(timezone.now)
-
-
-class ThresholdReviewFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ThresholdReview
-
-    contact = factory.SubFactory(ContactFactory)
-    level = ThresholdLevel.COMPLEX
-    raised_at = factory.LazyFunction(timezone.now)
 
 
 class MaceRequestFactory(factory.django.DjangoModelFactory):

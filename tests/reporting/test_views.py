@@ -160,7 +160,7 @@ def test_the_dashboard_query_count_does_not_grow_with_cases(personas, client_for
     _dashboard_world(rows)
     client = client_for(personas["group_manager"])
     client.get(reverse("reporting:index"))  # warm the content-type and group caches
-    with django_assert_max_num_queries(38):  # issue 24: breaches, visit hours (2), audits
+    with django_assert_max_num_queries(34):
         response = client.get(reverse("reporting:index"))
     board = response.context["board"]
     assert board.caseload_now.open_cases == rows and len(board.workers) == rows

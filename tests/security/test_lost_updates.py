@@ -166,22 +166,6 @@ SCENARIOS: dict[str, Edit] = {
         b={"action_taken": "no", "notes": B_TEXT},
         holds_a=lambda r: r.notes == A_TEXT,
     ),
-    "contacts:missing_cse_link": Edit(
-        persona="screener",
-        url=lambda w: reverse("contacts:missing_cse_link", args=[w["missing_report"].pk]),
-        record=_fresh("missing_report"),
-        a={"linked": "yes", "notes": A_TEXT},
-        b={"linked": "no", "notes": B_TEXT},
-        holds_a=lambda r: r.cse_link_notes == A_TEXT,
-    ),
-    "contacts:threshold_review_detail": Edit(
-        persona="fc_manager",
-        url=lambda w: reverse("contacts:threshold_review_detail", args=[w["threshold_review"].pk]),
-        record=_fresh("threshold_review"),
-        a={"outcome": "advice", "notes": A_TEXT},
-        b={"outcome": "escalated", "notes": B_TEXT},
-        holds_a=lambda r: r.notes == A_TEXT,
-    ),
     "cate:assessment_edit": Edit(
         persona="team_leader",
         url=lambda w: reverse("cate:assessment_edit", args=[w["referral"].pk]),
@@ -242,14 +226,6 @@ SCENARIOS: dict[str, Edit] = {
         a={"notes": A_TEXT},
         b={"notes": B_TEXT},
         holds_a=lambda r: r.notes == A_TEXT,
-    ),
-    "cate:audit_item": Edit(
-        persona="team_leader",
-        url=lambda w: reverse("cate:audit_item", args=[w["audit_item"].pk]),
-        record=_fresh("audit_item"),
-        a={"judgement": "disagree", "reason": A_TEXT},
-        b={"judgement": "disagree", "reason": B_TEXT},
-        holds_a=lambda r: r.reason == A_TEXT,
     ),
     "cate:risk_assessment_revise": Edit(
         persona="cate_worker",
@@ -457,24 +433,6 @@ SCENARIOS: dict[str, Edit] = {
         b={"reason": B_TEXT},
         holds_a=lambda r: r.withdrawn_reason == A_TEXT,
     ),
-    "network:context_assessment_edit": Edit(
-        persona="team_leader",
-        persona_b="screener",
-        url=lambda w: reverse("network:context_assessment_edit", args=[w["context_assessment"].pk]),
-        record=_fresh("context_assessment"),
-        a={"domain_harm": A_TEXT},
-        b={"domain_harm": B_TEXT},
-        holds_a=lambda r: r.domains.get("harm") == A_TEXT,
-    ),
-    "network:context_plan_edit": Edit(
-        persona="team_leader",
-        persona_b="fc_manager",
-        url=lambda w: reverse("network:context_plan_edit", args=[w["context_plan"].pk]),
-        record=_fresh("context_plan"),
-        a={"intended_change": A_TEXT},
-        b={"intended_change": B_TEXT},
-        holds_a=lambda r: r.intended_change == A_TEXT,
-    ),
 }
 
 NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
@@ -508,26 +466,16 @@ STATE_GUARDED = {
     "refuses a second decision (tests/core/test_sso.py)",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
-    "documents:withdraw": "a document is withdrawn once: the form carries its version and the service locks it "
-    "and refuses a stale or second withdrawal (tests/documents/test_uploads.py); withdrawn, it answers 404",
-    "documents:new_version": "the form carries the document's version: a second upload from a page opened before "
-    "the first is refused on the form (tests/documents/test_uploads.py, tests/documents/test_views.py)",
     **{
         f"network:{kind}_entered_in_error": "marked entered in error once: the page refuses a second marking on "
         "the form, keeping what was typed, and the service locks the record and refuses it too "
         "(tests/network/test_views_records.py)"
         for kind in NETWORK_KINDS
     },
-    # Contexts as subjects: each changes once; the service locks the record and refuses a second time.
-    "network:context_assessment_withdraw": "a draft assessment is withdrawn once; carries its version",
-    "network:context_plan_close": "a plan is closed once; carries its version",
-    "network:context_assessment_child_remove": "a child is taken off once; the service locks the row",
-    "network:contact_context_remove": "a place or group is taken off a contact once; the service locks the row",
 }
 
 # Pages that create a new record (nothing to overwrite) or change nothing.
 NOT_EDITS = {
-    "documents:add",
     "contacts:contact_create",
     "contacts:child_create",
     "contacts:mace_create",
@@ -537,8 +485,6 @@ NOT_EDITS = {
     "cate:significant_event_add",
     "cate:statutory_episode_add",
     "cate:visit_add",
-    "cate:supervision_add",
-    "cate:cic_review_add",
     "cate:risk_assessment_add",
     "cate:missing_episode_add",
     "cate:support_referral_add",
@@ -577,14 +523,6 @@ NOT_EDITS = {
     "network:case_link_add",
     "network:peer_group_member_add",
     "network:peer_group_place_add",
-    # Contexts as subjects: each adds a record (an assessment, a plan, a child named, an action, a contact's
-    # place or group); a review adds a row and carries the plan's version, so a second reviewer is refused.
-    "network:context_assessment_open",
-    "network:context_plan_open",
-    "network:context_assessment_child_add",
-    "network:context_plan_action_add",
-    "network:context_plan_review_add",
-    "network:contact_context_add",
 }
 
 
@@ -595,14 +533,6 @@ def app_url_names() -> list[str]:
 
 READ_ONLY = {
     "core:home",
-    "cate:supervision_list",
-    "cate:supervision_worker",
-    "cate:cic_review_list",
-    "cate:audit_list",
-    "documents:record_list",
-    "documents:detail",
-    "documents:download",
-    "documents:preview",
     "contacts:duplicate_list",
     "network:person_duplicate_list",
     "network:person_merge_list",
@@ -620,7 +550,6 @@ READ_ONLY = {
     "contacts:mace_detail",
     "contacts:mace_export",
     "contacts:follow_up_list",
-    "contacts:threshold_review_list",
     "contacts:child_search",
     "contacts:child_detail",
     "contacts:merge_list",
@@ -669,11 +598,6 @@ READ_ONLY = {
     "network:cohort_profile",
     "network:index",
     *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("list", "detail")),
-    "network:context_list",
-    "network:context_detail",
-    "network:context_print",
-    "network:context_assessment_detail",
-    "network:context_plan_detail",
 }
 
 

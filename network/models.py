@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from contacts.choices import Ethnicity, Gender
 from core.models import VersionedModel
 
-from ..choices import (
+from .choices import (
     AgeBand,
     Confidence,
     CustodyStatus,
