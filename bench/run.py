@@ -11,6 +11,8 @@ response, nothing over the network), and one more request under CaptureQueriesCo
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
 network pages are the 2-step map of the node with most links, the map of the peer group with most
 members and the hotspot list (`--only network` measures those and the baseline alone). The
+intelligence pages (`--only intelligence person`) are the reviewer's queue, the intelligence about the
+child with most of it and the page of the person of concern with most disruption. The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -85,6 +87,7 @@ def _pick():
         .first()
     )
     network_pages, network_notes = _network_pages(leader)
+    intelligence_pages, intelligence_notes = _intelligence_pages(with_role(Role.INTELLIGENCE_REVIEWER), leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -98,6 +101,7 @@ def _pick():
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
         ("action list", leader, reverse("riskpanel:action_list")),
         *network_pages,
+        *intelligence_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -106,6 +110,47 @@ def _pick():
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
         **network_notes,
+        **intelligence_notes,
+    }
+    return pages, notes
+
+
+def _intelligence_pages(reviewer, leader):
+    """Intelligence (issue 20): the reviewer's queue, the intelligence about the child with most of it
+    (as the reviewer reads it) and the page of the person of concern with most disruption."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from intelligence.models import Disruption, IntelligenceSubject
+
+    child = (
+        IntelligenceSubject.objects.filter(child__isnull=False)
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "child_id")
+        .first()
+    )
+    target = (
+        Disruption.objects.filter(target__person__isnull=False)
+        .values("target__person")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "target__person")
+        .first()
+    )
+    if child is None or target is None:
+        raise SystemExit("No intelligence in this database: generate data first (manage.py generate_data).")
+    pages = [
+        ("intelligence queue (reviewer)", reviewer, reverse("intelligence:queue")),
+        (
+            "intelligence about a child (most)",
+            reviewer,
+            reverse("intelligence:child_reports", args=[child["child_id"]]),
+        ),
+        ("person page (most disruption)", leader, reverse("network:person_detail", args=[target["target__person"]])),
+    ]
+    notes = {
+        "intelligence child": f"child {child['child_id']}: {child['n']} pieces",
+        "disruption person": f"person {target['target__person']}: {target['n']} disruptions",
     }
     return pages, notes
 

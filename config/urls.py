@@ -13,6 +13,7 @@ urlpatterns = [
     path("cate/", include("cate.urls")),
     path("risk-panel/", include("riskpanel.urls")),
     path("network/", include("network.urls")),
+    path("intelligence/", include("intelligence.urls")),
     path("reports/", include("reporting.urls")),
     # Everyone signs in through the service's own sign-in (with its second step), never the admin's.
     path("admin/login/", admin_sign_in),

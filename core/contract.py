@@ -199,6 +199,12 @@ HOOKS: dict[str, Hook] = {
             "section(mace, *, user) -> Section | None: parts of a multi-agency enquiry's page (seen by the partners "
             "it was sent to as well: a section shows them only what the enquiry shares with them).",
         ),
+        Hook(
+            "record_page_sections",
+            "section(record, *, user) -> Section | None: parts of the page of a record of a lower app that has no "
+            "page hook of its own (a person of concern, a place, a vehicle): each section looks at the record's "
+            "model and returns None for records it does not know.",
+        ),
         Hook("child_page_actions", "action(child, *, user) -> PageAction | None: on the child's page."),
         Hook("contact_page_actions", "action(contact, *, user) -> PageAction | None: on a contact's page."),
         Hook("case_page_actions", "action(case, *, user) -> PageAction | None: on a case's page."),
@@ -249,6 +255,7 @@ class AppContract:
     case_page_sections: Any = ()
     panel_paper_sections: Any = ()
     mace_page_sections: Any = ()
+    record_page_sections: Any = ()
     child_page_actions: Any = ()
     contact_page_actions: Any = ()
     case_page_actions: Any = ()

@@ -57,6 +57,7 @@ DEMO_USERS = [
     DemoUser("panelmember", Role.PANEL_MEMBER, "Panel member", "Education", "Education safeguarding"),
     DemoUser("auditor", Role.AUDITOR, "Auditor", "Children's Services", "Quality assurance"),
     DemoUser("admin", Role.ADMINISTRATOR, "Administrator", "Children's Services", "Systems support"),
+    DemoUser("analyst", Role.INTELLIGENCE_REVIEWER, "Intelligence analyst", "Police", "Police MASH team"),
 ]
 
 

@@ -200,7 +200,7 @@ def submit(
 def contributions(request, page: str, obj) -> dict:
     """The sections and actions the apps declare for a page about `obj` (core.contract hooks
     `<page>_sections` and `<page>_actions`: page is "child_page", "contact_page", "case_page",
-    "panel_paper" or "mace_page", which has sections only), for the signed-in user. The template
+    "panel_paper", or "mace_page" and "record_page", which have sections only), for the signed-in user. The template
     shows them with `{% include "includes/contributions.html" %}`."""
     actions = f"{page}_actions"
     return {

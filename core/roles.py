@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     AUDITOR = "auditor", "Auditor / DPO"
     ADMINISTRATOR = "administrator", "Administrator"
+    INTELLIGENCE_REVIEWER = "intelligence_reviewer", "Intelligence reviewer"
 
 
 # Roles whose members may sign in to Django's admin site (users, teams, agencies only).

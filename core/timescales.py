@@ -137,6 +137,15 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         soon=timedelta(days=2),
     ),
     _d(
+        "intelligence_feedback",
+        "Feedback to the source of a piece of intelligence",
+        10,
+        WD,
+        starts="intelligence submitted",
+        source="partners never hear back (001:L1448-1452)",
+        soon=timedelta(days=2),
+    ),
+    _d(
         "detailed_assessment",
         "Detailed assessment of a CATE referral",
         45,

@@ -6,8 +6,8 @@ exploitation: CATE workers, team leaders and group managers, Family Connect scre
 (`view_network`), police partners (a partner whose agency is the police), and panel members while
 they are invited to an open panel (their access window). Other partners see only what an enquiry
 or an action shares with them (the person an enquiry asks about), never the network itself. Adding
-and changing: CATE workers and team leaders, screeners and Family Connect managers, and police
-partners (`record_network`); group managers and panel members read. Merging duplicate persons:
+and changing: CATE workers and team leaders, screeners and Family Connect managers, intelligence
+reviewers, and police partners (`record_network`); group managers and panel members read. Merging duplicate persons:
 team leaders and Family Connect managers. Hotspots and the cohort's profile: CATE team leaders,
 group managers and Family Connect managers (`analyse_network`).
 
@@ -43,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.GROUP_MANAGER: [*_READERS, ANALYSE_NETWORK],
     Role.SCREENER: [*_RECORDERS, REFER_CONTEXT, ASSESS_CONTEXT],
     Role.FC_MANAGER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK, REFER_CONTEXT, ASSESS_CONTEXT, PLAN_CONTEXT],
+    Role.INTELLIGENCE_REVIEWER: list(_RECORDERS),
 }
 
 LANDING_ROLES = frozenset(
@@ -54,6 +55,7 @@ LANDING_ROLES = frozenset(
         Role.FC_MANAGER,
         Role.PARTNER,
         Role.PANEL_MEMBER,
+        Role.INTELLIGENCE_REVIEWER,
     }
 )
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -22,6 +23,7 @@ from core.selectors import service_settings
 from core.timescales import REGISTRY
 
 from . import charts, figures, presentation, selectors, services
+from . import intelligence as intelligence_figures
 from .choices import ReportKind
 from .forms import AnnualReportDownloadForm, AnnualReportPeriodForm
 from .overdue import COMPUTED_LABELS, KIND_BY_CODE, Row, computed_label, computed_overdue, record_url, timescale_text
@@ -240,3 +242,22 @@ def annual_report_download(request):
     filename = f"annual-report-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.{data['file_format']}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Intelligence and disruption ---------------------------------------------------------------
+
+
+@require_GET
+def intelligence_report(request):
+    """The partnership's figures of intelligence and disruption for a period: counts, no names."""
+    if not intelligence_figures.can_view(request.user):
+        raise PermissionDenied
+    default = selectors.default_report_period(timezone.localdate())
+    form = AnnualReportPeriodForm(request.GET or None, initial={"start": default.start, "end": default.end})
+    context: dict = {"form": form}
+    if not request.GET:
+        context["figures"] = intelligence_figures.intelligence_figures(default)
+    elif form.is_valid():
+        period = figures.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+        context["figures"] = intelligence_figures.intelligence_figures(period)
+    return render(request, "reporting/intelligence_report.html", context)

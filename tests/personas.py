@@ -34,6 +34,7 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("auditor", Role.AUDITOR, "p_auditor"),
     Persona("administrator", Role.ADMINISTRATOR, "p_admin", is_staff=True),
     Persona("fc_manager", Role.FC_MANAGER, "p_fc_manager"),  # the front door's team manager
+    Persona("intelligence_reviewer", Role.INTELLIGENCE_REVIEWER, "p_analyst"),  # a CATE analyst (council)
 )
 
 NAMES: tuple[str, ...] = tuple(p.name for p in PERSONAS)

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first: an app may use the apps before it, never the ones after it.
-LAYERS = ["core", "contacts", "cate", "riskpanel", "network", "reporting", "imports", "devdata"]
+LAYERS = ["core", "contacts", "cate", "riskpanel", "network", "intelligence", "reporting", "imports", "devdata"]
 MAX_LINES = 700
 
 

@@ -233,11 +233,13 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
 
     network_merges = _network_merge_records(personas)
     network = _network_records(personas, person=network_merges["person"])
+    intelligence = _intelligence_records(personas, child=case.child, person=network_merges["person"])
 
     case.refresh_from_db()
     records = {
         **network_merges,
         **network,
+        **intelligence,
         "child": child,
         "contact": contact,
         "assessed_contact": contact,
@@ -344,6 +346,44 @@ def _network_records(personas, *, person) -> dict:
     return {"place": place, "vehicle": vehicle, "identifier": identifier, "peer_group": group, "network_link": link}
 
 
+def _intelligence_records(personas, *, child, person) -> dict:
+    """A piece of intelligence the police partner submitted, graded by the reviewer, matched to the
+    case's child and shared with the police (not with CATE: the case's chronology stays as it was), and
+    a disruption against the person of concern that could affect an investigation (awaiting the police)."""
+    from intelligence import services as intelligence_services
+    from intelligence.choices import Audience, SourceType, Tactic
+
+    reviewer, police = personas["intelligence_reviewer"], personas["police"]
+    report = intelligence_services.report_submit(
+        actor=police, source_type=SourceType.PCSO, what_seen="World: a child got into a silver car at 1am"
+    )
+    today = timezone.localdate()
+    intelligence_services.report_grade(
+        report=report,
+        actor=reviewer,
+        source_evaluation="2",
+        assessment="B",
+        handling_code="P",
+        sanitised="A child was seen getting into a car late at night.",
+        review_on=today + dt.timedelta(days=30),
+    )
+    intelligence_services.subject_match(report=report, actor=reviewer, record=child)
+    intelligence_services.report_share(report=report, actor=reviewer, audience=Audience.POLICE)
+    disruption = intelligence_services.disruption_record(
+        actor=reviewer,
+        target=person,
+        tactic=Tactic.PATROL,
+        description="Patrols past the takeaway",
+        lead_agency=police.agency,
+        owner_name="Sergeant on duty",
+        planned_on=today,
+        due_on=today + dt.timedelta(days=14),
+        could_affect_investigation=True,
+    )
+    report.refresh_from_db()
+    return {"intelligence_report": report, "disruption": disruption}
+
+
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
     "persons": "person",
@@ -377,6 +417,9 @@ _BY_SEGMENT = {
     "support-referrals": "support",
     "enquiry-answers": "mace_entry",
     "group-mapping-changes": "mapping_change",
+    "reports": "intelligence_report",
+    "mine": "intelligence_report",
+    "disruptions": "disruption",
 }
 
 
@@ -401,6 +444,8 @@ def url_kwargs(route: str, world: World) -> dict:
             kwargs[name] = "caseload_limit"
         elif name == "kind" and segment == "map":  # the network map of the world's child
             kwargs[name], kwargs["pk"] = "child", world["child"].pk
+        elif name == "kind" and segment == "add":  # a disruption against the world's person of concern
+            kwargs[name], kwargs["pk"] = "person", world["person"].pk
         elif name == "kind":
             kwargs[name] = "contact_decision"
         elif name == "provider":  # the sign-in provider of the test settings (not running)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cate",
     "riskpanel",
     "network",
+    "intelligence",
     "reporting",
     "imports",
 ]

@@ -67,7 +67,8 @@ STAFF_MIX = [
     (Role.PANEL_MEMBER, 0.06),
     (Role.AUDITOR, 0.02),
     (Role.ADMINISTRATOR, 0.02),
-    (Role.PARTNER, 0.36),
+    (Role.PARTNER, 0.35),
+    (Role.INTELLIGENCE_REVIEWER, 0.01),
 ]
 
 FIRST_F = [

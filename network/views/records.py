@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from core import audit
 from core.forms import for_a_new_record
-from core.pages import log_many, paginate, query_without_page, record_view, submit
+from core.pages import contributions, log_many, paginate, query_without_page, record_view, submit
 
 from .. import forms, selectors, services
 from ..choices import LinkKind, NetworkStatus, NodeKind
@@ -274,6 +274,8 @@ def _detail(kind: RecordKind):
             "history": selectors.history_of(record),
             "current": record.status == NetworkStatus.ACTIVE,
             "map_kind": SEGMENTS[kind.slug],
+            # What higher apps add to the page (core.contract `record_page_sections`: the disruption register).
+            "contributions": contributions(request, "record_page", record),
         }
         if kind.slug == "person":
             context["child_readable"] = selectors.person_child_readable(request.user, record)

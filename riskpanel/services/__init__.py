@@ -5,7 +5,15 @@ Every service takes the acting user, checks the permission, locks what changes, 
 with a reason and writes the case chronology (cate.services.chronology_record).
 """
 
-from .actions import action_cancel, action_complete, action_create, action_progress_record, action_update
+from .actions import (
+    action_cancel,
+    action_complete,
+    action_create,
+    action_progress_record,
+    action_update,
+    register_action_close,
+    register_action_create,
+)
 from .agenda import (
     agenda_build,
     agenda_item_add,
@@ -37,6 +45,8 @@ __all__ = [
     "panel_open",
     "panel_schedule",
     "panel_update",
+    "register_action_close",
+    "register_action_create",
     "safety_plan_agree",
     "safety_plan_start",
     "safety_plan_update",

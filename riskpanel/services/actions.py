@@ -147,9 +147,18 @@ def action_update(
 
 
 def _action_close(
-    *, action: Action, actor, target: str, note: str, expected_version: int | None, now: dt.datetime | None
+    *,
+    action: Action,
+    actor,
+    target: str,
+    note: str,
+    expected_version: int | None,
+    now: dt.datetime | None,
+    checked: bool = False,
 ) -> Action:
-    if target == ActionStatus.DONE:  # the owning agency's partners complete their actions
+    if checked:  # a register's action, closed by the register's own service (register_action_close)
+        pass
+    elif target == ActionStatus.DONE:  # the owning agency's partners complete their actions
         require_update_action(actor, action)
     else:  # only those who manage the case's actions cancel one
         require_change_action(actor, action)
@@ -235,4 +244,54 @@ def action_cancel(*, action: Action, actor, reason: str, expected_version: int |
         note=reason,
         expected_version=expected_version,
         now=now,
+    )
+
+
+# --- Actions a higher app's register keeps ---------------------------------------------------------
+
+
+def register_action_create(
+    *,
+    actor,
+    description: str,
+    owner_agency,
+    due_on: dt.date,
+    owner=None,
+    owner_name: str = "",
+    now: dt.datetime | None = None,
+) -> Action:
+    """An action of no case that a register of a higher app keeps (a disruption of the network, say),
+    on the multi-agency list of its owning agency, whose partners update and complete it as any other.
+    The register's own service has checked that the actor may keep the register; the action is
+    validated as any other."""
+    now = now or timezone.now()
+    refuse(
+        action_errors(
+            description=description,
+            owner_agency=owner_agency,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=due_on,
+            today=clock.local_date(now),
+        )
+        or _owner_errors(owner)
+    )
+    action = Action(
+        description=description.strip(),
+        owner_agency=owner_agency,
+        owner=owner,
+        owner_name="" if owner is not None else owner_name.strip(),
+        due_on=due_on,
+        created_by=actor,
+    )
+    return audit.save(action, actor=actor, reason="Action agreed")
+
+
+def register_action_close(*, action: Action, actor, done: bool, note: str, now: dt.datetime | None = None) -> Action:
+    """Done or cancel a register's action as its register's record was (the register checked the actor)."""
+    if action.case_id is not None:
+        raise ValueError("Only an action of no case belongs to a register")
+    target = ActionStatus.DONE if done else ActionStatus.CANCELLED
+    return _action_close(
+        action=action, actor=actor, target=target, note=note, expected_version=None, now=now, checked=True
     )

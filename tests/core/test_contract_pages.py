@@ -1,6 +1,6 @@
 """Sections and actions an app declares for another app's pages (core.contract hooks
-`child_page_*`, `contact_page_*`, `case_page_*`, `panel_paper_*`) show on those pages, for the user
-the provider allows, and nothing shows when no app declares one."""
+`child_page_*`, `contact_page_*`, `case_page_*`, `panel_paper_*`, `record_page_sections`) show on
+those pages, for the user the provider allows, and nothing shows when no app declares one."""
 
 from __future__ import annotations
 
@@ -73,3 +73,23 @@ def test_nothing_is_added_when_no_app_declares_a_section(page, rich_world, clien
     with contract.override(f"{prefix}_sections", []), contract.override(f"{prefix}_actions", []):
         html = client_for(rich_world.personas[persona]).get(url(rich_world)).content.decode()
     assert "app-contributed-section" not in html and "app-contributed-actions" not in html
+
+
+@pytest.mark.parametrize("kind", ["person", "place", "vehicle"])
+def test_a_declared_section_shows_on_a_network_records_page(kind, rich_world, client_for, section_template):
+    """`record_page_sections`: the page of a network record (a person of concern, a place, a vehicle)
+    shows what a higher app declares for it, for the reader the provider allows; nothing without one."""
+    record = rich_world[kind]
+    user = rich_world.personas["team_leader"]
+    seen = []
+
+    def section(obj, *, user):
+        seen.append((obj, user))
+        return Section(title="Disruption", template=section_template, context={"note": f"about {obj.pk}"})
+
+    with contract.override("record_page_sections", [section]):
+        html = client_for(user).get(record.get_absolute_url()).content.decode()
+    assert seen == [(record, user)] and f"Seen by another app: about {record.pk}" in html
+    with contract.override("record_page_sections", []):
+        html = client_for(user).get(record.get_absolute_url()).content.decode()
+    assert "app-contributed-section" not in html

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_role_of_the_design_is_a_group():
     assert set(Group.objects.values_list("name", flat=True)) >= {r.label for r in Role}
-    assert len(Role) == 10
+    assert len(Role) == 11
 
 
 def test_syncing_roles_is_idempotent_and_exact():

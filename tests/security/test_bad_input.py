@@ -75,7 +75,8 @@ HYPOTHESIS = settings(
 
 # Who tries each page first: the first persona the page answers 200 is the one allowed to use it.
 TRY_AS = [
-    "team_leader", "cate_worker", "screener", "group_manager", "administrator", "police", "auditor", "fc_manager", None,
+    "team_leader", "cate_worker", "screener", "group_manager", "administrator", "police", "auditor", "fc_manager",
+    "intelligence_reviewer", None,
 ]  # fmt: skip
 # Pages that take only a POST (a button): who presses it.
 POST_ONLY_AS = {"contacts:mace_entry_create": "police"}
@@ -84,6 +85,7 @@ POST_ONLY_DEFAULT = {
     "cate": "team_leader",
     "riskpanel": "team_leader",
     "network": "team_leader",
+    "intelligence": "intelligence_reviewer",
     "core": "team_leader",
 }
 # Fields a view reads from the request besides its form's.
@@ -158,7 +160,7 @@ TABLES: list[str] = []
 def _count_sql() -> str:
     TABLES[:] = sorted(
         model._meta.db_table
-        for label in ("core", "contacts", "cate", "riskpanel", "network", "reporting")
+        for label in ("core", "contacts", "cate", "riskpanel", "network", "intelligence", "reporting")
         for model in apps.get_app_config(label).get_models()
         if not any(model._meta.db_table.startswith(t.replace("_", "_historical", 1)) for t in GROW_ON_REFUSAL)
         and model._meta.db_table not in GROW_ON_REFUSAL

@@ -433,6 +433,31 @@ SCENARIOS: dict[str, Edit] = {
         b={"reason": B_TEXT},
         holds_a=lambda r: r.withdrawn_reason == A_TEXT,
     ),
+    "intelligence:report_grade": Edit(
+        persona="intelligence_reviewer",
+        url=lambda w: reverse("intelligence:report_grade", args=[w["intelligence_report"].pk]),
+        record=_fresh("intelligence_report"),
+        a={"sanitised": A_TEXT},
+        b={"sanitised": B_TEXT},
+        holds_a=lambda r: r.sanitised == A_TEXT,
+    ),
+    "intelligence:report_feedback": Edit(
+        persona="intelligence_reviewer",
+        url=lambda w: reverse("intelligence:report_feedback", args=[w["intelligence_report"].pk]),
+        record=_fresh("intelligence_report"),
+        a={"feedback": A_TEXT},
+        b={"feedback": B_TEXT},
+        holds_a=lambda r: r.feedback == A_TEXT,
+        extra={"outcome": "shared"},
+    ),
+    "intelligence:disruption_agree": Edit(
+        persona="police",
+        url=lambda w: reverse("intelligence:disruption_agree", args=[w["disruption"].pk]),
+        record=_fresh("disruption"),
+        a={"note": A_TEXT},
+        b={"note": B_TEXT},
+        holds_a=lambda r: r.agreement_note == A_TEXT,
+    ),
 }
 
 NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
@@ -453,6 +478,7 @@ ONE_CLICK = {
     "riskpanel:item_refresh_paper": "copies the latest risk assessment; idempotent",
     "riskpanel:decision_gp_letter": "one letter per decision",
     "network:mace_subject_remove": "takes a person off an enquiry: refused when already taken off",
+    "intelligence:report_subject_remove": "takes a match off: a match already taken off is left as it was",
 }
 
 # Pages whose change can happen once only: the service locks the rows and refuses a second time
@@ -464,6 +490,8 @@ STATE_GUARDED = {
     "network:person_merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
     "core:group_mapping_change": "a proposed change of the group mapping is decided once; the service locks it and "
     "refuses a second decision (tests/core/test_sso.py)",
+    "intelligence:disruption_close": "a disruption is done or cancelled once: the page of a closed one refuses the "
+    "form with why, keeping what was typed",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
     **{
@@ -523,6 +551,13 @@ NOT_EDITS = {
     "network:case_link_add",
     "network:peer_group_member_add",
     "network:peer_group_place_add",
+    # Intelligence: each adds a record (a submission, a match, a link, a share, a disruption), nothing overwritten;
+    # the same match, link or share twice is refused by the service.
+    "intelligence:report_submit",
+    "intelligence:report_match",
+    "intelligence:report_link",
+    "intelligence:report_share",
+    "intelligence:disruption_add",
 }
 
 
@@ -591,6 +626,7 @@ READ_ONLY = {
     "reporting:item_list",
     "reporting:annual_report",
     "reporting:annual_report_download",
+    "reporting:intelligence_report",
     "network:map",
     "network:map_print",
     "network:missing_episode",
@@ -598,6 +634,14 @@ READ_ONLY = {
     "network:cohort_profile",
     "network:index",
     *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("list", "detail")),
+    "intelligence:index",
+    "intelligence:own_list",
+    "intelligence:own_detail",
+    "intelligence:queue",
+    "intelligence:report_detail",
+    "intelligence:child_reports",
+    "intelligence:disruption_list",
+    "intelligence:disruption_detail",
 }
 
 
