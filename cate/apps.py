@@ -28,6 +28,7 @@ class CateConfig(AppContract, AppConfig):
     child_restriction_handlers = ("cate.handlers.restriction_in_chronology",)
     closure_outstanding = ("cate.outstanding.case_outstanding",)
     work_tray = ("cate.tray.work_tray",)
+    panel_paper_sections = ("cate.family_sections.panel_paper_section",)
     person_records = (
         PersonRecord("cate.Referral", "child", "CATE referrals"),
         PersonRecord("cate.DetailedAssessment", "referral__child", "Detailed assessments"),
@@ -38,6 +39,8 @@ class CateConfig(AppContract, AppConfig):
         _case_record("Allocation", "Allocations of the case"),
         _case_record("ChronologyEvent", "Chronology"),
         _case_record("Visit", "Visits"),
+        _case_record("CaseNote", "Case notes"),
+        PersonRecord("cate.CaseNoteAddendum", "note__case__child", "Addenda to case notes"),
         _case_record("RiskAssessment", "Risk assessments"),
         _case_record("NrmReferral", "NRM referrals"),
         _case_record("GpLetter", "GP letters"),

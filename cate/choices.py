@@ -151,7 +151,25 @@ class ChronologyKind(models.TextChoices):
     CLOSURE = "closure", "Closure"
     NETWORK = "network", "Network link"
     SIGNIFICANT_EVENT = "significant_event", "Significant event"
+    CASE_NOTE = "case_note", "Case note"
+    OVERSIGHT = "oversight", "Management oversight"
     OTHER = "other", "Other"
+
+
+class NoteKind(models.TextChoices):
+    """What a case note records (a visit is recorded as a visit: it drives the visit clock)."""
+
+    PHONE_CALL = "phone_call", "Phone call"
+    MESSAGE = "message", "Message (text, e-mail or letter)"
+    MEETING = "meeting", "Meeting"
+    HOME_OR_SCHOOL = "home_or_school", "Home or school contact (not a visit)"
+    OVERSIGHT = "oversight", "Management oversight"
+    OTHER = "other", "Other"
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINAL = "final", "Finalised"
 
 
 class VisitKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,8 @@ from .choices import (
     ClosureItemDecision,
     ClosureStatus,
     GpLetterTrigger,
+    NoteKind,
+    NoteStatus,
     NrmDecision,
     OpenTo,
     ReferralStatus,
@@ -216,6 +219,8 @@ class ChronologyEvent(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     entered_in_error = models.BooleanField(default=False)
+    # The case note (or its addendum) the event records, when it records one.
+    note = models.ForeignKey("CaseNote", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     history = HistoricalRecords()
 
     class Meta:
@@ -224,6 +229,62 @@ class ChronologyEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class CaseNote(VersionedModel):
+    """A case note: what happened, when, of what kind and who was involved. A draft is its author's
+    until finalised; a finalised note never changes, it is corrected by an addendum."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    occurred_at = models.DateTimeField("when it happened", null=True, blank=True)
+    kind = models.CharField("type of note", max_length=20, choices=NoteKind.choices, blank=True)
+    involved = models.CharField("who was involved", max_length=300, blank=True)
+    text = models.TextField("the note", blank=True)
+    status = models.CharField(max_length=10, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "status", "-occurred_at"], name="cate_note_case_idx")]
+        permissions = [("add_oversight_note", "Can write management oversight notes")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (Q(finalised_at__isnull=False, occurred_at__isnull=False) & ~Q(kind="") & ~Q(text="")),
+                name="cate_note_final_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display() if self.kind else "Case note"
+        return f"{kind} on {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cate:note_detail", args=[self.case_id, self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NoteStatus.DRAFT
+
+
+class CaseNoteAddendum(models.Model):
+    """A correction or addition to a finalised case note: the note itself stays as it was."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField("the addendum")
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["written_at", "id"]
+        verbose_name_plural = "case note addenda"
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="cate_note_addendum_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.note}"
 
 
 class Visit(VersionedModel):

@@ -47,6 +47,10 @@ ADD_TRANSITION_MEETING = "cate.add_transitionmeeting"
 ADD_STATUTORY_EPISODE = "cate.add_statutoryepisode"
 CHANGE_STATUTORY_EPISODE = "cate.change_statutoryepisode"
 ADD_CHRONOLOGY_EVENT = "cate.add_chronologyevent"
+ADD_CASE_NOTE = "cate.add_casenote"
+ADD_NOTE_ADDENDUM = "cate.add_casenoteaddendum"
+# Management oversight notes are the team leaders' own.
+ADD_OVERSIGHT_NOTE = "cate.add_oversight_note"
 PROPOSE_CLOSURE = "cate.add_caseclosure"
 # Set a case's risk level and write its GP letter without working on the case: what a risk panel's
 # chair does when the panel decides (granted by the app that holds the panels).
@@ -102,6 +106,11 @@ _CASEWORK = [
     "cate.view_statutoryepisode",
     "cate.add_chronologyevent",
     "cate.view_chronologyevent",
+    "cate.add_casenote",
+    "cate.change_casenote",
+    "cate.view_casenote",
+    "cate.add_casenoteaddendum",
+    "cate.view_casenoteaddendum",
     "cate.add_disclosure",
     "cate.view_disclosure",
     "cate.add_caseclosure",
@@ -111,7 +120,7 @@ _MANAGEMENT = [VIEW_ALL_CASES, VIEW_CASE, CHANGE_CASE, ALLOCATE_CASE, CLOSE_CASE
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.CATE_WORKER: _CASEWORK,
-    Role.TEAM_LEADER: _CASEWORK + _MANAGEMENT,
+    Role.TEAM_LEADER: _CASEWORK + _MANAGEMENT + [ADD_OVERSIGHT_NOTE],
     Role.GROUP_MANAGER: _CASEWORK + _MANAGEMENT,
 }
 
@@ -168,6 +177,7 @@ class CasePermissions:
     can_allocate: bool
     can_close: bool
     can_classify: bool
+    can_oversee: bool = False  # writes management oversight notes
 
 
 def case_permissions(user, case) -> CasePermissions:
@@ -177,6 +187,7 @@ def case_permissions(user, case) -> CasePermissions:
         can_allocate=user.has_perm(ALLOCATE_CASE),
         can_close=can_work and user.has_perm(CLOSE_CASE),
         can_classify=user.has_perm(VIEW_ALL_CASES),
+        can_oversee=can_work and user.has_perm(ADD_OVERSIGHT_NOTE),
     )
 
 

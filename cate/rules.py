@@ -275,3 +275,18 @@ def outstanding_field(code: str) -> str:
 def closure_item_field(item_id: int) -> str:
     """The form field holding the team leader's decision on one outstanding item."""
     return f"item_{item_id}"
+
+
+# --- Case notes -------------------------------------------------------------------------------
+
+
+def note_completeness_errors(*, occurred_at, kind: str, text: str) -> dict[str, str]:
+    """What a case note lacks before it can be finalised (the form and the service both ask)."""
+    errors = {}
+    if occurred_at is None:
+        errors["occurred_at"] = "Enter when it happened"
+    if not kind:
+        errors["kind"] = "Select the type of note"
+    if not text.strip():
+        errors["text"] = "Enter the note"
+    return errors

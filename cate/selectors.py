@@ -30,6 +30,8 @@ from .choices import (
     LIVE_CASE_STATUSES,
     CaseStatus,
     ClosureStatus,
+    NoteKind,
+    NoteStatus,
     NrmDecision,
     ReferralStatus,
     RhiStatus,
@@ -443,6 +445,8 @@ class CasePage:
     case: Case
     due_items: list[DueItem]
     chronology: list[ChronologyEvent]
+    notes: list
+    oversight: list
     visits: list[Visit]
     risk_assessments: list[RiskAssessment]
     episodes: list[EpisodeRow]
@@ -475,8 +479,11 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
         "visits": case.visits.count(),
         "episodes": case.missing_episodes.count(),
         "risk_assessments": case.risk_assessments.count(),
+        "notes": case.notes.filter(status=NoteStatus.FINAL).count(),
     }
     chronology = list(case.chronology.select_related("recorded_by")[:RECENT])
+    notes = list(case.notes.filter(status=NoteStatus.FINAL).select_related("author")[:RECENT])
+    oversight = list(case.notes.filter(status=NoteStatus.FINAL, kind=NoteKind.OVERSIGHT).select_related("author")[:3])
     visits = list(case.visits.select_related("recorded_by")[:RECENT])
     risk_assessments = list(case.risk_assessments.select_related("author")[:RECENT])
     episodes = episode_rows(missing_episodes_of(case)[:RECENT], now=now, settings=settings)
@@ -520,6 +527,8 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
         case=case,
         due_items=due_items,
         chronology=chronology,
+        notes=notes,
+        oversight=oversight,
         visits=visits,
         risk_assessments=risk_assessments,
         episodes=episodes,
@@ -539,11 +548,6 @@ def case_page(case: Case, *, now: datetime, settings) -> CasePage:
         assessment=assessment,
         counts=counts,
     )
-
-
-def chronology_of(case: Case, *, significant_only: bool = False) -> QuerySet[ChronologyEvent]:
-    rows = case.chronology.select_related("recorded_by")
-    return rows.filter(significant=True) if significant_only else rows
 
 
 def visits_of(case: Case) -> QuerySet[Visit]:

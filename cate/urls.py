@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, casework, home, referrals
+from .views import cases, casework, home, notes, referrals
 
 app_name = "cate"
 
@@ -24,8 +24,13 @@ urlpatterns = [
     path(case, cases.case_detail, name="case_detail"),
     path(case + "edit/", cases.case_edit, name="case_edit"),
     path(case + "allocate/", cases.case_allocate, name="case_allocate"),
-    path(case + "chronology/", cases.chronology, name="chronology"),
+    path(case + "chronology/", notes.chronology, name="chronology"),
     path(case + "chronology/add/", cases.significant_event_add, name="significant_event_add"),
+    path(case + "notes/", notes.note_list, name="note_list"),
+    path(case + "notes/add/", notes.note_add, name="note_add"),
+    path(case + "notes/<int:item>/", notes.note_detail, name="note_detail"),
+    path(case + "notes/<int:item>/edit/", notes.note_edit, name="note_edit"),
+    path(case + "notes/<int:item>/addenda/add/", notes.note_addendum_add, name="note_addendum_add"),
     path(case + "statutory-episodes/add/", cases.statutory_episode_add, name="statutory_episode_add"),
     path(case + "statutory-episodes/<int:item>/edit/", cases.statutory_episode_edit, name="statutory_episode_edit"),
     path(case + "visits/", casework.visit_list, name="visit_list"),

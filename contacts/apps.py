@@ -27,6 +27,11 @@ class ContactsConfig(AppContract, AppConfig):
         PersonRecord("contacts.PossibleDuplicate", "child", "Possible duplicates: the record added or changed"),
         PersonRecord("contacts.PossibleDuplicate", "existing", "Possible duplicates: the record matched"),
         PersonRecord("contacts.ChildNameKey", "child", "Search keys of the child's names"),
+        PersonRecord("contacts.FamilyMember", "child", "Family: the child as a member of a family"),
+        PersonRecord("contacts.FamilyMember", "relationships__child", "Family: the people in the child's life"),
+        PersonRecord("contacts.ChildRelationship", "child", "Family: each person's relationship to the child"),
+        PersonRecord("contacts.FamilyTie", "a__child", "Family: relationships of the child with others"),
+        PersonRecord("contacts.FamilyTie", "b__child", "Family: relationships of others with the child"),
     )
 
     @property

@@ -201,3 +201,43 @@ MACE_LIST_STATES = [
     ("overdue", "Open, an answer overdue"),
     ("closed", "Closed"),
 ]
+
+
+# --- Family and household -----------------------------------------------------------------------
+
+
+class FamilyRelationship(models.TextChoices):
+    """A family member's relationship to the child (the standard list; "other" is described)."""
+
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEPMOTHER = "stepmother", "Stepmother"
+    STEPFATHER = "stepfather", "Stepfather"
+    PARENTS_PARTNER = "parents_partner", "Parent's partner"
+    SISTER = "sister", "Sister"
+    BROTHER = "brother", "Brother"
+    HALF_SISTER = "half_sister", "Half-sister"
+    HALF_BROTHER = "half_brother", "Half-brother"
+    STEP_SIBLING = "step_sibling", "Step-sibling"
+    GRANDMOTHER = "grandmother", "Grandmother"
+    GRANDFATHER = "grandfather", "Grandfather"
+    AUNT = "aunt", "Aunt"
+    UNCLE = "uncle", "Uncle"
+    COUSIN = "cousin", "Cousin"
+    FOSTER_CARER = "foster_carer", "Foster carer"
+    KINSHIP_CARER = "kinship_carer", "Kinship or special guardianship carer"
+    CARER = "carer", "Other carer"
+    HOUSEHOLD_MEMBER = "household_member", "Household member (not related)"
+    TRUSTED_ADULT = "trusted_adult", "Trusted adult"
+    PROFESSIONAL = "professional", "Professional"
+    OTHER = "other", "Other"
+
+
+class FamilyTieKind(models.TextChoices):
+    """How two family members are related to each other (what the genogram draws)."""
+
+    PARENT_OF = "parent_of", "Parent of"
+    PARTNERS = "partners", "Partners"
+    SEPARATED = "separated", "Separated"
+    SIBLINGS = "siblings", "Siblings"
+    HALF_SIBLINGS = "half_siblings", "Half-siblings"

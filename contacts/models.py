@@ -554,3 +554,7 @@ class AnonymousFormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The family and household, in their own module (imported here so Django finds them).
+from .family_models import ChildRelationship, Family, FamilyMember, FamilyTie  # noqa: E402, F401

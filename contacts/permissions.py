@@ -46,6 +46,9 @@ REVERSE_CHILD_MERGE = "contacts.reverse_child_merge"
 VIEW_CHILD_MERGE = "contacts.view_childmerge"
 RESTRICT_CHILD = "contacts.restrict_child"
 SET_CATE_MARKERS = "contacts.set_cate_markers"
+# The child's family and household: recorded by whoever works with the child's record (front door and
+# CATE), on the children they may open.
+RECORD_FAMILY = "contacts.record_family"
 # The register of GP practices is imported by the system account (manage.py import_gp_practices).
 IMPORT_GP_PRACTICES = "contacts.change_gppractice"
 
@@ -98,7 +101,7 @@ _READ_FRONT_DOOR = [
 # CATE team leaders and group managers: the child index, and the contacts and enquiries of the children
 # they may reach through CATE (`contacts.visibility`), never every contact.
 _READ_THROUGH_CATE = [VIEW_CHILD, VIEW_THRESHOLD, VIEW_MACE]
-_ADVISOR = [*_READ_FRONT_DOOR, ADD_CHILD, CHANGE_CHILD, ADD_CONTACT, CHANGE_CONTACT]
+_ADVISOR = [*_READ_FRONT_DOOR, ADD_CHILD, CHANGE_CHILD, ADD_CONTACT, CHANGE_CONTACT, RECORD_FAMILY]
 _SCREENER = [
     *_ADVISOR,
     SCREEN_CONTACT,
@@ -123,9 +126,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PARTNER: [VIEW_MACE, VIEW_MACE_ENTRIES, ADD_MACE_ENTRY],
     # CATE casework opens, changes (what a case is open to), closes and reopens cases, which sets the
     # child's CATE markers (cate/ declares which of these roles may do which).
-    Role.CATE_WORKER: [SET_CATE_MARKERS],
-    Role.TEAM_LEADER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS],
-    Role.GROUP_MANAGER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS],
+    Role.CATE_WORKER: [SET_CATE_MARKERS, RECORD_FAMILY],
+    Role.TEAM_LEADER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS, RECORD_FAMILY],
+    Role.GROUP_MANAGER: [*_READ_THROUGH_CATE, RESTRICT_CHILD, SET_CATE_MARKERS, RECORD_FAMILY],
     Role.ADMINISTRATOR: [VIEW_CHILD_MERGE, REVERSE_CHILD_MERGE],
 }
 # --- Predicates ----------------------------------------------------------------------------
@@ -299,6 +302,11 @@ class ChildPermissions:
     may_record: bool
     sees_all_mace_entries: bool
     at_front_door: bool = False
+    may_record_family: bool = False
+
+    @property
+    def can_record_family(self) -> bool:
+        return self.may_record_family and self.is_active
 
     @property
     def can_edit(self) -> bool:
@@ -328,6 +336,7 @@ def child_permissions(user, child) -> ChildPermissions:
         may_record=user.has_perm(ADD_CONTACT),
         sees_all_mace_entries=user.has_perm(VIEW_ALL_MACE_ENTRIES),
         at_front_door=has_role(user, *FRONT_DOOR_ROLES),
+        may_record_family=user.has_perm(RECORD_FAMILY),
     )
 
 

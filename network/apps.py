@@ -10,7 +10,7 @@ class NetworkConfig(AppContract, AppConfig):
     # What the network contributes (core.contract).
     role_permissions = "network.permissions.ROLE_PERMISSIONS"
     demo_seed = "network.demo.seed_demo"
-    child_page_sections = ("network.sections.child_section",)
+    child_page_sections = ("network.sections.child_section", "network.sections.family_section")
     contact_page_sections = ("network.sections.contact_section",)
     case_page_sections = ("network.sections.case_section", "network.sections.case_missing_section")
     panel_paper_sections = ("network.sections.panel_paper_section",)
@@ -24,6 +24,9 @@ class NetworkConfig(AppContract, AppConfig):
         PersonRecord("network.Link", "a__case__child", "Network links from the child's cases"),
         PersonRecord("network.Link", "b__case__child", "Network links to the child's cases"),
         PersonRecord("network.Person", "child", "Network: the child as a person of concern"),
+        PersonRecord(
+            "network.Person", "family_member__relationships__child", "Network: persons of concern in the child's family"
+        ),
         PersonRecord("network.PersonNameKey", "person__child", "Network: search keys of the child's names"),
         PersonRecord("network.PersonMerge", "source__child", "Network: merges of the child's records as a person"),
         PersonRecord("network.PersonMerge", "target__child", "Network: merges into the child's record as a person"),

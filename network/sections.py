@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from cate.selectors import missing_episodes_of
+from contacts import family_selectors
 from contacts.choices import MaceStatus
 from contacts.selectors import mace_entries_for_request
 from core.contract import Section
@@ -189,6 +190,39 @@ def case_missing_section(case, *, user) -> Section | None:
         "network/sections/missing_episodes.html",
         {"rows": rows, "can_record": can_record_network(user)},
     )
+
+
+# --- The child's family ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    person: object  # contacts.family_selectors.Person
+    concern: object | None  # the network's Person, when they are of concern
+    record_url: str  # where a recorder records them as a person of concern
+
+
+def family_section(child, *, user) -> Section | None:
+    """Which members of the child's family (as the reader may see it: a restricted relative is not
+    in it) are persons of concern, each with their record; to recorders, the way to record one."""
+    if not can_read_network(user):
+        return None
+    picture = family_selectors.family_of(child, user)
+    if not picture.others:
+        return None
+    concern = selectors.persons_of_family_members(user, [p.pk for p in picture.others])
+    recorder = can_record_network(user)
+    rows = [
+        FamilyRow(
+            p,
+            concern.get(p.pk),
+            _url("network:family_member_concern", pk=child.pk, item=p.pk) if recorder else "",
+        )
+        for p in picture.others
+    ]
+    if not recorder and not concern:
+        return None
+    return Section("Persons of concern in the family", "network/sections/family.html", {"rows": rows})
 
 
 # --- The panel paper --------------------------------------------------------------------------

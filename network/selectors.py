@@ -691,3 +691,9 @@ def link_ends(user, link: Link) -> list[dict]:
             url = node.target.get_absolute_url()
         ends.append({"kind": node.get_kind_display(), "label": _label_of(node), "url": url, "marker": _marker_of(node)})
     return ends
+
+
+def persons_of_family_members(user, member_ids: list[int]) -> dict[int, Person]:
+    """The persons of concern the reader may see that these family members are, by member (one query)."""
+    persons = persons_visible_to(user).filter(family_member_id__in=member_ids)
+    return {person.family_member_id: person for person in persons}

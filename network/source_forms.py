@@ -10,7 +10,7 @@ from django import forms
 
 from core.forms import GovukForm, ReasonField
 
-from .choices import Confidence, LinkKind, PlaceKind, Relationship
+from .choices import Confidence, LinkKind, PersonKind, PlaceKind, Relationship
 from .services.sources import ANSWER_PERSON_KINDS, EPISODE_PLACE_KINDS
 
 NEW = "new"
@@ -175,3 +175,14 @@ class MaceSubjectRemoveForm(GovukForm):
         self.subjects = {str(subject.pk): subject for subject in subjects}
         self.fields["subject"].choices = [(key, s.person.display_name) for key, s in self.subjects.items()]
         self.fields["subject"].error_messages["invalid_choice"] = "Select a person on the enquiry"
+
+
+class FamilyConcernForm(GovukForm):
+    """A member of a child's family recorded as a person of concern."""
+
+    kind = forms.ChoiceField(
+        label="What kind of person of concern are they?",
+        choices=PersonKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of person of concern they are"},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, links, merge, records, sources
+from .views import analysis, family, links, merge, records, sources
 from .views import map as map_views
 
 app_name = "network"
@@ -18,6 +18,11 @@ urlpatterns: list = [
     path("enquiry-answers/<int:pk>/link-person/", sources.mace_answer_link, name="mace_answer_link"),
     path("enquiries/<int:pk>/persons/add/", sources.mace_subject_add, name="mace_subject_add"),
     path("enquiries/<int:pk>/persons/remove/", sources.mace_subject_remove, name="mace_subject_remove"),
+    path(
+        "children/<int:pk>/family-members/<int:item>/concern/",
+        family.family_member_concern,
+        name="family_member_concern",
+    ),
     *merge.urlpatterns_of_merges(),
     path("hotspots/", analysis.hotspot_list, name="hotspot_list"),
     path("cohort-profile/", analysis.cohort_profile, name="cohort_profile"),

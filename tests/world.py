@@ -108,6 +108,27 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     visit = cate_services.visit_record(
         case=case, visited_at=now, kind=VisitKind.FACE_TO_FACE, location="", seen_alone=True, notes="", actor=worker
     )
+    family_member = contact_services.family_member_add(
+        child=child,
+        actor=worker,
+        person={"first_name": "Worldmother", "last_name": "Matrixtest", "gender": "female"},
+        relationship={"relationship": "mother", "parental_responsibility": True, "lives_with_child": True},
+    )
+    family_tie = contact_services.family_tie_add(
+        child=child, a=family_member, b=child.family_memberships.get(), kind="parent_of", actor=worker
+    )
+    note = cate_services.case_note_create(
+        case=case,
+        occurred_at=now,
+        kind="phone_call",
+        involved="Mother",
+        text="Called mother",
+        finalise=True,
+        actor=worker,
+    )
+    draft_note = cate_services.case_note_create(
+        case=case, occurred_at=now, kind="meeting", involved="School", text="", finalise=False, actor=worker
+    )
     assessment = cate_services.risk_assessment_record(
         case=case,
         assessed_at=now,
@@ -250,6 +271,10 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "duplicate": duplicate,
         "case": case,
         "visit": visit,
+        "note": note,
+        "family_member": family_member,
+        "family_tie": family_tie,
+        "draft_note": draft_note,
         "risk_assessment": assessment,
         "missing": episode,
         "statutory": statutory,
@@ -370,6 +395,10 @@ _BY_SEGMENT = {
     "notifications": "notification",
     "statutory-episodes": "statutory",
     "visits": "visit",
+    "notes": "note",
+    "members": "family_member",
+    "family-members": "family_member",
+    "relationships": "family_tie",
     "risk-assessments": "risk_assessment",
     "missing-episodes": "missing",
     "nrm-referrals": "nrm",

@@ -19,6 +19,7 @@ from .chronology import case_change, chronology_add_significant_event, chronolog
 from .closure import case_closure_approve, case_closure_propose, case_closure_return, case_reopen
 from .letters import gp_letter_closure_write, gp_letter_create, gp_letter_mark_sent
 from .missing import missing_episode_record, missing_episode_update, rhi_record
+from .notes import case_note_add_addendum, case_note_create, case_note_update
 from .nrm import nrm_referral_update
 from .referrals import referral_create_from_contact
 from .support import disclosure_record, support_referral_create, support_referral_update
@@ -34,6 +35,9 @@ __all__ = [
     "case_closure_approve",
     "case_closure_propose",
     "case_closure_return",
+    "case_note_add_addendum",
+    "case_note_create",
+    "case_note_update",
     "case_reopen",
     "case_set_risk_level",
     "case_update",

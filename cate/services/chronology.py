@@ -27,6 +27,7 @@ def chronology_record(
     occurred_at: dt.datetime | None = None,
     detail: str = "",
     significant: bool = False,
+    note=None,
 ) -> ChronologyEvent:
     """Add an event to a case's chronology (every service that changes a case calls this)."""
     event = ChronologyEvent(
@@ -37,6 +38,7 @@ def chronology_record(
         significant=significant,
         occurred_at=occurred_at or timezone.now(),
         recorded_by=actor,
+        note=note,
     )
     return audit.save(event, actor=actor, reason=summary[:300])
 

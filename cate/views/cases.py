@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET
 from core import clock
 from core.forms import refuse_if_stale
 from core.links import case_links
-from core.pages import contributions, paginate, submit
+from core.pages import contributions, submit
 from core.selectors import service_settings
 
 from .. import forms, selectors, services
 from ..choices import CaseStatus, RiskLevel
+from ..family_sections import family_context
 from ..rules import visit_frequency
 from ._base import case_form, case_view, works
 
@@ -28,6 +29,7 @@ def case_detail(request, case, perms):
     frequency = visit_frequency(case.current_risk_level, settings) if case.is_live else None
     statutory_open = any(e.end is None for e in page.statutory_episodes)
     added = contributions(request, "case_page", case)
+    family = family_context(case.child, request.user)
     return render(
         request,
         "cate/case_detail.html",
@@ -44,13 +46,17 @@ def case_detail(request, case, perms):
             "see_also": case_links(case.pk),
             "contributions": added,
             "contents": case_contents(case, page, added),
+            **family,
         },
     )
 
 
 # The case page's own sections, in the order it shows them (the anchors of its summary cards).
 CASE_SECTIONS = (
+    ("oversight", "Management oversight"),
     ("chronology", "Chronology"),
+    ("notes", "Case notes"),
+    ("family", "Family and household"),
     ("visits", "Visits"),
     ("risk", "Risk assessments"),
     ("missing", "Missing episodes and return home interviews"),
@@ -112,24 +118,6 @@ def case_allocate(request, case, perms):
         request, form, services.case_allocate, case=case, success=case.get_absolute_url(), message="Case allocated"
     )
     return response or case_form(request, case, perms, "cate/case_allocate.html", form, limit=limit)
-
-
-@require_GET
-@case_view()
-def chronology(request, case, perms):
-    significant = request.GET.get("significant") == "1"
-    page = paginate(request, selectors.chronology_of(case, significant_only=significant))
-    return render(
-        request,
-        "cate/chronology_list.html",
-        {
-            "case": case,
-            "perms": perms,
-            "page": page,
-            "significant": significant,
-            "query": "significant=1" if significant else "",
-        },
-    )
 
 
 @case_view(live=True, allow=works)

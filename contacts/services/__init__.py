@@ -28,6 +28,13 @@ from .duplicates import (
     possible_duplicate_resolve,
     possible_duplicates_find,
 )
+from .family import (
+    family_member_add,
+    family_member_update,
+    family_member_withdraw,
+    family_tie_add,
+    family_tie_withdraw,
+)
 from .gp_practices import PracticeImport, gp_practices_import
 from .mace import MAX_MACE_INFORMATION, mace_entry_add, mace_request_close, mace_request_send
 from .merge import child_link_fields, child_merge, child_merge_reverse
@@ -61,6 +68,11 @@ __all__ = [
     "contact_record",
     "contact_release",
     "contact_update",
+    "family_member_add",
+    "family_member_update",
+    "family_member_withdraw",
+    "family_tie_add",
+    "family_tie_withdraw",
     "follow_up_complete",
     "gp_practices_import",
     "mace_entry_add",

@@ -13,7 +13,7 @@ from core.forms import add_service_errors
 from core.permissions import role_required
 from core.selectors import history_of
 
-from .. import forms, hooks, search, selectors, services
+from .. import family_selectors, forms, genogram, hooks, search, selectors, services
 from ..permissions import (
     ADD_CHILD,
     FRONT_DOOR_ROLES,
@@ -98,6 +98,7 @@ def child_create(request):
 def child_detail(request, child, perms):
     user = request.user
     pages.log(request, child)
+    family = family_selectors.family_of(child, user)
     return render(
         request,
         "contacts/child_detail.html",
@@ -112,6 +113,8 @@ def child_detail(request, child, perms):
             "merges": list(selectors.merges_of_child(child)),
             "history": history_of(child, limit=50),
             "contributions": pages.contributions(request, "child_page", child),
+            "picture": family,
+            "drawing": genogram.draw(family),
         },
     )
 

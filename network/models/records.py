@@ -76,6 +76,16 @@ class Person(NetworkRecord):
         related_name="+",
         verbose_name="their own child record",
     )
+    # A person in a child's family who is also of concern: the network holds the link, so the child
+    # index never names the network.
+    family_member = models.OneToOneField(
+        "contacts.FamilyMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="their place in a child's family",
+    )
     police_status = models.CharField(max_length=20, choices=PoliceStatus.choices, default=PoliceStatus.INTELLIGENCE)
     police_status_on = models.DateField("police status since", null=True, blank=True)
     nfa_reason = models.TextField("reason for no further action", blank=True)

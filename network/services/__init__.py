@@ -6,6 +6,7 @@ the case's chronology."""
 
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
+from .family import person_from_family_member
 from .links import link_add, link_add_to_value, link_update, link_withdraw
 from .merge import person_duplicate_resolve, person_duplicates_find, person_merge, person_merge_reverse
 from .name_keys import person_name_keys_refresh
@@ -51,6 +52,7 @@ __all__ = [
     "person_create",
     "person_duplicate_resolve",
     "person_duplicates_find",
+    "person_from_family_member",
     "person_merge",
     "person_merge_reverse",
     "person_name_keys_refresh",

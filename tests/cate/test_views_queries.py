@@ -9,8 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cate import services
-from cate.choices import ChronologyKind, RhiStatus, VisitKind
-from cate.models import ChronologyEvent, GpLetter, MissingEpisode, NrmReferral, ReturnHomeInterview, Visit
+from cate.choices import ChronologyKind, NoteKind, NoteStatus, RhiStatus, VisitKind
+from cate.models import (
+    CaseNote,
+    CaseNoteAddendum,
+    ChronologyEvent,
+    GpLetter,
+    MissingEpisode,
+    NrmReferral,
+    ReturnHomeInterview,
+    Visit,
+)
 from core.due import due_items_for_cases
 from core.selectors import service_settings
 from tests.factories import AllocationFactory, CaseFactory, ReferralFactory, grant_case_access
@@ -56,6 +65,21 @@ def fill_case(case, n, worker):
         ChronologyEvent.objects.create(
             case=case, occurred_at=now, kind=ChronologyKind.OTHER, summary=f"Event {i}", recorded_by=worker
         )
+        note = CaseNote.objects.create(
+            case=case,
+            occurred_at=now - dt.timedelta(hours=i),
+            kind=NoteKind.OVERSIGHT if i % 5 == 0 else NoteKind.PHONE_CALL,
+            involved="Mother",
+            text=f"Note {i}",
+            status=NoteStatus.FINAL,
+            finalised_at=now,
+            author=worker,
+        )
+        CaseNoteAddendum.objects.create(note=note, text="Addendum", written_by=worker, written_at=now)
+        ChronologyEvent.objects.create(
+            case=case, occurred_at=now, kind=ChronologyKind.CASE_NOTE, summary="Phone call", recorded_by=worker,
+            note=note,
+        )  # fmt: skip
         episode = MissingEpisode.objects.create(
             child=case.child,
             case=case,
@@ -90,7 +114,9 @@ def provider_queries(case_ids) -> int:
 
 # Queries of each page besides the due-item providers.
 CASELOAD_BASE = 14
-CASE_PAGE_BASE = 37  # with the sections other apps add through the contract (the network: 5)
+# With the sections other apps add through the contract (the network: 5), the case notes and management
+# oversight (3) and the child's family (1 when none is recorded; 3 with one, tests/contacts/test_family.py).
+CASE_PAGE_BASE = 41
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -126,7 +152,7 @@ def test_case_page(personas, client_for, django_assert_max_num_queries, rows):
 
 
 @pytest.mark.parametrize("rows", [1, 50])
-@pytest.mark.parametrize("page", ["cate:chronology", "cate:visit_list", "cate:missing_episode_list"])
+@pytest.mark.parametrize("page", ["cate:chronology", "cate:visit_list", "cate:missing_episode_list", "cate:note_list"])
 def test_case_lists(personas, client_for, django_assert_max_num_queries, rows, page):
     worker = personas["cate_worker"]
     case = make_cases(1, worker, personas["team_leader"])[0]
@@ -134,6 +160,18 @@ def test_case_lists(personas, client_for, django_assert_max_num_queries, rows, p
     client = client_for(worker)
     with django_assert_max_num_queries(18):
         response = client.get(reverse(page, args=[case.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("query", ["?print=1", "?print=1&kind=note:phone_call", "?kind=oversight"])
+def test_the_chronology_filtered_and_printed(personas, client_for, django_assert_max_num_queries, rows, query):
+    worker = personas["cate_worker"]
+    case = make_cases(1, worker, personas["team_leader"])[0]
+    fill_case(case, rows, worker)
+    client = client_for(worker)
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("cate:chronology", args=[case.pk]) + query)
     assert response.status_code == 200
 
 

@@ -227,6 +227,32 @@ SCENARIOS: dict[str, Edit] = {
         b={"notes": B_TEXT},
         holds_a=lambda r: r.notes == A_TEXT,
     ),
+    "contacts:family_member_edit": Edit(
+        persona="cate_worker",
+        url=lambda w: reverse("contacts:family_member_edit", args=[w["child"].pk, w["family_member"].pk]),
+        record=_fresh("family_member"),
+        a={
+            "contact_arrangements": A_TEXT,
+            "relationship": "mother",
+            "parental_responsibility": "yes",
+            "lives_with_child": "yes",
+        },
+        b={
+            "contact_arrangements": B_TEXT,
+            "relationship": "mother",
+            "parental_responsibility": "yes",
+            "lives_with_child": "yes",
+        },
+        holds_a=lambda r: r.relationships.get().contact_arrangements == A_TEXT,
+    ),
+    "cate:note_edit": Edit(
+        persona="cate_worker",
+        url=_case_url("cate:note_edit", "draft_note"),
+        record=_fresh("draft_note"),
+        a={"text": A_TEXT, "intent": "draft"},
+        b={"text": B_TEXT, "intent": "draft"},
+        holds_a=lambda r: r.text == A_TEXT,
+    ),
     "cate:risk_assessment_revise": Edit(
         persona="cate_worker",
         url=_case_url("cate:risk_assessment_revise", "risk_assessment"),
@@ -464,6 +490,10 @@ STATE_GUARDED = {
     "network:person_merge_detail": "a merge is reversed once; the service locks it and refuses a second reversal",
     "core:group_mapping_change": "a proposed change of the group mapping is decided once; the service locks it and "
     "refuses a second decision (tests/core/test_sso.py)",
+    "contacts:family_member_withdraw": "a person is withdrawn from a family once: the service locks them and a "
+    "second withdrawal changes nothing (tests/contacts/test_family.py)",
+    "contacts:family_tie_withdraw": "a relationship is withdrawn once: the service locks it and a second "
+    "withdrawal changes nothing",
     "riskpanel:action_complete": "an action is completed once: a second completion is refused on the form with "
     "why and what to do, keeping what was typed (tests/riskpanel/test_partner_actions.py)",
     **{
@@ -485,6 +515,10 @@ NOT_EDITS = {
     "cate:significant_event_add",
     "cate:statutory_episode_add",
     "cate:visit_add",
+    "cate:note_add",
+    "contacts:family_member_add",
+    "contacts:family_tie_add",
+    "cate:note_addendum_add",
     "cate:risk_assessment_add",
     "cate:missing_episode_add",
     "cate:support_referral_add",
@@ -513,6 +547,8 @@ NOT_EDITS = {
     "network:missing_episode_person",
     "network:mace_answer_link",
     "network:mace_subject_add",
+    # A family member becomes a person of concern once: a second time is refused (the record exists).
+    "network:family_member_concern",
     "core:sso_start",
     "core:sso_callback",
     "core:sso_reauth",
@@ -565,6 +601,9 @@ READ_ONLY = {
     "cate:case_detail",
     "cate:chronology",
     "cate:visit_list",
+    "cate:note_list",
+    "contacts:family_detail",
+    "cate:note_detail",
     "cate:risk_assessment_detail",
     "cate:missing_episode_list",
     "cate:missing_episode_detail",
