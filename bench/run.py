@@ -85,6 +85,16 @@ def _pick():
         .first()
     )
     network_pages, network_notes = _network_pages(leader)
+    # The largest family drawn (its genogram, table and relationships), and the case with most notes.
+    from contacts.models import FamilyMember
+
+    family = (
+        FamilyMember.objects.filter(withdrawn=False, child__isnull=False)
+        .annotate(n=Count("family__members"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    noted = Case.objects.annotate(n=Count("notes")).order_by("-n", "pk").first()
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -93,6 +103,14 @@ def _pick():
         ("child record", leader, reverse("contacts:child_detail", args=[child.pk])),
         ("case page (longest chronology)", leader, reverse("cate:case_detail", args=[case.pk])),
         ("case chronology (longest)", leader, reverse("cate:chronology", args=[case.pk])),
+        ("case chronology: case notes only", leader, reverse("cate:chronology", args=[noted.pk]) + "?kind=case_note"),
+        ("case chronology printed", leader, reverse("cate:chronology", args=[case.pk]) + "?print=1"),
+        ("case notes (most notes)", leader, reverse("cate:note_list", args=[noted.pk])),
+        *(
+            [("family and household (largest)", leader, reverse("contacts:family_detail", args=[family.child_id]))]
+            if family is not None
+            else []
+        ),
         ("my caseload (busiest worker)", worker, reverse("cate:my_caseload")),
         ("team dashboard", leader, reverse("reporting:index")),
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
@@ -105,6 +123,8 @@ def _pick():
         "worker": f"{worker.username}: {worker.n} live cases",
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
+        "notes": f"{noted.reference}: {noted.n} case notes",
+        "family": f"child {family.child_id}: {family.n} in the family" if family is not None else "no family",
         **network_notes,
     }
     return pages, notes

@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.choices import ExploitationFactor, FactorLevel, Gender
+from contacts.choices import ExploitationFactor, FactorLevel, FamilyRelationship, FamilyTieKind, Gender
 from contacts.models import Child
-from contacts.services import child_name_keys_refresh
+from contacts.services import child_name_keys_refresh, family_member_add, family_tie_add
 from core import audit
 from core.selectors import service_settings
 
 from . import services
-from .choices import AssessmentOutcome, AssessmentType, Classification, RiskLevel, VisitKind
+from .choices import AssessmentOutcome, AssessmentType, Classification, NoteKind, RiskLevel, VisitKind
 from .models import Case, Referral
 
 REASON = "Demo data"
@@ -122,6 +122,9 @@ def _seed_one(spec: DemoYoungPerson, users: dict, system) -> str:
         notes="Demo visit.",
         actor=worker,
     )
+    _notes(case, worker, leader, now)
+    if spec.key != SISTER_KEY:  # Hazel joins Ash's family (seed_demo)
+        _family(child, worker)
     if spec.risk:
         services.risk_assessment_record(
             case=case,
@@ -148,6 +151,88 @@ def _seed_one(spec: DemoYoungPerson, users: dict, system) -> str:
     return "allocated"
 
 
+FAMILY_KEY, SISTER_KEY = "demo-cate-1", "demo-cate-4"
+
+
+def _notes(case: Case, worker, leader, now) -> None:
+    """A phone call, a professionals' meeting with an addendum, a draft, and the team leader's oversight."""
+    call = services.case_note_create(
+        case=case, occurred_at=now - dt.timedelta(days=2), kind=NoteKind.PHONE_CALL, involved="Mother",
+        text="Demo: called mother about the weekend; home by curfew.", finalise=True, actor=worker,
+    )  # fmt: skip
+    services.case_note_add_addendum(note=call, text="Demo: it was the Saturday, not the Sunday.", actor=worker)
+    services.case_note_create(
+        case=case, occurred_at=now - dt.timedelta(days=1), kind=NoteKind.MEETING, involved="School, police",
+        text="Demo: professionals' meeting at school; attendance and sightings shared.", finalise=True, actor=worker,
+    )  # fmt: skip
+    services.case_note_create(
+        case=case, occurred_at=None, kind=NoteKind.MESSAGE, involved="Young person", text="Demo draft.",
+        finalise=False, actor=worker,
+    )  # fmt: skip
+    services.case_note_create(
+        case=case, occurred_at=now - dt.timedelta(hours=3), kind=NoteKind.OVERSIGHT, involved="Allocated worker",
+        text="Demo oversight: plan proportionate; review the safety plan in four weeks.", finalise=True, actor=leader,
+    )  # fmt: skip
+
+
+def _family(child: Child, worker) -> None:
+    """Mother (address not to be disclosed) and her partner in the household, father separated and
+    living apart, and the child's half-brother."""
+    add = family_member_add
+
+    def rel(relationship, *, pr=False, lives=False, contact=""):
+        return {"relationship": relationship, "relationship_other": "", "parental_responsibility": pr,
+                "lives_with_child": lives, "contact_arrangements": contact}  # fmt: skip
+
+    def person(first, gender, age, **kw):
+        return {"first_name": first, "last_name": "Demo", "gender": gender, "age": age, **kw}
+
+    mother = add(
+        child=child, actor=worker, relationship=rel(FamilyRelationship.MOTHER, pr=True, lives=True),
+        person=person("Morgan", Gender.FEMALE, 39, address="Demo refuge address", do_not_disclose_address=True),
+    )  # fmt: skip
+    father = add(
+        child=child, actor=worker, person=person("Frankie", Gender.MALE, 42),
+        relationship=rel(FamilyRelationship.FATHER, pr=True, contact="Alternate Saturdays, supervised"),
+    )  # fmt: skip
+    partner = add(
+        child=child, actor=worker, person=person("Sasha", Gender.NOT_KNOWN, 35),
+        relationship=rel(FamilyRelationship.PARENTS_PARTNER, lives=True),
+    )  # fmt: skip
+    half = add(
+        child=child, actor=worker, person=person("Jamie", Gender.MALE, 6),
+        relationship=rel(FamilyRelationship.HALF_BROTHER, lives=True),
+    )  # fmt: skip
+    me = child.family_memberships.get(withdrawn=False)
+    for a, b, kind in (
+        (mother, me, FamilyTieKind.PARENT_OF),
+        (father, me, FamilyTieKind.PARENT_OF),
+        (mother, father, FamilyTieKind.SEPARATED),
+        (mother, partner, FamilyTieKind.PARTNERS),
+        (mother, half, FamilyTieKind.PARENT_OF),
+        (partner, half, FamilyTieKind.PARENT_OF),
+        (me, half, FamilyTieKind.HALF_SIBLINGS),
+    ):
+        family_tie_add(child=child, a=a, b=b, kind=kind, actor=worker)
+
+
+def _link_sister(leader) -> None:
+    """Hazel, in the index with her own case, is Ash's sister: linked into Ash's family, not copied."""
+    ash = Case.objects.filter(legacy_key=FAMILY_KEY).select_related("child").first()
+    hazel = Case.objects.filter(legacy_key=SISTER_KEY).select_related("child").first()
+    if ash is None or hazel is None or hazel.child.family_memberships.filter(withdrawn=False).exists():
+        return
+    if not ash.child.family_memberships.filter(withdrawn=False).exists():
+        return
+    sister = family_member_add(
+        child=ash.child, actor=leader, person={}, index_child=hazel.child.pk,
+        relationship={"relationship": FamilyRelationship.SISTER, "relationship_other": "",
+                      "parental_responsibility": False, "lives_with_child": True, "contact_arrangements": ""},
+    )  # fmt: skip
+    me = ash.child.family_memberships.get(withdrawn=False)
+    family_tie_add(child=ash.child, a=me, b=sister, kind=FamilyTieKind.SIBLINGS, actor=leader)
+
+
 def seed_demo(stdout=None) -> None:
     """Synthetic CATE cases for the demo users (run after core's demo organisation)."""
     User = get_user_model()
@@ -161,6 +246,8 @@ def seed_demo(stdout=None) -> None:
     for spec in YOUNG_PEOPLE:
         with transaction.atomic():
             results.append(_seed_one(spec, users, system))
+    with transaction.atomic():
+        _link_sister(users["teamleader"])
     if stdout is not None:
         made = sum(1 for r in results if r in ("opened", "allocated"))
         stdout.write(f"CATE demo: {len(YOUNG_PEOPLE)} young people ({made} cases opened now).\n")

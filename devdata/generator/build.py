@@ -53,6 +53,7 @@ from riskpanel.models import PanelMeeting
 
 from .cases import CasesMixin
 from .network import NetworkMixin
+from .notes import NotesMixin
 from .vocabulary import (
     FIRST_F,
     FIRST_M,
@@ -68,7 +69,7 @@ from .vocabulary import (
 from .writer import DatabaseNotEmpty, Summary, Writer, has_records
 
 
-class Generator(CasesMixin, NetworkMixin):
+class Generator(CasesMixin, NotesMixin, NetworkMixin):
     def __init__(self, *, scale: Scale, seed: int, as_at: dt.date, stdout=None):
         self.scale = scale
         self.seed = seed
@@ -452,6 +453,7 @@ class Generator(CasesMixin, NetworkMixin):
             self.contacts()
             self.panels()
             self.cases()
+            self.families()
             self.network()
         self.summary.seconds = time.monotonic() - began
         return self.summary

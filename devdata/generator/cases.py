@@ -205,6 +205,7 @@ class CasesMixin:
         allocations, alloc_dates, perms = [], [], []
         visits, ras, closures, nrms, statutory = [], [], [], [], []
         episodes, chron = [], []
+        notes, note_events, addenda = [], [], []
         perm_ids = self._case_permission_ids()
 
         def event(case, kind, at, summary, by):
@@ -253,6 +254,7 @@ class CasesMixin:
                     )
                 )
                 event(case, ChronologyKind.VISIT, when, "Visit: child seen", by)
+            self._case_notes(case, holder, case.closed_at or self.now, notes, note_events, addenda)
             for when, level in life["ras"]:
                 by = holder(when)
                 ras.append(
@@ -504,6 +506,7 @@ class CasesMixin:
             StatutoryEpisode, statutory, [dt.datetime.combine(e.start, dt.time(9), tzinfo=self.tz) for e in statutory]
         )
         self.writer.insert(CaseClosure, closures, [c.proposed_at for c in closures])
+        chron.extend(self.write_notes(notes, note_events, addenda))
         chron.sort(key=lambda e: (e.case.pk, e.occurred_at))
         self.writer.insert(ChronologyEvent, chron, [e.occurred_at for e in chron])
 

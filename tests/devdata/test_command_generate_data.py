@@ -3,6 +3,7 @@ own checks are in test_generate_network.py)."""
 
 import datetime as dt
 import itertools
+from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -170,3 +171,28 @@ def test_refuses_a_database_with_records_unless_forced():
         _generate(9)
     _generate(9, "--force")
     assert Case.objects.count() == 2 * TINY.cases
+
+
+def test_case_notes_and_families():
+    _generate()
+    from cate.models import CaseNote, CaseNoteAddendum
+    from contacts.models import ChildRelationship, FamilyMember, FamilyTie
+
+    cases = Case.objects.count()
+    notes = CaseNote.objects.count()
+    assert 7 * cases <= notes <= 13 * cases  # about ten a case
+    for note in CaseNote.objects.select_related("case"):
+        assert note.case.opened_at <= note.occurred_at and (
+            note.case.closed_at is None or note.occurred_at <= note.case.closed_at
+        )
+        assert note.status == "final" and note.text
+    assert ChronologyEvent.objects.filter(note__isnull=False, kind__in=["case_note", "oversight"]).count() == notes
+    assert CaseNote.objects.filter(kind="oversight").exists() and CaseNoteAddendum.objects.exists()
+    for model in (CaseNote, FamilyMember, ChildRelationship, FamilyTie):
+        assert model.history.count() == model.objects.count() > 0, model
+    sizes = Counter(FamilyMember.objects.values_list("family_id", flat=True))
+    assert sizes and min(sizes.values()) >= 2 and max(sizes.values()) <= 6
+    # Every child with a case is in exactly one family; every other member has a relationship to a child.
+    with_cases = set(Case.objects.values_list("child_id", flat=True))
+    assert set(FamilyMember.objects.filter(child__isnull=False).values_list("child_id", flat=True)) == with_cases
+    assert not FamilyMember.objects.filter(child__isnull=True, relationships__isnull=True).exists()
