@@ -28,7 +28,7 @@ def person_from_family_member(*, child: Child, member: FamilyMember, kind: str, 
     if kind not in PersonKind.values:
         raise ValidationError({"kind": "Select what kind of person of concern they are"})
     with transaction.atomic():
-        member = FamilyMember.objects.select_for_update().select_related("child").get(pk=member.pk)
+        member = FamilyMember.objects.select_for_update(of=("self",)).select_related("child").get(pk=member.pk)
         if member.withdrawn:
             raise ValidationError("This person was withdrawn from the family.")
         if Person.objects.filter(family_member=member).exists():

@@ -33,7 +33,7 @@ def test_a_recorder_records_a_family_member_as_a_person_of_concern(family, perso
     worker = personas["cate_worker"]
     url = reverse("network:family_member_concern", args=[child.pk, partner.pk])
     client = client_for(worker)
-    assert b"Select what kind" in client.post(url, {}).content
+    assert b"Select what kind" in client.post(url, {"kind": ""}).content
     response = client.post(url, {"kind": "adult_risk"})
     person = Person.objects.get(family_member=partner)
     assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
