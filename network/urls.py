@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, contexts, links, merge, records, sources
+from .views import analysis, context_panels, contexts, links, merge, records, sources
 from .views import map as map_views
 
 app_name = "network"
@@ -22,4 +22,5 @@ urlpatterns: list = [
     path("hotspots/", analysis.hotspot_list, name="hotspot_list"),
     path("cohort-profile/", analysis.cohort_profile, name="cohort_profile"),
     *contexts.urlpatterns_of_contexts(),
+    *context_panels.urlpatterns,
 ]

@@ -8,6 +8,7 @@ from .contexts import (
     ContextPlanReview,
     ContextReferral,
 )
+from .panels import ContextPanel, ContextPanelAction, ContextPanelAttendance, ContextPanelItem
 from .records import (
     Identifier,
     Link,
@@ -26,6 +27,10 @@ from .records import (
 __all__ = [
     "ContextAssessment",
     "ContextAssessmentChild",
+    "ContextPanel",
+    "ContextPanelAction",
+    "ContextPanelAttendance",
+    "ContextPanelItem",
     "ContextPlan",
     "ContextPlanAction",
     "ContextPlanReview",

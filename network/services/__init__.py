@@ -6,6 +6,18 @@ the case's chronology."""
 
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
+from .context_panels import (
+    context_attendance_record,
+    context_item_action_add,
+    context_item_add,
+    context_item_decide,
+    context_item_withdraw,
+    context_minutes_record,
+    context_panel_close,
+    context_panel_open,
+    context_panel_schedule,
+    context_panel_update,
+)
 from .contexts import (
     context_assessment_child_add,
     context_assessment_child_remove,
@@ -52,6 +64,16 @@ __all__ = [
     "context_assessment_open",
     "context_assessment_save",
     "context_assessment_withdraw",
+    "context_attendance_record",
+    "context_item_action_add",
+    "context_item_add",
+    "context_item_decide",
+    "context_item_withdraw",
+    "context_minutes_record",
+    "context_panel_close",
+    "context_panel_open",
+    "context_panel_schedule",
+    "context_panel_update",
     "context_plan_action_add",
     "context_plan_close",
     "context_plan_open",
