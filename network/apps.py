@@ -47,6 +47,10 @@ class NetworkConfig(AppContract, AppConfig):
             "network.PersonDuplicate", "existing__child", "Network: the child's possible duplicates as a person"
         ),
         PersonRecord("network.MaceSubject", "request__contact__child", "Enquiries about persons of concern"),
+        # The context panel's items are about places and groups (never a child's node); its actions
+        # belong to no case. Declared so that either, if ever, is found.
+        PersonRecord("network.ContextPanelItem", "node__child", "Context panel items"),
+        PersonRecord("network.ContextPanelAction", "action__case__child", "Context panel actions"),
         PersonRecord("network.ContextReferral", "contact__child", "Contacts about a place or group"),
         PersonRecord("network.ContextAssessment", "contact__child", "Context assessments opened from a contact"),
         PersonRecord("network.ContextAssessmentChild", "child", "Context assessments affecting the child"),
