@@ -21,6 +21,9 @@ AGENCIES = [
     ("Youth Justice", AgencyKind.YOUTH_JUSTICE),
     ("Probation", AgencyKind.PROBATION),
     ("Housing", AgencyKind.HOUSING),
+    ("Licensing", AgencyKind.LICENSING),
+    ("Transport", AgencyKind.TRANSPORT),
+    ("Youth services", AgencyKind.YOUTH_SERVICES),
     ("Adult Social Care", AgencyKind.ADULT_SOCIAL_CARE),
     ("Voluntary sector", AgencyKind.VOLUNTARY),
 ]
@@ -32,6 +35,7 @@ TEAMS = [
     ("Police MASH team", "Police"),
     ("Health MASH team", "Health"),
     ("Education safeguarding", "Education"),
+    ("Licensing enforcement", "Licensing"),
 ]
 
 
@@ -50,6 +54,7 @@ DEMO_USERS = [
     DemoUser("fcmanager", Role.FC_MANAGER, "Family Connect manager", "Children's Services", "Family Connect"),
     DemoUser("police", Role.PARTNER, "Police practitioner", "Police", "Police MASH team"),
     DemoUser("health", Role.PARTNER, "Health practitioner", "Health", "Health MASH team"),
+    DemoUser("licensing", Role.PARTNER, "Licensing officer", "Licensing", "Licensing enforcement"),
     DemoUser("cateworker1", Role.CATE_WORKER, "CATE worker 1", "Children's Services", "CATE team"),
     DemoUser("cateworker2", Role.CATE_WORKER, "CATE worker 2", "Children's Services", "CATE team"),
     DemoUser("teamleader", Role.TEAM_LEADER, "CATE team leader", "Children's Services", "CATE team"),
