@@ -46,6 +46,7 @@ class NetworkConfig(AppContract, AppConfig):
     def nav_items(self):
         from core.navigation import NavItem
 
+        from .panel_permissions import LANDING_ROLES as PANEL_ROLES
         from .permissions import LANDING_ROLES, ROLE_PERMISSIONS
 
         # The roles reading the network by their permission; police partners and panel members in
@@ -58,4 +59,5 @@ class NetworkConfig(AppContract, AppConfig):
                 order=35,
                 also_for="network.navigation.network_in_navigation",
             ),
+            NavItem("Context panels", "network:context_panel_list", PANEL_ROLES, order=36),
         )

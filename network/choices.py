@@ -231,3 +231,15 @@ class ContextReviewDecision(models.TextChoices):
     CONTINUE = "continue", "Continue the plan"
     CHANGE = "change", "Change the plan"
     CLOSE = "close", "Recommend closing the plan"
+
+
+class ContextItemKind(models.TextChoices):
+    """Why a context is on a context panel's agenda."""
+
+    ASSESSMENT = "assessment", "Context assessment"
+    PLAN_REVIEW = "plan_review", "Context plan review"
+    CONCERN = "concern", "Concern about a context"
+
+
+# The kinds of network record a context panel (and a context assessment) is about.
+CONTEXT_NODE_KINDS = frozenset({NodeKind.PLACE, NodeKind.PEER_GROUP})

@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from core.choices import AgencyKind
 from core.roles import Role, has_role
 
+from .panel_permissions import ROLE_PERMISSIONS as PANEL_ROLE_PERMISSIONS
+
 VIEW_NETWORK = "network.view_network"
 RECORD_NETWORK = "network.record_network"
 MERGE_PERSON = "network.merge_person"
@@ -44,6 +46,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SCREENER: [*_RECORDERS, REFER_CONTEXT, ASSESS_CONTEXT],
     Role.FC_MANAGER: [*_RECORDERS, MERGE_PERSON, ANALYSE_NETWORK, REFER_CONTEXT, ASSESS_CONTEXT, PLAN_CONTEXT],
 }
+for _role, _perms in PANEL_ROLE_PERMISSIONS.items():  # the context panel's (network.panel_permissions)
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS.get(_role, []), *_perms]
 
 LANDING_ROLES = frozenset(
     {

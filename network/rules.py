@@ -85,3 +85,16 @@ def identifier_typed(text: str) -> tuple[str, str] | None:
         number = normalise_phone(text)
         return (IdentifierKind.PHONE, number) if number else None
     return None
+
+
+def context_paper(context) -> str:
+    """The paper of a context panel item as listed: what the context is (a place's name, kind and
+    address; a peer group's name). Never its description nor anything about children, who are shown
+    live on the item's page only to readers who may see them."""
+    if hasattr(context, "postcode"):
+        lines = [f"Place: {context.name or context.get_kind_display()}", f"Kind: {context.get_kind_display()}"]
+        where = ", ".join(part for part in (context.address.strip().replace("\n", ", "), context.postcode) if part)
+        if where:
+            lines.append(f"Address: {where}")
+        return "\n".join(lines)
+    return f"Peer group: {context.name}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, links, merge, records, sources
+from .views import analysis, context_panels, links, merge, records, sources
 from .views import map as map_views
 
 app_name = "network"
@@ -21,4 +21,5 @@ urlpatterns: list = [
     *merge.urlpatterns_of_merges(),
     path("hotspots/", analysis.hotspot_list, name="hotspot_list"),
     path("cohort-profile/", analysis.cohort_profile, name="cohort_profile"),
+    *context_panels.urlpatterns,
 ]

@@ -133,6 +133,12 @@ ARGS: dict[str, dict] = {
     "network:case_link_add": case,
     **{f"network:peer_group_{n}": {"pk": "peer_group"} for n in ("member_add", "place_add")},
     **{f"network:link_{n}": {"pk": "network_link"} for n in ("edit", "end", "withdraw")},
+    **{f"network:context_{n}": {"pk": "context_panel"} for n in (
+        "panel_detail", "panel_edit", "panel_open", "panel_close", "item_add", "minutes", "minutes_edit", "attendance",
+    )},
+    **{f"network:context_item_{n}": {"pk": "context_panel", "item_pk": "context_item"} for n in (
+        "detail", "decide", "withdraw", "action_add",
+    )},
 }
 # fmt: on
 QUERIES = {"reporting:annual_report_download": ANNUAL_QUERY}
@@ -309,6 +315,22 @@ MATRIX: dict[str, Row] = {
     # Hotspots and the cohort's profile: the analysts (team leaders, group managers, Family Connect managers).
     "network:hotspot_list": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
     "network:cohort_profile": Row("LFFFFFF22FFFF2", "LMMMMMMMMMMMMM"),
+    # The context panel: the world's is open, the police partner and the panel member invited (not the
+    # health partner); team leaders chair, group and Family Connect managers read; the rest: 404.
+    "network:context_panel_list": Row("LFF22FF2222FF2", "LMMMMMMMMMMMMM"),
+    "network:context_panel_schedule": Row("LFFFFFF2FFFFFF", "LFFFFFF2FFFFFF"),
+    "network:context_panel_detail": Row("LNN2NNN222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_panel_edit": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_panel_open": Row("LMMMMMMMMMMMMM", "LNNFNNNRFFNNNF"),
+    "network:context_panel_close": Row("LMMMMMMMMMMMMM", "LNNFNNNRFFNNNF"),
+    "network:context_item_add": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_item_detail": Row("LNN2NNN222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_item_decide": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_item_withdraw": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_item_action_add": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_minutes": Row("LNN2NNN222NNN2", "LMMMMMMMMMMMMM"),
+    "network:context_minutes_edit": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
+    "network:context_attendance": Row("LNNFNNN2FFNNNF", "LNNFNNN2FFNNNF"),
     # The network: its readers (police partners, and the panel member while invited to an open panel, too)
     # read it; group managers and panel members only read (403 on forms); to anyone else it does not exist.
     "network:index": Row("LN22N22222NNN2", "LMMMMMMMMMMMMM"),
@@ -355,6 +377,8 @@ NOTES: dict[str, str] = {
     "riskpanel:item_refresh_paper": "the chair's action (refreshes the paper)",
     "riskpanel:safety_plan_new": "a draft plan exists: sent to it",
     "network:mace_subject_remove": "the world's enquiry asks about no person of concern: back to it with a message",
+    "network:context_panel_open": "the chair's action; the panel is already open: back with a message",
+    "network:context_panel_close": "the chair's action (closes the panel; rolled back)",
     "admin:index": "Django's admin, for administrators only (is_staff)",
     "admin:core_user_changelist": "one admin model page (the admin group)",
 }

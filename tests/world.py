@@ -233,11 +233,13 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
 
     network_merges = _network_merge_records(personas)
     network = _network_records(personas, person=network_merges["person"])
+    context_panel = _context_panel_records(personas, place=network["place"], peer_group=network["peer_group"])
 
     case.refresh_from_db()
     records = {
         **network_merges,
         **network,
+        **context_panel,
         "child": child,
         "contact": contact,
         "assessed_contact": contact,
@@ -344,6 +346,40 @@ def _network_records(personas, *, person) -> dict:
     return {"place": place, "vehicle": vehicle, "identifier": identifier, "peer_group": group, "network_link": link}
 
 
+def _context_panel_records(personas, *, place, peer_group) -> dict:
+    """An open context panel chaired by the team leader, the police partner and the invited panel
+    member invited (not the health partner), the world's place on its agenda, decided, and its peer
+    group, not decided yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from network import services as network_services
+    from network.choices import ContextItemKind
+
+    leader, police = personas["team_leader"], personas["police"]
+    panel = network_services.context_panel_schedule(
+        actor=leader,
+        meets_at=timezone.now() + dt.timedelta(days=3),
+        location="Room 1",
+        chair=leader,
+        agencies=[police.agency],
+        members=[police, personas["panel_member"]],
+    )
+    item = network_services.context_item_add(
+        panel=panel, actor=leader, context=place, kind=ContextItemKind.ASSESSMENT, details="Takeaway after hours"
+    )
+    waiting = network_services.context_item_add(
+        panel=panel, actor=leader, context=peer_group, kind=ContextItemKind.PLAN_REVIEW
+    )
+    network_services.context_panel_open(panel=panel, actor=leader)
+    item.refresh_from_db()
+    item = network_services.context_item_decide(item=item, actor=leader, decision="Licensing visit and police patrols")
+    panel.refresh_from_db()
+    item.refresh_from_db()
+    return {"context_panel": panel, "context_item": item, "context_item_waiting": waiting}
+
+
 # The record a URL argument names, by the path segment before it.
 _BY_SEGMENT = {
     "persons": "person",
@@ -353,6 +389,7 @@ _BY_SEGMENT = {
     "vehicles": "vehicle",
     "identifiers": "identifier",
     "peer-groups": "peer_group",
+    "context-panels": "context_panel",
     "links": "network_link",
     "contacts": "contact",
     "enquiries": "mace",
@@ -410,6 +447,8 @@ def url_kwargs(route: str, world: World) -> dict:
         elif name == "uidb64":  # an e-mailed link's person: a real one, with a token that is not theirs
             kwargs[name] = urlsafe_base64_encode(force_bytes(world.personas["cate_worker"].pk))
             kwargs["token"] = "cfz1ab-0123456789abcdef0123456789abcdef"  # follows the person; not theirs
+        elif segment == "items" and "context-panels/" in route:  # an item of the context panel
+            kwargs[name] = world["context_item"].pk
         else:
             kwargs[name] = world[_BY_SEGMENT[segment]].pk
     return kwargs

@@ -8,6 +8,7 @@ from .contexts import (
     ContextPlanReview,
     ContextReferral,
 )
+from .panels import ContextPanel, ContextPanelAction, ContextPanelAttendance, ContextPanelItem
 from .records import (
     Identifier,
     Link,
@@ -29,6 +30,10 @@ __all__ = [
     "ContextPlan",
     "ContextPlanAction",
     "ContextPlanReview",
+    "ContextPanel",
+    "ContextPanelAction",
+    "ContextPanelAttendance",
+    "ContextPanelItem",
     "ContextReferral",
     "Identifier",
     "Link",

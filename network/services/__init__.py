@@ -6,6 +6,18 @@ the case's chronology."""
 
 from ._common import node_for
 from .at_risk import at_risk_alerts_send
+from .context_panels import (
+    context_attendance_record,
+    context_item_action_add,
+    context_item_add,
+    context_item_decide,
+    context_item_withdraw,
+    context_minutes_record,
+    context_panel_close,
+    context_panel_open,
+    context_panel_schedule,
+    context_panel_update,
+)
 from .links import link_add, link_add_to_value, link_update, link_withdraw
 from .merge import person_duplicate_resolve, person_duplicates_find, person_merge, person_merge_reverse
 from .name_keys import person_name_keys_refresh
@@ -33,6 +45,16 @@ from .sources import (
 
 __all__ = [
     "at_risk_alerts_send",
+    "context_attendance_record",
+    "context_item_action_add",
+    "context_item_add",
+    "context_item_decide",
+    "context_item_withdraw",
+    "context_minutes_record",
+    "context_panel_close",
+    "context_panel_open",
+    "context_panel_schedule",
+    "context_panel_update",
     "episode_link_person",
     "episode_link_place",
     "identifier_create",

@@ -433,6 +433,49 @@ SCENARIOS: dict[str, Edit] = {
         b={"reason": B_TEXT},
         holds_a=lambda r: r.withdrawn_reason == A_TEXT,
     ),
+    "network:context_panel_edit": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("network:context_panel_edit", args=[w["context_panel"].pk]),
+        record=_fresh("context_panel"),
+        a={"location": A_TEXT},
+        b={"location": B_TEXT},
+        holds_a=lambda r: r.location == A_TEXT,
+    ),
+    "network:context_item_decide": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("network:context_item_decide", args=[w["context_panel"].pk, w["context_item"].pk]),
+        record=_fresh("context_item"),
+        a={"decision": A_TEXT},
+        b={"decision": B_TEXT},
+        holds_a=lambda r: r.decision == A_TEXT,
+    ),
+    "network:context_item_withdraw": Edit(
+        persona="team_leader",
+        url=lambda w: reverse(
+            "network:context_item_withdraw", args=[w["context_panel"].pk, w["context_item_waiting"].pk]
+        ),
+        record=_fresh("context_item_waiting"),
+        a={"reason": A_TEXT},
+        b={"reason": B_TEXT},
+        holds_a=lambda r: r.withdrawn_reason == A_TEXT,
+    ),
+    "network:context_minutes_edit": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("network:context_minutes_edit", args=[w["context_panel"].pk]),
+        record=_fresh("context_panel"),
+        a={"other_business": A_TEXT},
+        b={"other_business": B_TEXT},
+        holds_a=lambda r: r.other_business == A_TEXT,
+    ),
+    # The agency offered first is the world panel's police; the panel's version moves on with each row.
+    "network:context_attendance": Edit(
+        persona="team_leader",
+        url=lambda w: reverse("network:context_attendance", args=[w["context_panel"].pk]),
+        record=_fresh("context_panel"),
+        a={"present": A_TEXT},
+        b={"present": B_TEXT},
+        holds_a=lambda r: r.attendance.filter(present=A_TEXT).exists(),
+    ),
 }
 
 NETWORK_KINDS = ("person", "place", "vehicle", "identifier", "peer_group")
@@ -453,6 +496,8 @@ ONE_CLICK = {
     "riskpanel:item_refresh_paper": "copies the latest risk assessment; idempotent",
     "riskpanel:decision_gp_letter": "one letter per decision",
     "network:mace_subject_remove": "takes a person off an enquiry: refused when already taken off",
+    "network:context_panel_open": "state change: refused when not allowed from the current state",
+    "network:context_panel_close": "state change: refused when already closed",
 }
 
 # Pages whose change can happen once only: the service locks the rows and refuses a second time
@@ -523,6 +568,11 @@ NOT_EDITS = {
     "network:case_link_add",
     "network:peer_group_member_add",
     "network:peer_group_place_add",
+    # The context panel: a new panel, a context listed (the same context twice on one agenda is
+    # refused), an action agreed (a new record each time).
+    "network:context_panel_schedule",
+    "network:context_item_add",
+    "network:context_item_action_add",
 }
 
 
@@ -598,6 +648,10 @@ READ_ONLY = {
     "network:cohort_profile",
     "network:index",
     *(f"network:{kind}_{page}" for kind in NETWORK_KINDS for page in ("list", "detail")),
+    "network:context_panel_list",
+    "network:context_panel_detail",
+    "network:context_item_detail",
+    "network:context_minutes",
 }
 
 
