@@ -10,7 +10,8 @@ a few warm-up requests, then --requests timed requests (server time: the client 
 response, nothing over the network), and one more request under CaptureQueriesContext for the number of
 queries. An empty signed-in page (the notification list of a user with none) is the baseline. The
 network pages are the 2-step map of the node with most links, the map of the peer group with most
-members and the hotspot list (`--only network` measures those and the baseline alone). The
+members and the hotspot list (`--only network` measures those and the baseline alone); the context
+panel's agenda is that of the panel with most items (`--only "context panel"`). The
 annual report times reporting.selectors.annual_report for the last complete financial year; the alert
 job is one run of core.alerts.run_rule("rhi"), rolled back afterwards so the database is unchanged.
 This measures; it asserts nothing (the query-count guards are in the tests).
@@ -85,6 +86,7 @@ def _pick():
         .first()
     )
     network_pages, network_notes = _network_pages(leader)
+    context_panel_pages, context_panel_notes = _context_panel_pages(leader)
     surname = Child.objects.values("last_name").annotate(n=Count("pk")).order_by("-n", "last_name").first()["last_name"]
     pages = [
         ("baseline (empty page)", baseline_user, reverse("core:notification_list")),
@@ -98,6 +100,7 @@ def _pick():
         ("panel agenda (next panel)", leader, reverse("riskpanel:panel_detail", args=[meeting.pk])),
         ("action list", leader, reverse("riskpanel:action_list")),
         *network_pages,
+        *context_panel_pages,
     ]
     notes = {
         "case": f"{case.reference}: {case.n} chronology entries",
@@ -106,6 +109,7 @@ def _pick():
         "panel": f"{meeting}: {meeting.n} agenda items",
         "search": surname,
         **network_notes,
+        **context_panel_notes,
     }
     return pages, notes
 
@@ -158,6 +162,21 @@ def _network_pages(leader):
         "peer group": f"peer group {group['b__peer_group']}: {group['n']} members",
     }
     return pages, notes
+
+
+def _context_panel_pages(leader):
+    """The context panel's agenda (issue 19): the panel with most items, read by a team leader
+    (`--only "context panel"`)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from network.models import ContextPanel
+
+    panel = ContextPanel.objects.annotate(n=Count("items")).order_by("-n", "-meets_at").first()
+    if panel is None:
+        return [], {}
+    pages = [("context panel agenda (most items)", leader, reverse("network:context_panel_detail", args=[panel.pk]))]
+    return pages, {"context panel": f"{panel}: {panel.n} agenda items"}
 
 
 def _measure_page(client, path: str, requests: int, warmup: int) -> dict:

@@ -47,6 +47,7 @@ from .choices import (
     VehicleKind,
 )
 from .models import Identifier, Link, Node, PeerGroup, Person, Place, Vehicle
+from .panel_demo import seed_context_panel_demo
 
 REASON = "Demo data"
 KEY = "demo-network-"
@@ -464,6 +465,7 @@ def seed_demo(stdout) -> None:
         child_restrict(
             child=restricted, actor=users["teamleader"], is_restricted=True, staff=[], reason=RESTRICTION_REASON
         )
+    seed_context_panel_demo(stdout, records=records, users=users)
     stdout.write(
         f"Network: {len(records)} demo records (persons of concern, places, vehicles, numbers and handles, a peer "
         f"group; {made} new) and {len(LINKS)} links ({links} new) around {len(CHILDREN)} demo children; "

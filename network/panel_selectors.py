@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core import selectors as core_selectors
 from riskpanel.choices import PanelStatus
 
 from . import selectors
-from .choices import NetworkStatus, NodeKind
-from .models import Node, PeerGroup, Place
+from .choices import ContextAssessmentStatus, ContextPlanStatus, NetworkStatus, NodeKind
+from .models import ContextAssessment, ContextPlan, Node, PeerGroup, Place
 from .models.panels import ContextPanel, ContextPanelAction, ContextPanelAttendance, ContextPanelItem
 from .panel_permissions import CHAIR_CONTEXT_PANEL, MEMBER_ROLES, may_be_invited, sees_every_context_panel
 
@@ -176,3 +177,44 @@ def context_panel_member_choices() -> QuerySet:
 def context_panels_open_for(user, *, now: dt.datetime | None = None) -> QuerySet[ContextPanel]:
     """The open panels a member is invited to (their work tray)."""
     return ContextPanel.objects.filter(status=PanelStatus.OPEN, members=user).order_by("meets_at")
+
+
+# --- What is due at a panel (contexts' assessments and plans, network.models.contexts) -----------
+
+DUE_LIMIT = 50
+
+
+def context_agenda_due(panel: ContextPanel) -> list[tuple[str, str]]:
+    """The contexts due at this panel, as choices for its agenda (most overdue first, at most
+    DUE_LIMIT): an assessment in draft due by the panel's day, an assessment completed and not yet
+    taken to a context panel since, and an open plan whose review is due by the panel's day; never a
+    context already on this agenda, nor one no longer in use. Three queries."""
+    day = timezone.localtime(panel.meets_at).date()
+    listed = ContextPanelItem.objects.filter(panel=panel, withdrawn_at__isnull=True).values("node_id")
+    taken_since = ContextPanelItem.objects.filter(
+        node_id=OuterRef("node_id"), withdrawn_at__isnull=True, panel__meets_at__gte=OuterRef("completed_at")
+    )
+    related = ("node__place", "node__peer_group")
+    drafts = ContextAssessment.objects.filter(status=ContextAssessmentStatus.DRAFT, due_on__lte=day)
+    complete = ContextAssessment.objects.filter(status=ContextAssessmentStatus.COMPLETE).exclude(Exists(taken_since))
+    assessments = (
+        (drafts | complete).exclude(node_id__in=listed).select_related(*related).order_by("due_on", "id")[:DUE_LIMIT]
+    )
+    plans = (
+        ContextPlan.objects.filter(status=ContextPlanStatus.OPEN, next_review_on__lte=day)
+        .exclude(node_id__in=listed)
+        .select_related(*related)
+        .order_by("next_review_on", "id")[:DUE_LIMIT]
+    )
+    due, seen = [], set()
+    rows = [(a.due_on, a.node, f"{a.get_kind_display()} {'due' if a.is_draft else 'completed'}") for a in assessments]
+    rows += [(p.next_review_on, p.node, "plan review due") for p in plans]
+    for when, node, why in sorted(rows, key=lambda row: row[0]):
+        context = context_of(node)
+        if node.pk in seen or context is None or context.status != NetworkStatus.ACTIVE:
+            continue
+        seen.add(node.pk)
+        field = "place" if node.kind == NodeKind.PLACE else "peer_group"
+        name = getattr(context, "name", "") or str(context)
+        due.append((f"{field}-{context.pk}", f"{name}: {why} {when:%-d %b %Y}"))
+    return due[:DUE_LIMIT]

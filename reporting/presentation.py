@@ -12,6 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from . import contexts
 from .figures import Period
 
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -42,6 +43,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
         "that day; the average is over the staff holding at least one of them.",
     ),
 )
+SECTIONS += (contexts.SECTION,)
 SECTION_LABELS = {key: label for key, label, _ in SECTIONS}
 
 LABELS: dict[str, str] = {
@@ -95,6 +97,7 @@ LABELS: dict[str, str] = {
     "open_cases": "Open cases held by staff in post",
     "case_holders": "Staff holding cases in post",
     "average": "Average caseload",
+    **contexts.LABELS,
 }
 # The children of the new cases section form one breakdown (victim, at risk, not known).
 NEW_CASE_ROWS = ("victim", "at_risk", "not_known")
@@ -193,9 +196,9 @@ def sections(report: dict) -> list[Section]:
             )
             out.append(section)
             continue
-        denominator_key = "total" if key == "contacts" else "children"
         for name, item in value.items():
             if isinstance(item, dict) and not _is_share(item):
+                denominator_key = contexts.DENOMINATORS.get(name) or ("total" if key == "contacts" else "children")
                 rows = [_figure(report, LABELS[row], key, name, row) for row in item]
                 section.breakdowns.append(
                     Breakdown(name, LABELS[name], LABELS[denominator_key].lower(), value[denominator_key], rows)

@@ -42,6 +42,7 @@ from core.timescales import REGISTRY
 
 from . import caseloads, figures
 from .caseloads import CATE_OPEN_TO
+from .contexts import contexts_report
 from .figures import Period
 from .overdue import overdue_counts, twelve_months_from
 
@@ -264,6 +265,7 @@ def annual_report(
         "missing": _missing(period, people, settings),
         "nrm_referrals": NrmReferral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end).count(),
         "caseload": caseloads_on([period.end])[period.end].as_json(),
+        "contexts": contexts_report(period, _window(period)),
     }
     if with_baseline and period.is_financial_year:
         years = [annual_report(year, with_baseline=False, settings=settings) for year in figures.baseline_years(period)]

@@ -52,6 +52,7 @@ from riskpanel.choices import PanelStatus
 from riskpanel.models import PanelMeeting
 
 from .cases import CasesMixin
+from .context_panels import ContextPanelsMixin
 from .network import NetworkMixin
 from .vocabulary import (
     FIRST_F,
@@ -68,7 +69,7 @@ from .vocabulary import (
 from .writer import DatabaseNotEmpty, Summary, Writer, has_records
 
 
-class Generator(CasesMixin, NetworkMixin):
+class Generator(CasesMixin, NetworkMixin, ContextPanelsMixin):
     def __init__(self, *, scale: Scale, seed: int, as_at: dt.date, stdout=None):
         self.scale = scale
         self.seed = seed
@@ -453,6 +454,7 @@ class Generator(CasesMixin, NetworkMixin):
             self.panels()
             self.cases()
             self.network()
+            self.context_panels()
         self.summary.seconds = time.monotonic() - began
         return self.summary
 

@@ -167,7 +167,8 @@ def context_item_add(request, panel, perms):
     text = search.cleaned_data.get("q", "") if search.is_valid() else ""
     if request.method == "POST":
         text = request.POST.get("q", "")[:100]
-    found = selectors.contexts_matching(request.user, text)
+    # Searched for: the places and groups found; otherwise what is due at this panel.
+    found = selectors.contexts_matching(request.user, text) if text.strip() else selectors.context_agenda_due(panel)
     form = forms.ContextItemAddForm(request.POST or None, user=request.user, found=found)
     response = submit(
         request,

@@ -390,3 +390,50 @@ def test_the_list_and_the_paper_make_the_same_queries_whatever_the_data(
         client.get(reverse("network:context_panel_list"))
     with django_assert_max_num_queries(len(paper.captured_queries)):
         assert client.get(reverse("network:context_item_detail", args=[small.pk, item.pk])).status_code == 200
+
+
+# --- The agenda of what is due -------------------------------------------------------------------
+
+
+def test_the_agenda_offers_the_assessments_and_plan_reviews_due(personas, client_for):
+    from network.models import ContextAssessment, ContextPlan
+    from tests.factories.network import node_of
+
+    leader = personas["team_leader"]
+    panel = _schedule(personas, days=10)
+    day = timezone.localtime(panel.meets_at).date()
+    draft_due = PlaceFactory(name="Draft due place")
+    draft_later = PlaceFactory(name="Draft later place")
+    completed = PlaceFactory(name="Completed place")
+    review_due = PeerGroupFactory(name="Review due group")
+    review_later = PeerGroupFactory(name="Review later group")
+    base = {"opened_by": leader, "opened_at": timezone.now()}
+    ContextAssessment.objects.create(node=node_of(draft_due), kind="location", due_on=day, **base)
+    ContextAssessment.objects.create(node=node_of(draft_later), kind="location", due_on=day + dt.timedelta(1), **base)
+    ContextAssessment.objects.create(
+        node=node_of(completed),
+        kind="location",
+        due_on=day - dt.timedelta(20),
+        status="complete",
+        completed_at=timezone.now(),
+        judgement="moderate",
+        **base,
+    )
+    plan = {"opened_by": leader, "opened_at": timezone.now(), "intended_change": "Safer"}
+    ContextPlan.objects.create(node=node_of(review_due), next_review_on=day, **plan)
+    ContextPlan.objects.create(node=node_of(review_later), next_review_on=day + dt.timedelta(7), **plan)
+
+    labels = " ".join(label for _, label in panel_selectors.context_agenda_due(panel))
+    assert "Draft due place" in labels and "Completed place" in labels and "Review due group" in labels
+    assert "Draft later place" not in labels and "Review later group" not in labels
+    page = client_for(leader).get(reverse("network:context_item_add", args=[panel.pk])).content.decode()
+    assert "Draft due place" in page and f"place-{completed.pk}" in page
+
+    services.context_item_add(panel=panel, actor=leader, context=draft_due, kind=ContextItemKind.ASSESSMENT)
+    services.context_item_add(panel=panel, actor=leader, context=completed, kind=ContextItemKind.ASSESSMENT)
+    labels = " ".join(label for _, label in panel_selectors.context_agenda_due(panel))
+    assert "Draft due place" not in labels  # on this agenda now
+    later = _schedule(personas, days=30)
+    labels = " ".join(label for _, label in panel_selectors.context_agenda_due(later))
+    assert "Completed place" not in labels  # taken to a panel since it was completed
+    assert "Draft due place" in labels  # still a draft, still due
