@@ -93,7 +93,7 @@ def holders_of_children(child_ids) -> dict:
         worker = case.allocated_worker
         worker_name = worker.get_full_name() or worker.username
         holders = result.setdefault(case.child_id, [])
-        holders.append(Holder(worker.pk, worker_name, f"holds CATE case {case.reference}"))
+        holders.append(Holder(worker.pk, worker_name, f"holds CATE case {case.reference}", allocated=True))
         for leader in leaders.get(worker.team_id, []):
             what = f"team leader of {worker_name}, who holds CATE case {case.reference}"
             holders.append(Holder(leader.pk, leader.get_full_name() or leader.username, what))

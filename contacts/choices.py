@@ -201,3 +201,35 @@ MACE_LIST_STATES = [
     ("overdue", "Open, an answer overdue"),
     ("closed", "Closed"),
 ]
+
+
+# --- The front door's loops (issue 24) ---------------------------------------------------------
+
+# Who the front door answers with an acknowledgement and, when decided, the outcome: a professional
+# at once; a parent, relative or member of the public only when the screener decides so.
+PROFESSIONAL_SOURCES = frozenset(
+    {Source.POLICE, Source.COUNCIL, Source.SCHOOLS_COLLEGES, Source.NHS, Source.OTHER_AGENCIES}
+)
+COMPLEX_OR_ACUTE = frozenset({ThresholdLevel.COMPLEX, ThresholdLevel.ACUTE})
+
+
+class ReferrerOutcomeChoice(models.TextChoices):
+    SEND = "send", "Send the outcome to the referrer"
+    WITHHOLD = "withhold", "Do not send the outcome"
+
+
+class ReferrerMessageKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    OUTCOME = "outcome", "Outcome"
+
+
+class ThresholdReviewOutcome(models.TextChoices):
+    AGREED = "agreed", "Agreed with the screening"
+    ADVICE = "advice", "Advice given to the screener"
+    ESCALATED = "escalated", "Escalated"
+
+
+class ContactKind(models.TextChoices):
+    CONCERN = "concern", "A concern about a child"
+    MISSING_FROM_HOME = "missing_from_home", "Missing from home"
+    MISSING_FROM_EDUCATION = "missing_from_education", "Missing from education"

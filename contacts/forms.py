@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import time
-
 from django import forms
-from django.core import signing
 
 from core.forms import DraftFormMixin, GovukDateField, GovukDateTimeField, GovukForm, ReasonField, VersionedFormMixin
 from core.models import Agency
 
-from . import limits, rules, search
+from . import rules, search
 from .choices import (
     MACE_LIST_STATES,
+    PROFESSIONAL_SOURCES,
     Channel,
+    ContactKind,
     ContactStatus,
     Ethnicity,
     ExploitationFactor,
     FactorLevel,
     Gender,
     Outcome,
+    ReferrerOutcomeChoice,
     SendStatus,
     Source,
     ThresholdLevel,
@@ -297,6 +297,28 @@ class ChildRestrictionFindForm(GovukForm):
 
 
 class ContactForm(VersionedFormMixin, GovukForm):
+    kind = forms.ChoiceField(
+        label="What is the contact?",
+        choices=ContactKind.choices,
+        initial=ContactKind.CONCERN,
+        widget=forms.RadioSelect,
+        help_text="A missing report is about a child in the index: find the child first",
+        error_messages={"required": "Choose what the contact is"},
+    )
+    missing_since = GovukDateTimeField(
+        label="Missing from home: since when?",
+        required=False,
+        past_only=True,
+        help_text="For example, 27 3 2026 and 14:30",
+    )
+    school_days_missed = forms.IntegerField(
+        label="Missing from education: school days missed, by the school's count",
+        required=False,
+        min_value=1,
+        max_value=rules.MAX_SCHOOL_DAYS,
+        error_messages={"invalid": "Enter a whole number of school days"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
     received_at = GovukDateTimeField(
         label="When was the contact received?",
         past_only=True,
@@ -321,6 +343,13 @@ class ContactForm(VersionedFormMixin, GovukForm):
     referrer_role = _text("Referrer's role", max_length=200, hint="Optional")
     referrer_contact_details = _text(
         "How to reach the referrer", max_length=300, hint="Phone number or e-mail address. Optional if anonymous"
+    )
+    referrer_email = forms.EmailField(
+        label="Referrer's e-mail address",
+        required=False,
+        max_length=254,
+        help_text="Needed for a professional: the acknowledgement and the outcome go here",
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.org"},
     )
     reported_child_name = _text(
         "Child's name or nickname, as the referrer gives it",
@@ -361,6 +390,13 @@ class ContactForm(VersionedFormMixin, GovukForm):
         label="This is an enquiry about a case that is already open (not counted as a referral)", required=False
     )
 
+    def clean(self):
+        data = super().clean()
+        professional = data.get("source") in PROFESSIONAL_SOURCES and not data.get("is_anonymous")
+        if professional and not data.get("referrer_email") and "referrer_email" not in self.errors:
+            self.add_error("referrer_email", "Enter the professional's e-mail address, for the acknowledgement")
+        return data
+
     def contact_data(self) -> dict:
         data = dict(self.cleaned_data)
         concerns = set(data.pop("concerns", []))
@@ -391,6 +427,10 @@ class ContactForm(VersionedFormMixin, GovukForm):
 
 class ContactEditForm(ContactForm):
     reason = ReasonField(label="Reason for the change", error_messages={"required": "Enter the reason for the change"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]  # what a contact is does not change: a new one is recorded
 
 
 class EnteredInErrorForm(VersionedFormMixin, GovukForm):
@@ -590,9 +630,19 @@ class DecisionForm(VersionedFormMixin, GovukForm):
         help_text="Needed for a referral: choose one or both",
     )
     late_decision_reason = _area("Why is the decision late?", max_length=2000, rows=3)
+    referrer_outcome = forms.ChoiceField(
+        label="Is the referrer told the outcome?",
+        choices=ReferrerOutcomeChoice.choices,
+        widget=forms.RadioSelect,
+        help_text="A parent, relative or member of the public may be connected to the harm",
+        error_messages={"required": "Choose whether the referrer is told the outcome"},
+    )
+    referrer_outcome_reason = _area("Why is the referrer not told?", max_length=5000, rows=3)
 
-    def __init__(self, *args, is_late: bool = False, **kwargs):
+    def __init__(self, *args, is_late: bool = False, ask_referrer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_referrer:
+            del self.fields["referrer_outcome"], self.fields["referrer_outcome_reason"]
         self.fields["early_help_agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
         if not is_late:
             del self.fields["late_decision_reason"]
@@ -619,82 +669,5 @@ class FollowUpFilterForm(GovukForm):
     )
 
 
-# --- The anonymous online form -------------------------------------------------------------
-
-_TIMESTAMP_SALT = "contacts.anonymous-form.started"
-
-
-def form_started_token(now: float | None = None) -> str:
-    return signing.dumps(now if now is not None else time.time(), salt=_TIMESTAMP_SALT)
-
-
-class AnonymousReferralForm(GovukForm):
-    """The public form: what the reporter knows of the child and the concern; nothing about them."""
-
-    reported_child_name = _text(
-        "The child's name or nickname",
-        max_length=limits.MAX_NAME,
-        hint="If you know it. A nickname or first name is fine",
-    )
-    reported_child_age = _text(
-        "How old are they?",
-        max_length=limits.MAX_AGE,
-        width="govuk-input--width-10",
-        hint="If you do not know, give your best guess, like 'about 14'",
-    )
-    reported_locations = _area(
-        "Where are they seen?",
-        max_length=limits.MAX_LOCATIONS,
-        rows=3,
-        hint="Places, streets, addresses, times of day",
-    )
-    reported_school = _text("Which school or college do they go to?", max_length=limits.MAX_SCHOOL, hint="If you know")
-    concern = _area(
-        "What are you worried about?",
-        max_length=limits.MAX_CONCERN,
-        required=True,
-        rows=8,
-        hint="Tell us what you have seen or heard, when, and who else is involved",
-        required_message="Enter what you are worried about",
-    )
-
-    # Spam protection with no third party: a field people never see (HONEYPOT), and the time since
-    # the form was shown (STARTED, signed). The template renders both itself, always afresh.
-    HONEYPOT = "website"
-    STARTED = "started"
-    VISIBLE_FIELDS = ("reported_child_name", "reported_child_age", "reported_locations", "reported_school", "concern")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.spam_reason = ""
-
-    def clean(self):
-        data = super().clean()
-        described = any(
-            (data.get(k) or "").strip()
-            for k in ("reported_child_name", "reported_child_age", "reported_locations", "reported_school")
-        )
-        if not described and "reported_child_name" not in self.errors:
-            self.add_error(
-                "reported_child_name",
-                "Tell us something about the child: a name or nickname, their age, where they are seen or their school",
-            )
-        if self.data.get(self.HONEYPOT):
-            self.spam_reason = "honeypot"
-        else:
-            try:
-                started = float(signing.loads(self.data.get(self.STARTED) or "", salt=_TIMESTAMP_SALT))
-            except (signing.BadSignature, TypeError, ValueError):
-                self.spam_reason = "no_timestamp"
-            else:
-                elapsed = time.time() - started
-                if elapsed < limits.anonymous_form_min_seconds():
-                    self.spam_reason = "too_fast"
-                elif elapsed > limits.anonymous_form_max_age().total_seconds():
-                    self.spam_reason = "expired"
-        if self.spam_reason:
-            raise forms.ValidationError(
-                "We could not send your report. Check your answers, then select 'Send report' again.",
-                code="not_sent",
-            )
-        return data
+from .anonymous_forms import AnonymousReferralForm, form_started_token  # noqa: E402, F401
+from .loop_forms import CseLinkForm, ThresholdReviewForm  # noqa: E402, F401

@@ -60,6 +60,7 @@ class Holder:
     user_id: int
     name: str
     what: str  # e.g. "holds CATE case CATE-00012"
+    allocated: bool = False  # the worker allocated the child's case (not a team leader of theirs)
 
 
 def holders_of_children(child_ids: Iterable[int]) -> dict[int, list[Holder]]:
@@ -70,6 +71,14 @@ def holders_of_children(child_ids: Iterable[int]) -> dict[int, list[Holder]]:
             for child_id, holders in provider(ids).items():
                 result[child_id].extend(holders)
     return result
+
+
+def allocated_workers_of_children(child_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """child id -> the workers allocated a live case of the child (none when nobody holds one)."""
+    return {
+        child_id: tuple(dict.fromkeys(h.user_id for h in holders if h.allocated))
+        for child_id, holders in holders_of_children(child_ids).items()
+    }
 
 
 def always_named(child_id: int) -> list[Holder]:

@@ -13,6 +13,7 @@ from core.models import Agency, VersionedModel
 
 from .choices import (
     Channel,
+    ContactKind,
     ContactStatus,
     DuplicateFoundWhen,
     DuplicateStatus,
@@ -22,6 +23,7 @@ from .choices import (
     Outcome,
     PracticeStatus,
     RecordStatus,
+    ReferrerOutcomeChoice,
     SendStatus,
     Source,
     ThresholdLevel,
@@ -222,6 +224,7 @@ class Contact(VersionedModel):
     """A concern reaching Family Connect, from receipt to the screener's decision."""
 
     reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=30, choices=ContactKind.choices, default=ContactKind.CONCERN)
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
     received_at = models.DateTimeField(db_index=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -231,6 +234,9 @@ class Contact(VersionedModel):
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_role = models.CharField(max_length=200, blank=True)
     referrer_contact_details = models.CharField("how to reach the referrer", max_length=300, blank=True)
+    referrer_email = models.EmailField(
+        "referrer's e-mail address", blank=True, help_text="The acknowledgement and the outcome go here."
+    )
     # What an anonymous reporter (or a referrer who cannot name the child) knows of the child.
     reported_child_name = models.CharField("name or nickname", max_length=200, blank=True)
     reported_child_age = models.CharField("age", max_length=50, blank=True)
@@ -246,6 +252,20 @@ class Contact(VersionedModel):
     cce_concern = models.BooleanField("child criminal exploitation (CCE)", default=False)
     other_exploitation_concern = models.BooleanField("other exploitation", default=False)
     referrer_view_of_level = models.CharField(max_length=12, choices=ThresholdLevel.choices, blank=True)
+    # A missing-from-home report (the police's, or anyone's): when the child went missing, and the
+    # screener's assessment of its links to CSE, due after `missing_cse_assessment` (001:L1376-1378).
+    missing_since = models.DateTimeField("missing since", null=True, blank=True)
+    cse_link_due_at = models.DateTimeField(null=True, blank=True)
+    cse_link_assessed_at = models.DateTimeField(null=True, blank=True)
+    cse_link_assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cse_link_found = models.BooleanField("linked to CSE", null=True, blank=True)
+    cse_link_notes = models.TextField(blank=True)
+    # A missing-from-education report (a school's): the school days missed by its own count, and
+    # the threshold in force when it was recorded (`missing_education_days`).
+    school_days_missed = models.PositiveSmallIntegerField(null=True, blank=True)
+    school_days_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
     enquiry_on_open_case = models.BooleanField(
         default=False,
         help_text="An enquiry about a case already open: not counted as a referral (002:L478).",
@@ -270,6 +290,10 @@ class Contact(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late_decision_reason = models.TextField(blank=True)
+    # A parent, relative or member of the public may be connected to the harm: the screener decides
+    # whether they are told the outcome (issue 24), and the decision is kept with its reason.
+    referrer_outcome = models.CharField(max_length=10, choices=ReferrerOutcomeChoice.choices, blank=True)
+    referrer_outcome_reason = models.TextField(blank=True)
     entered_in_error_reason = models.TextField(blank=True)
     legacy_key = models.CharField(max_length=64, blank=True)
     history = HistoricalRecords()
@@ -285,6 +309,14 @@ class Contact(VersionedModel):
                 name="contacts_contact_decided_has_outcome",
             ),
             models.CheckConstraint(
+                condition=~models.Q(kind="missing_from_home") | models.Q(missing_since__isnull=False),
+                name="contacts_contact_missing_has_since",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="missing_from_education") | models.Q(school_days_missed__isnull=False),
+                name="contacts_contact_education_has_days",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(outcome="cate_or_statutory")
                 | models.Q(refer_to_cate=True)
                 | models.Q(refer_to_statutory=True),
@@ -293,6 +325,11 @@ class Contact(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["status", "decision_due_at"], name="contacts_contact_queue_idx"),
+            models.Index(
+                fields=["cse_link_due_at"],
+                condition=models.Q(kind="missing_from_home", cse_link_assessed_at__isnull=True),
+                name="contacts_contact_cse_link_idx",
+            ),
             # Decisions by month on the dashboard: the last twelve months of decided contacts.
             models.Index(
                 fields=["decided_at"],
@@ -554,3 +591,6 @@ class AnonymousFormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt at {self.at:%Y-%m-%d %H:%M}"
+
+
+from .loop_models import ReferrerMessage, ThresholdReview  # noqa: E402, F401  (registered with the app)

@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from . import search
-from .choices import ExploitationFactor, FactorLevel, Source, ThresholdLevel, highest_threshold_of
+from .choices import ContactKind, ExploitationFactor, FactorLevel, Source, ThresholdLevel, highest_threshold_of
 from .models import Child, Contact
 
 # --- The child index -----------------------------------------------------------------------
@@ -111,6 +111,7 @@ def fill_from(target: Child, source: Child) -> dict[str, dict[str, Any]]:
 # --- Contacts ------------------------------------------------------------------------------
 
 CONTACT_FIELDS = (
+    "kind",
     "received_at",
     "channel",
     "source",
@@ -119,6 +120,7 @@ CONTACT_FIELDS = (
     "referrer_name",
     "referrer_role",
     "referrer_contact_details",
+    "referrer_email",
     "reported_child_name",
     "reported_child_age",
     "reported_locations",
@@ -129,8 +131,11 @@ CONTACT_FIELDS = (
     "cce_concern",
     "other_exploitation_concern",
     "referrer_view_of_level",
+    "missing_since",
+    "school_days_missed",
     "enquiry_on_open_case",
 )
+MAX_SCHOOL_DAYS = 200
 
 
 def validate_contact_data(data: dict[str, Any], *, has_child: bool) -> dict[str, Any]:
@@ -155,9 +160,40 @@ def validate_contact_data(data: dict[str, Any], *, has_child: bool) -> dict[str,
         )
     if not data["concern"]:
         errors["concern"] = "Enter the concern, in the referrer's words"
+    errors.update(_missing_errors(data, has_child=has_child))
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _missing_errors(data: dict[str, Any], *, has_child: bool) -> dict[str, str]:
+    """A missing report is about a child in the index, with when they went missing (from home) or
+    the school days missed (from education); a concern carries neither."""
+    kind, errors = data["kind"] or ContactKind.CONCERN, {}
+    data["kind"] = kind
+    if kind not in ContactKind.values:
+        return {"kind": "Choose what the contact is"}
+    if kind != ContactKind.MISSING_FROM_HOME:
+        data["missing_since"] = None
+    if kind != ContactKind.MISSING_FROM_EDUCATION:
+        data["school_days_missed"] = None
+    if kind != ContactKind.CONCERN and not has_child:
+        errors["kind"] = "Find or add the child in the index first: a missing report is about a known child"
+    if kind == ContactKind.MISSING_FROM_HOME:
+        since = data["missing_since"]
+        if since is None:
+            errors["missing_since"] = "Enter when the child went missing"
+        elif since > timezone.now() + dt.timedelta(minutes=5):
+            errors["missing_since"] = "When the child went missing must be in the past"
+        elif data["received_at"] and since > data["received_at"]:
+            errors["missing_since"] = "When the child went missing must be before the report was received"
+    if kind == ContactKind.MISSING_FROM_EDUCATION:
+        days = data["school_days_missed"]
+        if days is None:
+            errors["school_days_missed"] = "Enter the number of school days missed"
+        elif not 1 <= days <= MAX_SCHOOL_DAYS:
+            errors["school_days_missed"] = f"Enter a number of school days from 1 to {MAX_SCHOOL_DAYS}"
+    return errors
 
 
 # --- Threshold assessment ------------------------------------------------------------------

@@ -256,6 +256,12 @@ def contacts_of_child(user, child: Child, *, limit: int) -> list[Contact]:
     return list(rows.order_by("-received_at", "-id")[:limit])
 
 
+def missing_from_education_of_child(user, child: Child) -> list[Contact]:
+    """The child's spells missing from education (the schools' reports) the user may read, newest first."""
+    rows = contacts_visible_to(user).filter(child=child, kind="missing_from_education")
+    return list(rows.only("pk", "reference", "received_at", "school_days_missed", "school_days_threshold"))
+
+
 def window_start(now: dt.datetime, duration: Duration) -> dt.datetime:
     """The start of a look-back period of `duration` ending at `now`."""
     if duration.unit is Unit.MONTHS:

@@ -18,7 +18,7 @@ from core.contract import TrayCount, TraySection
 from core.roles import Role, has_role
 from core.selectors import service_settings
 
-from . import duplicate_selectors, selectors
+from . import duplicate_selectors, review_selectors, selectors
 from .choices import ContactStatus
 from .permissions import is_partner
 
@@ -107,8 +107,26 @@ def partner_section(user, *, now: datetime) -> TraySection:
     )
 
 
+def advisor_review_section(user, *, now: datetime) -> TraySection:
+    waiting = review_selectors.threshold_review_list_for_user(user, state="open").count()
+    return TraySection(
+        "Safeguarding advisors",
+        (
+            TrayCount(
+                "Complex and Acute contacts to review",
+                waiting,
+                _url("contacts:threshold_review_list", state="open"),
+                urgent=True,
+            ),
+        ),
+        order=14,
+    )
+
+
 def work_tray(user, *, now: datetime) -> list[TraySection]:
     sections = []
+    if review_selectors.is_safeguarding_advisor(user):
+        sections.append(advisor_review_section(user, now=now))
     if has_role(user, Role.ADVISOR):
         sections.append(advisor_section(user, now=now))
     if has_role(user, Role.SCREENER):

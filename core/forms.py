@@ -365,6 +365,22 @@ class SettingIntegerForm(VersionedFormMixin, GovukForm):
     reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
 
 
+class SettingRoleForm(VersionedFormMixin, GovukForm):
+    value = forms.ChoiceField(
+        label="Role",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+    reason = ReasonField(error_messages={"required": "Enter the reason for the change"})
+
+    def __init__(self, *args, **kwargs):
+        from .roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["value"].choices = Role.choices
+
+
 class SettingFrequencyForm(VersionedFormMixin, GovukForm):
     visits = forms.IntegerField(
         label="Number of visits",

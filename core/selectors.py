@@ -29,6 +29,14 @@ class SettingValue:
     is_default: bool
     version: int
 
+    @property
+    def display(self) -> str:
+        return setting_value_display(self.definition, self.value)
+
+    @property
+    def default_display(self) -> str:
+        return setting_value_display(self.definition, self.definition.default)
+
 
 class ServiceSettings:
     """Every setting's current value, read with one query. Make one per request or job run."""
@@ -81,6 +89,10 @@ def setting_value_display(spec: SettingDefinition, value: Any) -> str:
     """A setting's value in words, as the settings pages show it."""
     if spec.kind is Kind.RAG_MAPPING:
         return "; ".join(f"{label}: {str(value.get(level, '')).capitalize()}" for level, label in RISK_LEVELS)
+    if spec.kind is Kind.ROLE:
+        from .roles import Role
+
+        return Role(value).label if value in Role.values else str(value)
     return str(value)
 
 

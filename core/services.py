@@ -40,6 +40,11 @@ def _validate_setting_value(key: str, value: Any) -> Any:
     elif spec.kind is Kind.INTEGER:
         if not 1 <= value <= 100:
             raise ValidationError({"value": "Enter a whole number from 1 to 100"})
+    elif spec.kind is Kind.ROLE:
+        from .roles import Role
+
+        if value not in Role.values:
+            raise ValidationError({"value": "Choose a role"})
     elif spec.kind is Kind.RAG_MAPPING:
         colours = {c for c, _ in RAG_COLOURS}
         if set(value) != {level for level, _ in RISK_LEVELS} or not set(value.values()) <= colours:

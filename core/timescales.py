@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     INTEGER = "integer"
     FREQUENCY = "frequency"
     RAG_MAPPING = "rag_mapping"
+    ROLE = "role"  # a group of staff, by their role (core.roles.Role's value)
 
 
 RISK_LEVELS: tuple[tuple[str, str], ...] = (
@@ -76,6 +77,8 @@ class SettingDefinition:
             return Frequency(visits=int(raw["visits"]), per_days=int(raw["per_days"]))
         if self.kind is Kind.RAG_MAPPING:
             return {level: raw.get(level, self.default[level]) for level, _ in RISK_LEVELS}
+        if self.kind is Kind.ROLE:
+            return str(raw)
         return int(raw)
 
 
@@ -94,6 +97,7 @@ CASELOADS = "Caseloads and risk"
 ALERTS = "Alerts"
 FRONT_DOOR = "Front door"
 CONTEXTS = "Contexts (places and peer groups)"
+SUPPORT = "Support for the child"
 
 
 def _d(key, label, amount, unit, *, starts, source="", soon=timedelta(hours=24), group=TIMESCALES):
@@ -329,6 +333,50 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         starts="plan agreed; last review",
         soon=timedelta(days=14),
         group=CONTEXTS,
+    ),
+    SettingDefinition(
+        "safeguarding_advisors",
+        "Safeguarding advisors told at once of a Complex or Acute threshold decision",
+        FRONT_DOOR,
+        Kind.ROLE,
+        "fc_manager",
+        source="the front door's alerts and triggers (001:L1368-1380)",
+    ),
+    SettingDefinition(
+        "same_name_records_alert",
+        "Child records of the same name that alert the Family Connect managers",
+        FRONT_DOOR,
+        Kind.INTEGER,
+        3,
+        source="three records of the same name raise an alert (001:L1372-1373)",
+    ),
+    _d(
+        "missing_cse_assessment",
+        "CSE-link assessment of a missing-from-home report",
+        1,
+        WD,
+        starts="report logged",
+        source="001:L1376-1380",
+        soon=timedelta(hours=4),
+        group=FRONT_DOOR,
+    ),
+    SettingDefinition(
+        "missing_education_days",
+        "School days missed before a child missing from education is reported",
+        FRONT_DOOR,
+        Kind.INTEGER,
+        10,
+        source="001:L1378-1380",
+    ),
+    _d(
+        "support_reoffer",
+        "Support offered again after it was declined or the child did not engage",
+        3,
+        MO,
+        starts="support declined or not engaging",
+        source="SCR Rec 8",
+        soon=timedelta(days=14),
+        group=SUPPORT,
     ),
 )
 

@@ -32,6 +32,7 @@ from tests.factories import (
     ReferralFactory,
     SafetyPlanFactory,
     StrategyMeetingFactory,
+    ThresholdReviewFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -309,6 +310,19 @@ def test_actions_overdue_go_to_their_owner_and_the_caseworker(make_user):
     assert stages("actions", london(2024, 4, 3, 0, 1)) == []
 
 
+def test_threshold_review_is_told_at_once_and_never_escalates(make_user):
+    manager = make_user(Role.FC_MANAGER)
+    raised = london(2024, 3, 29, 9, 0)  # Good Friday: told at once, whatever the day
+    review = ThresholdReviewFactory(raised_at=raised)
+    [candidate] = REGISTRY["threshold_review"].find(raised, service_settings())
+    assert (candidate.stage, candidate.owner_ids, candidate.escalate) == (Stage.DUE_SOON, (manager.pk,), False)
+    assert review.contact.reference in candidate.title and review.contact.child.first_name not in candidate.title
+    assert stages("threshold_review", raised + dt.timedelta(days=30)) == [Stage.DUE_SOON]  # until reviewed
+    review.outcome, review.reviewed_at = "agreed", raised
+    review.save()
+    assert stages("threshold_review", raised + dt.timedelta(days=30)) == []
+
+
 def test_every_rule_is_covered_here():
     covered = {
         "contact_decision",
@@ -329,4 +343,6 @@ def test_every_rule_is_covered_here():
     }
     # The network's rules have their own file (tests/network/test_alert_rules.py).
     covered |= {"network_release", "network_awn", "network_link"}
+    # Issue 24's front-door triggers (tests/contacts/test_front_door_loops.py has their journeys).
+    covered |= {"threshold_review", "missing_from_home", "missing_cse_link"}
     assert covered == set(REGISTRY)

@@ -77,6 +77,14 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
     threshold = ThresholdAssessmentFactory(
         contact=contact, assessed_by=screener, factors=factor_levels(coercion=FactorLevel.COMPLEX)
     )
+    threshold_review = contact_services.threshold_review_raise(contact=contact, level="complex", actor=screener)
+    missing_report = ContactFactory(
+        child=child,
+        recorded_by=screener,
+        kind="missing_from_home",
+        missing_since=now - dt.timedelta(hours=6),
+        cse_link_due_at=now + dt.timedelta(hours=20),
+    )
     mace = contact_services.mace_request_send(
         contact=contact,
         actor=screener,
@@ -242,6 +250,8 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "contact": contact,
         "assessed_contact": contact,
         "threshold": threshold,
+        "threshold_review": threshold_review,
+        "missing_report": missing_report,
         "decided": decided,
         "follow_up": decided.follow_up,
         "mace": mace,
@@ -357,6 +367,7 @@ _BY_SEGMENT = {
     "contacts": "contact",
     "enquiries": "mace",
     "follow-ups": "follow_up",
+    "threshold-reviews": "threshold_review",
     "children": "child",
     "merges": "merge",
     "possible-duplicates": "duplicate",

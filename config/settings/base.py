@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.retry_notification_emails",
         "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
     },
+    "retry-referrer-messages": {
+        "task": "contacts.tasks.send_referrer_messages",
+        "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
+    },
     "alert-digest": {
         "task": "core.tasks.send_alert_digest",
         "schedule": crontab(hour=env.int("ALERT_DIGEST_HOUR", default=7), minute=0),
@@ -281,6 +285,9 @@ ALERT_JOB_MINUTES = {
     "network_release": env.int("ALERT_NETWORK_RELEASE_MINUTES", default=240),
     "network_awn": env.int("ALERT_NETWORK_AWN_MINUTES", default=240),
     "network_link": env.int("ALERT_NETWORK_LINK_MINUTES", default=10),
+    "threshold_review": env.int("ALERT_THRESHOLD_REVIEW_MINUTES", default=10),
+    "missing_from_home": min(env.int("ALERT_MISSING_FROM_HOME_MINUTES", default=10), 15),
+    "missing_cse_link": env.int("ALERT_MISSING_CSE_LINK_MINUTES", default=30),
 }
 for _rule, _minutes in ALERT_JOB_MINUTES.items():
     CELERY_BEAT_SCHEDULE[f"alerts-{_rule}"] = {

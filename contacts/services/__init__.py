@@ -31,8 +31,16 @@ from .duplicates import (
 from .gp_practices import PracticeImport, gp_practices_import
 from .mace import MAX_MACE_INFORMATION, mace_entry_add, mace_request_close, mace_request_send
 from .merge import child_link_fields, child_merge, child_merge_reverse
+from .missing import missing_cse_link_assess
 from .name_keys import child_name_keys_refresh
+from .referrer import (
+    asks_screener_about_referrer,
+    referrer_message_deliver,
+    referrer_messages_retry,
+    tells_referrer_outcome,
+)
 from .threshold import MAX_EVIDENCE, threshold_assess
+from .threshold_review import threshold_review_raise, threshold_review_record
 
 __all__ = [
     "CHILD_FIELDS",
@@ -46,6 +54,7 @@ __all__ = [
     "anonymous_form_attempt_record",
     "anonymous_form_is_limited",
     "anonymous_referral_submit",
+    "asks_screener_about_referrer",
     "child_create",
     "child_link_fields",
     "child_merge",
@@ -66,10 +75,16 @@ __all__ = [
     "mace_entry_add",
     "mace_request_close",
     "mace_request_send",
+    "missing_cse_link_assess",
     "new_contact_reference",
     "possible_duplicate_mark_different",
     "possible_duplicate_merge",
     "possible_duplicate_resolve",
     "possible_duplicates_find",
+    "referrer_message_deliver",
+    "referrer_messages_retry",
+    "tells_referrer_outcome",
     "threshold_assess",
+    "threshold_review_raise",
+    "threshold_review_record",
 ]

@@ -15,11 +15,13 @@ from core.permissions import require
 from core.selectors import service_settings
 
 from .. import rules, selectors
-from ..choices import ContactStatus
+from ..choices import ContactKind, ContactStatus, ReferrerMessageKind
 from ..models import Child, Contact
 from ..permissions import ADD_CONTACT, CHANGE_CONTACT, SCREEN_CONTACT, require_see_child
 from ..rules import CONTACT_FIELDS
 from ._common import lock_active_child, require_open, set_contact_status
+from .referrer import is_professional_referrer, referrer_message_queue
+from .threshold_review import tell_at_once
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -56,14 +58,23 @@ def contact_record(*, actor, data: dict[str, Any], child: Child | None = None) -
     with transaction.atomic():
         if child is not None:
             child = lock_active_child(child)
+        current = service_settings()
         contact = Contact(
             reference=new_contact_reference(),
             child=child,
             recorded_by=actor,
-            decision_due_at=service_settings().due("contact_decision", data["received_at"]),
+            decision_due_at=current.due("contact_decision", data["received_at"]),
             **data,
         )
-        audit.save(contact, actor=actor, reason="Contact recorded")
+        if contact.kind == ContactKind.MISSING_FROM_HOME:
+            contact.cse_link_due_at = current.due("missing_cse_assessment", contact.received_at)
+        if contact.kind == ContactKind.MISSING_FROM_EDUCATION:
+            contact.school_days_threshold = current["missing_education_days"]
+        audit.save(contact, actor=actor, reason=f"Contact recorded: {contact.get_kind_display().lower()}")
+        if is_professional_referrer(contact):
+            referrer_message_queue(contact=contact, kind=ReferrerMessageKind.ACKNOWLEDGEMENT, actor=actor)
+        if contact.kind == ContactKind.MISSING_FROM_HOME:
+            tell_at_once("missing_from_home")
     return contact
 
 
@@ -74,6 +85,7 @@ def contact_update(*, contact: Contact, actor, data: dict[str, Any], reason: str
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         check_version(contact, expected_version)
         require_open(contact, "change it")
+        data = {**data, "kind": contact.kind}  # what a contact is does not change: record a new one
         data = rules.validate_contact_data(data, has_child=contact.child_id is not None)
         changed = [key for key, value in data.items() if getattr(contact, key) != value]
         if not changed:
@@ -83,6 +95,9 @@ def contact_update(*, contact: Contact, actor, data: dict[str, Any], reason: str
         if "received_at" in changed:
             contact.decision_due_at = service_settings().due("contact_decision", contact.received_at)
             changed.append("decision_due_at")
+            if contact.kind == ContactKind.MISSING_FROM_HOME and contact.cse_link_assessed_at is None:
+                contact.cse_link_due_at = service_settings().due("missing_cse_assessment", contact.received_at)
+                changed.append("cse_link_due_at")
         audit.save_change(contact, actor=actor, reason=reason or "Contact details corrected", fields=changed)
     return contact
 

@@ -14,10 +14,11 @@ from core.permissions import require
 from core.selectors import service_settings
 
 from .. import selectors
-from ..choices import ContactStatus, Outcome
+from ..choices import ContactStatus, Outcome, ReferrerMessageKind, ReferrerOutcomeChoice
 from ..models import Contact, EarlyHelpFollowUp
 from ..permissions import COMPLETE_FOLLOW_UP, DECIDE_CONTACT
 from ._common import set_contact_status
+from .referrer import asks_screener_about_referrer, referrer_message_queue, tells_referrer_outcome
 
 __all__ = ["MAX_DETAIL", "contact_decide", "follow_up_complete"]
 
@@ -36,12 +37,18 @@ def contact_decide(
     refer_to_cate: bool = False,
     refer_to_statutory: bool = False,
     late_decision_reason: str = "",
+    referrer_outcome: str = "",
+    referrer_outcome_reason: str = "",
     expected_version: int | None = None,
 ) -> Contact:
     """The screener's decision on a contact: information and advice; early help from another
     agency (followed up after the `early_help_follow_up` timescale); or a referral to CATE and/or
     statutory safeguarding, which the apps that take referrals (cate/) are told of at once, inside this
-    transaction, through the app contract (`contact_referred_handlers`)."""
+    transaction, through the app contract (`contact_referred_handlers`).
+
+    The referrer hears the outcome (contacts.services.referrer): a professional always; a parent,
+    relative or member of the public with an e-mail address only when the screener chooses
+    `referrer_outcome="send"` (and "withhold" needs the reason), the choice kept on the contact."""
     require(actor, DECIDE_CONTACT, "Only a screener can decide the outcome of a contact.")
     outcome_detail, early_help_service = (outcome_detail or "").strip(), (early_help_service or "").strip()
     late_decision_reason = (late_decision_reason or "").strip()
@@ -75,6 +82,7 @@ def contact_decide(
             unready.append("Complete the threshold assessment before deciding.")
         if unready:
             errors["__all__"] = unready
+        errors.update(_referrer_outcome_errors(contact, referrer_outcome, referrer_outcome_reason))
         if errors:
             raise ValidationError(errors)
         set_contact_status(contact, ContactStatus.DECIDED)
@@ -88,13 +96,34 @@ def contact_decide(
         contact.late_decision_reason = late_decision_reason if now > contact.decision_due_at else ""
         if contact.assigned_to_id is None:
             contact.assigned_to, contact.assigned_at = actor, now
+        tell = tells_referrer_outcome(contact)
+        if asks_screener_about_referrer(contact):
+            contact.referrer_outcome = referrer_outcome
+            contact.referrer_outcome_reason = (referrer_outcome_reason or "").strip()
+            tell = referrer_outcome == ReferrerOutcomeChoice.SEND
         audit.save_change(contact, actor=actor, reason=f"Decided: {Outcome(outcome).label}")
+        if tell:
+            referrer_message_queue(contact=contact, kind=ReferrerMessageKind.OUTCOME, actor=actor)
         if is_early_help:
             follow_up = EarlyHelpFollowUp(contact=contact, due_at=service_settings().due("early_help_follow_up", now))
             audit.save(follow_up, actor=actor, reason="Follow-up of the early-help referral due")
         if is_referral:
             contract.call("contact_referred_handlers", contact=contact, actor=actor)
     return contact
+
+
+def _referrer_outcome_errors(contact: Contact, choice: str, reason: str) -> dict[str, str]:
+    """A parent, relative or member of the public who left an e-mail address: the screener says
+    whether they are told the outcome, and why not when not."""
+    if not asks_screener_about_referrer(contact):
+        return {}
+    if choice not in ReferrerOutcomeChoice.values:
+        return {"referrer_outcome": "Choose whether the referrer is told the outcome"}
+    if choice == ReferrerOutcomeChoice.WITHHOLD and not (reason or "").strip():
+        return {"referrer_outcome_reason": "Enter why the referrer is not told the outcome"}
+    if len((reason or "").strip()) > MAX_DETAIL:
+        return {"referrer_outcome_reason": f"Enter {MAX_DETAIL} characters or fewer"}
+    return {}
 
 
 def follow_up_complete(

@@ -18,6 +18,7 @@ from ..models import Contact, ThresholdAssessment
 from ..permissions import ASSESS_THRESHOLD
 from ..rules import MAX_EVIDENCE
 from ._common import require_open, start_screening
+from .threshold_review import threshold_review_raise
 
 __all__ = ["MAX_EVIDENCE", "threshold_assess"]
 
@@ -83,6 +84,8 @@ def threshold_assess(
                 setattr(assessment, key, value)
             assessment.assessed_by, assessment.assessed_at = actor, now
             audit.save_change(assessment, actor=actor, reason=reason)
+        if not draft:
+            threshold_review_raise(contact=contact, level=overall_level, actor=actor)
         started = start_screening(contact, actor)
         if started:
             audit.save_change(contact, actor=actor, reason="Screening started", fields=started)

@@ -105,6 +105,7 @@ def child_detail(request, child, perms):
             "child": child,
             "perms": perms,
             "contacts": selectors.contacts_of_child(user, child, limit=50),
+            "education_spells": selectors.missing_from_education_of_child(user, child),
             "involvements": hooks.involvements_for_children([child.pk], user=user).get(child.pk, []),
             "mace_entries": list(selectors.mace_entries_for_child(user, child))
             if perms.sees_all_mace_entries

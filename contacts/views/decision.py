@@ -26,6 +26,8 @@ def _decision(data) -> dict:
         "refer_to_cate": "cate" in data["refer_to"],
         "refer_to_statutory": "statutory" in data["refer_to"],
         "late_decision_reason": data.get("late_decision_reason", ""),
+        "referrer_outcome": data.get("referrer_outcome", ""),
+        "referrer_outcome_reason": data.get("referrer_outcome_reason", ""),
     }
 
 
@@ -37,7 +39,10 @@ def contact_decide(request, contact, perms):
     pages.log(request, contact, contact.child)
     now = timezone.now()
     is_late = now > contact.decision_due_at
-    form = forms.DecisionForm(request.POST or None, initial={"version": contact.version}, is_late=is_late)
+    ask_referrer = services.asks_screener_about_referrer(contact)
+    form = forms.DecisionForm(
+        request.POST or None, initial={"version": contact.version}, is_late=is_late, ask_referrer=ask_referrer
+    )
     if not contact.is_open and not refuse_if_stale(form, contact):
         messages.error(request, "This contact has already been decided.")
         return redirect(contact)
@@ -60,6 +65,7 @@ def contact_decide(request, contact, perms):
             "form": form,
             "contact": contact,
             "is_late": is_late,
+            "tells_referrer": services.tells_referrer_outcome(contact),
             "has_assessment": selectors.contact_has_threshold_assessment(contact),
             "follow_up_after": service_settings().duration("early_help_follow_up"),
         },

@@ -40,6 +40,7 @@ from ..forms import (
     SettingFrequencyForm,
     SettingIntegerForm,
     SettingRagForm,
+    SettingRoleForm,
     SignInForm,
     add_service_errors,
 )
@@ -406,6 +407,7 @@ _FORMS = {
     Kind.INTEGER: SettingIntegerForm,
     Kind.FREQUENCY: SettingFrequencyForm,
     Kind.RAG_MAPPING: SettingRagForm,
+    Kind.ROLE: SettingRoleForm,
 }
 
 
@@ -416,7 +418,7 @@ def _initial(entry) -> dict:
         initial.update(amount=value.amount, unit=str(value.unit))
     elif kind is Kind.FREQUENCY:
         initial.update(visits=value.visits, per_days=value.per_days)
-    elif kind is Kind.INTEGER:
+    elif kind in (Kind.INTEGER, Kind.ROLE):
         initial.update(value=value)
     else:
         initial.update(value)
@@ -428,7 +430,7 @@ def _value(kind: Kind, data: dict):
         return Duration(amount=data["amount"], unit=Unit(data["unit"]))
     if kind is Kind.FREQUENCY:
         return Frequency(visits=data["visits"], per_days=data["per_days"])
-    if kind is Kind.INTEGER:
+    if kind in (Kind.INTEGER, Kind.ROLE):
         return data["value"]
     return {level: data[level] for level, _ in RISK_LEVELS}
 

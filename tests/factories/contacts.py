@@ -16,6 +16,7 @@ from contacts.models import (
     MaceRequest,
     PossibleDuplicate,
     ThresholdAssessment,
+    ThresholdReview,
 )
 from contacts.services import child_name_keys_refresh
 
@@ -30,6 +31,7 @@ __all__ = [
     "MaceRequestFactory",
     "PossibleDuplicateFactory",
     "ThresholdAssessmentFactory",
+    "ThresholdReviewFactory",
     "factor_levels",
 ]
 
@@ -87,6 +89,15 @@ class ThresholdAssessmentFactory(factory.django.DjangoModelFactory):
     overall_level = ThresholdLevel.COMPLEX
     assessed_by = factory.SubFactory(UserFactory)
     assessed_at = factory.LazyFunction(timezone.now)
+
+
+class ThresholdReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThresholdReview
+
+    contact = factory.SubFactory(ContactFactory)
+    level = ThresholdLevel.COMPLEX
+    raised_at = factory.LazyFunction(timezone.now)
 
 
 class MaceRequestFactory(factory.django.DjangoModelFactory):
