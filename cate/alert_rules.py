@@ -19,8 +19,8 @@ from core.selectors import ServiceSettings
 from core.timescales import REGISTRY
 
 from . import rules
-from .choices import LIVE_CASE_STATUSES, ReferralStatus, RhiStatus
-from .models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, TransitionMeeting
+from .choices import LIVE_CASE_STATUSES, SEXUAL_HEALTH_SERVICES, ReferralStatus, RhiStatus, SupportService
+from .models import Case, GpLetter, MissingEpisode, NrmReferral, Referral, SupportReferral, TransitionMeeting
 
 STAGES = {DueState.DUE_SOON: Stage.DUE_SOON, DueState.OVERDUE: Stage.OVERDUE}
 TRANSITION_NOTICE = timedelta(weeks=4)  # "coming up" four weeks before the 17th birthday (DESIGN §5)
@@ -187,6 +187,63 @@ def transitions(now: datetime, settings: ServiceSettings):
         )
 
 
+def support_reoffers(now: datetime, settings: ServiceSettings):
+    """Support declined or not engaged with: offer it again (SCR Rec 8), due soon two weeks ahead."""
+    today = clock.local_date(now)
+    horizon = today + REGISTRY["support_reoffer"].soon
+    rows = SupportReferral.objects.filter(
+        reoffer_due_on__isnull=False,
+        reoffered_on__isnull=True,
+        reoffer_due_on__lte=horizon,
+        case__status__in=LIVE_CASE_STATUSES,
+    ).values_list("pk", "reoffer_due_on", "case_id", "case__reference", "case__allocated_worker_id", "service")
+    for pk, due_on, case_id, reference, worker, service in rows:
+        due = clock.end_of_local_day(due_on)
+        stage = STAGES.get(settings.classify("support_reoffer", due, now=now))
+        if stage is None:
+            continue
+        yield Candidate(
+            record_key=f"cate.supportreferral:{pk}:reoffer",
+            due_at=due,
+            stage=stage,
+            title=f"{reference}: offer {SupportService(service).label} support again {_what(stage)}",
+            url=reverse("cate:support_referral_edit", args=[case_id, pk]),
+            owner_ids=_owner(worker),
+        )
+
+
+def sexual_health_checks(now: datetime, settings: ServiceSettings):
+    """Every open CSE case: a sexual health check (Rec 9), prompted once to the allocated worker
+    (the team leaders while nobody holds the case), until a sexual health or SARC referral is made."""
+    referred = SupportReferral.objects.filter(case=OuterRef("pk"), service__in=SEXUAL_HEALTH_SERVICES)
+    cases = (
+        Case.objects.filter(status__in=LIVE_CASE_STATUSES, cse=True)
+        .annotate(referred=Exists(referred))
+        .filter(referred=False)
+        .values_list(
+            "pk",
+            "reference",
+            "opened_at",
+            "last_reopened_at",
+            "allocated_worker_id",
+            "child__date_of_birth",
+            "child__estimated_age",
+        )
+    )
+    today = clock.local_date(now)
+    for pk, reference, opened_at, reopened_at, worker, date_of_birth, estimated_age in cases:
+        route = rules.sexual_health_route(date_of_birth, estimated_age, today=today)
+        yield Candidate(
+            record_key=f"cate.case:{pk}:sexual_health",
+            due_at=reopened_at or opened_at,
+            stage=Stage.DUE_SOON,
+            title=f"{reference}: arrange a sexual health check through {route}",
+            url=reverse("cate:support_referral_add", args=[pk]),
+            owner_ids=_owner(worker),
+            escalate=False,
+        )
+
+
 # Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
 RULES = (
     AlertRule("rhi", "Return home interviews", return_home_interviews),
@@ -196,4 +253,6 @@ RULES = (
     AlertRule("gp_letter", "GP letters not sent", gp_letters),
     AlertRule("visits", "Visits past their expected frequency", visits),
     AlertRule("transition", "Post-17 transition meetings", transitions),
+    AlertRule("support_reoffer", "Support to offer again", support_reoffers),
+    AlertRule("sexual_health_check", "Sexual health checks of CSE cases", sexual_health_checks),
 )

@@ -193,13 +193,15 @@ class NrmDecision(models.TextChoices):
 
 
 class SupportService(models.TextChoices):
-    CAMHS = "camhs", "CAMHS"
+    CAMHS = "camhs", "CAMHS / emotional health"
     ISVA = "isva", "ISVA/ChISVA"
     AXIS = "axis", "Axis"
     HOLLY_PROJECT = "holly_project", "Holly Project"
     BASE_25 = "base_25", "Base 25"
     SEXUAL_HEALTH = "sexual_health", "Sexual health"
     SARC = "sarc", "SARC"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    YOUTH_SERVICES = "youth_services", "Youth services"
     OTHER = "other", "Other"
 
 
@@ -210,6 +212,15 @@ class SupportStatus(models.TextChoices):
     WAITING = "waiting", "On waiting list"
     ENGAGED = "engaged", "Engaged"
     ENDED = "ended", "Ended"
+    NOT_MEETING_THRESHOLD = "not_threshold", "Not meeting the service's threshold"
+    NOT_ENGAGING = "not_engaging", "Not engaging"
+
+
+# Support declined, or not engaged with, is offered again after `support_reoffer` (SCR Rec 8).
+REOFFER_STATUSES = frozenset({SupportStatus.DECLINED, SupportStatus.NOT_ENGAGING})
+# A sexual health check for every open CSE case (Rec 9): the sexual health service from 13, the SARC under 13.
+SEXUAL_HEALTH_SERVICES = frozenset({SupportService.SEXUAL_HEALTH, SupportService.SARC})
+SEXUAL_HEALTH_SERVICE_AGE = 13
 
 
 class GpLetterTrigger(models.TextChoices):

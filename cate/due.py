@@ -1,5 +1,6 @@
 """Due items of CATE cases for core.due: allocation, visits, the post-17 transition meeting, the
-NRM referral, GP letters, return home interviews and support referral follow-ups.
+sexual health check of a CSE case, the NRM referral, GP letters, return home interviews, support
+referral follow-ups and support to offer again.
 
 The two providers work on many cases at once with one query each, and give items only for live cases.
 """
@@ -13,7 +14,8 @@ from django.urls import reverse_lazy
 from core import clock
 from core.due import DueItem
 
-from .choices import LIVE_CASE_STATUSES, RhiStatus, SupportStatus
+from . import rules
+from .choices import LIVE_CASE_STATUSES, SEXUAL_HEALTH_SERVICES, RhiStatus, SupportStatus
 from .models import Case, GpLetter, MissingEpisode, NrmReferral, SupportReferral, TransitionMeeting
 
 
@@ -26,9 +28,20 @@ def case_clocks(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
     """Allocation of an unallocated case, the next visit, and the post-17 transition meeting."""
     rows = (
         Case.objects.filter(pk__in=case_ids, status__in=LIVE_CASE_STATUSES)
-        .annotate(transition_held=Exists(TransitionMeeting.objects.filter(case=OuterRef("pk"))))
+        .annotate(
+            transition_held=Exists(TransitionMeeting.objects.filter(case=OuterRef("pk"))),
+            sexual_health_referred=Exists(
+                SupportReferral.objects.filter(case=OuterRef("pk"), service__in=SEXUAL_HEALTH_SERVICES)
+            ),
+        )
         .values(
             "pk",
+            "cse",
+            "opened_at",
+            "last_reopened_at",
+            "child__date_of_birth",
+            "child__estimated_age",
+            "sexual_health_referred",
             "allocated_worker_id",
             "allocation_due_at",
             "next_visit_due_at",
@@ -75,9 +88,28 @@ def case_clocks(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
                     case_id=case_id,
                 )
             )
+        if row["cse"] and not row["sexual_health_referred"]:
+            due = settings.due("sexual_health_check", row["last_reopened_at"] or row["opened_at"])
+            found.append(
+                DueItem(
+                    "sexual_health",
+                    sexual_health_check_label(row["child__date_of_birth"], row["child__estimated_age"], now=now),
+                    due,
+                    settings.classify("sexual_health_check", due, now=now),
+                    url=_case_url(case_id, "cate:support_referral_add"),
+                    case_id=case_id,
+                )
+            )
         if found:
             items[case_id] = found
     return items
+
+
+def sexual_health_check_label(date_of_birth, estimated_age, *, now) -> str:
+    """Rec 9: through the sexual health service from 13, through the SARC under 13."""
+    return (
+        f"Sexual health check: {rules.sexual_health_route(date_of_birth, estimated_age, today=clock.local_date(now))}"
+    )
 
 
 # The records of a case with a clock, read together with one query (UNION ALL).
@@ -86,6 +118,7 @@ RECORD_KINDS = {
     "gp_letter": ("GP letter", "gp_letter", "cate:gp_letter_detail"),
     "rhi": ("Return home interview", "return_home_interview", "cate:missing_episode_detail"),
     "support_follow_up": ("Support referral follow-up", None, "cate:support_referral_edit"),
+    "support_reoffer": ("Support to offer again", "support_reoffer", "cate:support_referral_edit"),
 }
 
 
@@ -124,8 +157,13 @@ def case_records(case_ids, *, now, settings) -> dict[int, list[DueItem]]:
         .exclude(status__in=[SupportStatus.ENDED, SupportStatus.DECLINED])
         .values(**_columns("support_follow_up", NO_DATETIME, F("follow_up_on")))
     )
+    reoffers = SupportReferral.objects.filter(reoffer_due_on__isnull=False, reoffered_on__isnull=True, **live).values(
+        **_columns("support_reoffer", NO_DATETIME, F("reoffer_due_on"))
+    )
     items: dict[int, list[DueItem]] = {}
-    parts = [qs.order_by() for qs in (nrm, letters, interviews, follow_ups)]  # SQLite: no ORDER BY in a UNION part
+    parts = [
+        qs.order_by() for qs in (nrm, letters, interviews, follow_ups, reoffers)
+    ]  # SQLite: no ORDER BY in a UNION part
     for row in parts[0].union(*parts[1:], all=True):
         label, timescale, url_name = RECORD_KINDS[row["kind"]]
         due = row["due_at_value"] or clock.end_of_local_day(row["due_on_value"])

@@ -423,6 +423,23 @@ class SupportReferralForm(VersionedFormMixin, GovukForm):
     first_appointment_on = GovukDateField(label="First appointment (optional)", required=False)
     outcome = text("Outcome (optional)", rows=4)
     follow_up_on = GovukDateField(label="Follow-up date (optional)", required=False)
+    sessions_offered = forms.IntegerField(
+        label="Sessions offered",
+        initial=0,
+        min_value=0,
+        max_value=500,
+        error_messages={"required": "Enter the sessions offered (0 if none yet)", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    sessions_attended = forms.IntegerField(
+        label="Sessions attended",
+        initial=0,
+        min_value=0,
+        max_value=500,
+        help_text="Declined or not engaging: the support is offered again after three months (a setting)",
+        error_messages={"required": "Enter the sessions attended (0 if none yet)", "invalid": "Enter a whole number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

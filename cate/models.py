@@ -376,15 +376,34 @@ class SupportReferral(VersionedModel):
     service = models.CharField(max_length=20, choices=SupportService.choices)
     service_other = models.CharField(max_length=200, blank=True)
     referred_on = models.DateField()
-    status = models.CharField(max_length=10, choices=SupportStatus.choices, default=SupportStatus.REFERRED)
+    status = models.CharField(max_length=20, choices=SupportStatus.choices, default=SupportStatus.REFERRED)
     first_appointment_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
+    sessions_offered = models.PositiveSmallIntegerField(default=0)
+    sessions_attended = models.PositiveSmallIntegerField(default=0)
+    # Declined or not engaging: offered again by this day (SCR Rec 8), done when a new referral to
+    # the same service is made.
+    reoffer_due_on = models.DateField(null=True, blank=True)
+    reoffered_on = models.DateField(null=True, blank=True)
     referred_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sessions_attended__lte=models.F("sessions_offered")),
+                name="cate_support_attended_within_offered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["reoffer_due_on"],
+                condition=models.Q(reoffer_due_on__isnull=False, reoffered_on__isnull=True),
+                name="cate_support_reoffer_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} referral for {self.case}"

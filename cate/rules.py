@@ -275,3 +275,17 @@ def outstanding_field(code: str) -> str:
 def closure_item_field(item_id: int) -> str:
     """The form field holding the team leader's decision on one outstanding item."""
     return f"item_{item_id}"
+
+
+def sexual_health_route(date_of_birth, estimated_age, *, today) -> str:
+    """Where a CSE case's sexual health check goes (Rec 9): the SARC under 13, the sexual health
+    service from 13 (by the estimated age when the date of birth is not known; the SARC when neither is)."""
+    from .choices import SEXUAL_HEALTH_SERVICE_AGE
+
+    if date_of_birth:
+        years = today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    else:
+        years = estimated_age
+    if years is not None and years >= SEXUAL_HEALTH_SERVICE_AGE:
+        return "the sexual health service"
+    return "the SARC"

@@ -28,6 +28,7 @@ from core.timescales import REGISTRY
 from . import rules
 from .choices import (
     LIVE_CASE_STATUSES,
+    SEXUAL_HEALTH_SERVICES,
     CaseStatus,
     ClosureStatus,
     NrmDecision,
@@ -226,6 +227,20 @@ def _visit_due(now: datetime, *, soon: bool = False) -> Q:
     return Q(status__in=LIVE_CASE_STATUSES) & due
 
 
+def _reoffer_due(now: datetime) -> Q:
+    """Live cases with support declined, or not engaged with, due to be offered again (SCR Rec 8)."""
+    due = SupportReferral.objects.filter(
+        case=OuterRef("pk"), reoffered_on__isnull=True, reoffer_due_on__lte=clock.local_date(now)
+    )
+    return Q(status__in=LIVE_CASE_STATUSES) & Exists(due)
+
+
+def _sexual_health_unchecked(now: datetime) -> Q:
+    """Live CSE cases with no referral yet for the sexual health check (Rec 9)."""
+    referred = SupportReferral.objects.filter(case=OuterRef("pk"), service__in=SEXUAL_HEALTH_SERVICES)
+    return Q(status__in=LIVE_CASE_STATUSES, cse=True) & ~Exists(referred)
+
+
 VISIT_SOON = dt.timedelta(hours=24)  # core.clock.classify's "due soon", which the caseload's visits use
 
 # What is due or overdue on a case, as the list of cases filters it (?due=): the caseload's clocks.
@@ -238,6 +253,8 @@ CASE_DUE_FILTERS = {
         "Allocation overdue",
         lambda now: Q(status__in=LIVE_CASE_STATUSES, allocated_worker__isnull=True, allocation_due_at__lt=now),
     ),
+    "reoffer": ("Support to offer again", _reoffer_due),
+    "sexual_health": ("Sexual health check to arrange", _sexual_health_unchecked),
 }
 
 

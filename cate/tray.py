@@ -35,7 +35,7 @@ def _due_counts(cases, *, now: datetime, keys: tuple[str, ...]) -> dict[str, int
 
 def worker_section(user, *, now: datetime) -> TraySection:
     mine = selectors.cases_visible_to(user).filter(allocated_worker=user)
-    counts = _due_counts(mine, now=now, keys=("visit", "visit_soon", "rhi", "rhi_soon"))
+    counts = _due_counts(mine, now=now, keys=("visit", "visit_soon", "rhi", "rhi_soon", "reoffer", "sexual_health"))
     return TraySection(
         "Your cases",
         (
@@ -61,6 +61,16 @@ def worker_section(user, *, now: datetime) -> TraySection:
                 "Return home interviews due soon",
                 counts["rhi_soon"],
                 case_list_url(view="all", worker=user.pk, due="rhi_soon"),
+            ),
+            TrayCount(
+                "Cases with support to offer again",
+                counts["reoffer"],
+                case_list_url(view="all", worker=user.pk, due="reoffer"),
+            ),
+            TrayCount(
+                "CSE cases needing a sexual health check",
+                counts["sexual_health"],
+                case_list_url(view="all", worker=user.pk, due="sexual_health"),
             ),
         ),
         order=20,

@@ -18,8 +18,8 @@ from core.timescales import REGISTRY
 
 from .choices import ContactKind, ContactStatus, MaceStatus
 from .hooks import allocated_workers_of_children
-from .models import Child, Contact, EarlyHelpFollowUp, MaceRecipient, ThresholdReview
-from .review_selectors import advisors_who_read
+from .models import Child, Contact, EarlyHelpFollowUp, MaceRecipient, SameNameSet, ThresholdReview
+from .review_selectors import advisors_who_read, same_name_set_owners
 
 MISSING_WINDOW = timedelta(days=7)
 OPEN_CONTACT = (ContactStatus.AWAITING_SCREENING, ContactStatus.IN_SCREENING)
@@ -222,6 +222,32 @@ def missing_cse_links(now: datetime, settings: ServiceSettings):
         )
 
 
+def same_name_records(now: datetime, settings: ServiceSettings):
+    """A set of child records sharing a name, not yet reviewed: the Family Connect managers are told
+    (a set with a restricted record, only the staff named on it), by the set's number and size only."""
+    open_sets = list(SameNameSet.objects.filter(outcome="").values_list("pk", "found_at"))
+    if not open_sets:
+        return
+    members: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    through = SameNameSet.children.through.objects.filter(samenameset_id__in=[pk for pk, _ in open_sets])
+    for set_id, child_id, is_restricted in through.values_list("samenameset_id", "child_id", "child__is_restricted"):
+        members[set_id].append((child_id, is_restricted))
+    owners = same_name_set_owners([(pk, members[pk]) for pk, _ in open_sets])
+    for pk, found_at in open_sets:
+        if not owners[pk]:
+            continue
+        yield Candidate(
+            record_key=f"contacts.samenameset:{pk}",
+            due_at=found_at,
+            stage=Stage.DUE_SOON,
+            title=f"{len(members[pk])} child records share a name: review set {pk}",
+            body="Look at why the records share a name, then record the review (merged, different or escalated).",
+            url=reverse("contacts:same_name_set_detail", args=[pk]),
+            owner_ids=owners[pk],
+            escalate=False,
+        )
+
+
 # Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
 RULES = (
     AlertRule("contact_decision", "Contact decisions", contact_decisions, escalate_to=Role.FC_MANAGER),
@@ -239,6 +265,7 @@ RULES = (
         missing_cse_links,
         escalate_to=Role.FC_MANAGER,
     ),
+    AlertRule("same_name_records", "Child records sharing a name", same_name_records, escalate_to=Role.FC_MANAGER),
     AlertRule(
         "threshold_review",
         "Complex and Acute contacts for the safeguarding advisors' review",

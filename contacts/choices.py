@@ -233,3 +233,9 @@ class ContactKind(models.TextChoices):
     CONCERN = "concern", "A concern about a child"
     MISSING_FROM_HOME = "missing_from_home", "Missing from home"
     MISSING_FROM_EDUCATION = "missing_from_education", "Missing from education"
+
+
+class SameNameOutcome(models.TextChoices):
+    MERGED = "merged", "Merged: the records are one child"
+    DIFFERENT = "different", "Different children"
+    ESCALATED = "escalated", "Escalated"

@@ -670,4 +670,4 @@ class FollowUpFilterForm(GovukForm):
 
 
 from .anonymous_forms import AnonymousReferralForm, form_started_token  # noqa: E402, F401
-from .loop_forms import CseLinkForm, ThresholdReviewForm  # noqa: E402, F401
+from .loop_forms import CseLinkForm, SameNameReviewForm, ThresholdReviewForm  # noqa: E402, F401

@@ -6,7 +6,7 @@ from django import forms
 
 from core.forms import GovukForm, VersionedFormMixin
 
-from .choices import ThresholdReviewOutcome
+from .choices import SameNameOutcome, ThresholdReviewOutcome
 from .forms import _area
 
 
@@ -34,3 +34,14 @@ class CseLinkForm(VersionedFormMixin, GovukForm):
         rows=4,
         required_message="Enter what the assessment rests on",
     )
+
+
+class SameNameReviewForm(VersionedFormMixin, GovukForm):
+    outcome = forms.ChoiceField(
+        label="Outcome of the review",
+        choices=SameNameOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Merge the records first (from a record's page) when they are one child",
+        error_messages={"required": "Choose the outcome of the review"},
+    )
+    notes = _area("Notes", max_length=5000, rows=4, hint="Needed for an escalation")

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import VersionedModel
 
-from .choices import ReferrerMessageKind, ThresholdLevel, ThresholdReviewOutcome
+from .choices import ReferrerMessageKind, SameNameOutcome, ThresholdLevel, ThresholdReviewOutcome
 
 
 class ThresholdReview(VersionedModel):
@@ -82,3 +82,42 @@ class ReferrerMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to the referrer of {self.contact}"
+
+
+class SameNameSet(VersionedModel):
+    """Child records that share a name (the same phonetic key of first and last name, contacts.
+    matching.same_name_key), as many as the `same_name_records_alert` setting or more: the Family
+    Connect managers look at why and record the review (001:L1372-1374). A set with a restricted
+    record is seen and reviewed only by the staff named on every restricted record in it."""
+
+    key = models.CharField(max_length=40)
+    members_key = models.CharField(max_length=2000, help_text="The records' numbers, sorted, comma-separated.")
+    children = models.ManyToManyField("contacts.Child", related_name="+")
+    found_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=12, choices=SameNameOutcome.choices, blank=True)
+    notes = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[children])
+
+    class Meta:
+        ordering = ["found_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "members_key"], name="contacts_same_name_set_once"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(reviewed_at__isnull=False),
+                name="contacts_same_name_outcome_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child records sharing a name: set {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:same_name_set_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome

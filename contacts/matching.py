@@ -65,11 +65,24 @@ def typed_keys(word: str) -> frozenset[str]:
     return phonetic_keys(word) | {f"p:{word[: max(PREFIX_LENGTHS)]}"}
 
 
+def same_name_key(first_name: str, last_name: str) -> str:
+    """The key that records of the same name share: the phonetic codes (metaphone) of the first word
+    of the first name and the last word of the last name ("s:JTN-SM0" for Jayden Smith and Jaiden
+    Smyth); "" when either name is missing. Three or more records with one key alert the managers."""
+    first, last = words_of(first_name)[:1], words_of(last_name)[-1:]
+    if not first or not last:
+        return ""
+    return f"s:{jellyfish.metaphone(first[0])}-{jellyfish.metaphone(last[0])}"[:40]
+
+
 def name_keys(first_name: str, last_name: str, known_as: str) -> set[str]:
-    """The keys stored for a child (contacts.ChildNameKey)."""
+    """The keys stored for a child (contacts.ChildNameKey): the search keys of each word of its
+    names, and its same-name key (never a typed word's key, so searches do not read it)."""
     keys: set[str] = set()
     for word in child_words(first_name, last_name, known_as):
         keys |= word_keys(word)
+    if same := same_name_key(first_name, last_name):
+        keys.add(same)
     return keys
 
 

@@ -593,4 +593,4 @@ class AnonymousFormAttempt(models.Model):
         return f"Attempt at {self.at:%Y-%m-%d %H:%M}"
 
 
-from .loop_models import ReferrerMessage, ThresholdReview  # noqa: E402, F401  (registered with the app)
+from .loop_models import ReferrerMessage, SameNameSet, ThresholdReview  # noqa: E402, F401  (registered with the app)

@@ -82,6 +82,11 @@ def manager_section(user, *, now: datetime) -> TraySection:
             TrayCount("Decisions overdue", overdue, _url("contacts:queue", due="overdue"), urgent=True),
             TrayCount("Possible duplicate children to resolve", duplicates, _url("contacts:duplicate_list")),
             TrayCount(
+                "Child records sharing a name to review",
+                review_selectors.same_name_set_list_for_user(user, state="open").count(),
+                _url("contacts:same_name_set_list", state="open"),
+            ),
+            TrayCount(
                 "Escalated: enquiries with an agency's answer overdue",
                 answers,
                 _url("contacts:mace_list", state="overdue"),

@@ -369,6 +369,16 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
         source="001:L1378-1380",
     ),
     _d(
+        "sexual_health_check",
+        "Sexual health check of an open CSE case",
+        10,
+        WD,
+        starts="case opened",
+        source="Rec 9: the sexual health service from 13, the SARC under 13",
+        soon=timedelta(days=7),
+        group=SUPPORT,
+    ),
+    _d(
         "support_reoffer",
         "Support offered again after it was declined or the child did not engage",
         3,

@@ -211,9 +211,40 @@ def new_links(now: datetime, settings: ServiceSettings):
         )
 
 
+def sti_screenings(now: datetime, settings: ServiceSettings):
+    """A link of a person of concern and a child marked "offer STI screening": the worker of each
+    open case of the child, once per marking. Names the case only: nothing of the person."""
+    links = Link.objects.filter(status=LinkStatus.ACTIVE, offer_sti_screening=True)
+    flagged = dict(links.values_list("pk", "sti_screening_flagged_at"))
+    if not flagged:
+        return
+    case_links = _live_case_links(links)
+    persons = set(
+        Node.objects.filter(kind=NodeKind.PERSON, pk__in={r.concern_node_id for r in case_links}).values_list(
+            "pk", flat=True
+        )
+    )
+    case_links = [row for row in case_links if row.concern_node_id in persons]
+    readers = _Readers(case_links)
+    for row in sorted(case_links, key=lambda row: (row.link_id, row.case_id)):
+        owners = readers.told(row.worker_id, row.case_id, [row.link_id])
+        if not owners:
+            continue
+        yield Candidate(
+            record_key=f"network.link:{row.link_id}:case:{row.case_id}:sti",
+            due_at=flagged[row.link_id] or now,
+            stage=Stage.DUE_SOON,
+            title=f"{row.reference}: offer the child STI screening",
+            url=reverse("cate:support_referral_add", args=[row.case_id]) + "?service=sexual_health",
+            owner_ids=owners,
+            escalate=False,
+        )
+
+
 # Declared in the AppConfig (`alert_rules`, the app contract of core.contract).
 RULES = (
     AlertRule("network_release", "Persons of concern due for release", releases),
     AlertRule("network_awn", "Abduction Warning Notices expiring", awn_expiries),
     AlertRule("network_link", "New links to staff-safety persons and hotspots", new_links),
+    AlertRule("network_sti_screening", "Children to offer STI screening", sti_screenings),
 )

@@ -288,6 +288,15 @@ class LinkAddForm(_LinkDetailsMixin, GovukForm):
 class LinkChangeForm(_LinkDetailsMixin, VersionedFormMixin, GovukForm):
     """What is known of a link changes; its two ends, kind and source stay."""
 
+    offer_sti_screening = forms.BooleanField(
+        label="Offer the child STI screening",
+        required=False,
+        help_text=(
+            "Only for a link between a person of concern and a child, when the police or health say the person "
+            "may have passed on an infection. Record no health detail about the person."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["source"]

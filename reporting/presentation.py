@@ -36,6 +36,11 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("nrm_referrals", "National Referral Mechanism", ""),
     (
+        "support",
+        "Support referrals and sessions by provider (R-42)",
+        "Referrals on to support made in the period, of every case, and the sessions offered and attended on them.",
+    ),
+    (
         "caseload",
         "Caseload",
         "All cases, not only CSE, open and allocated at the end of the period's last day to staff in post "
@@ -91,6 +96,21 @@ LABELS: dict[str, str] = {
     "rhi_completed": "Interviewed",
     "rhi_in_timescale": "Interviewed within the timescale (72 hours)",
     "nrm_referrals": "NRM referrals made",
+    "referrals": "Support referrals made",
+    "sessions_offered": "Support sessions offered",
+    "sessions_attended": "Support sessions attended",
+    "referrals_by_provider": "Referrals by provider",
+    "sessions_offered_by_provider": "Sessions offered by provider",
+    "sessions_attended_by_provider": "Sessions attended by provider",
+    "camhs": "CAMHS / emotional health",
+    "isva": "ISVA/ChISVA",
+    "axis": "Axis",
+    "holly_project": "Holly Project",
+    "base_25": "Base 25",
+    "sexual_health": "Sexual health",
+    "sarc": "SARC",
+    "substance_misuse": "Substance misuse",
+    "youth_services": "Youth services",
     "as_at": "As at the end of",
     "open_cases": "Open cases held by staff in post",
     "case_holders": "Staff holding cases in post",
@@ -193,7 +213,7 @@ def sections(report: dict) -> list[Section]:
             )
             out.append(section)
             continue
-        denominator_key = "total" if key == "contacts" else "children"
+        denominator_key = {"contacts": "total", "support": "referrals"}.get(key, "children")
         for name, item in value.items():
             if isinstance(item, dict) and not _is_share(item):
                 rows = [_figure(report, LABELS[row], key, name, row) for row in item]

@@ -28,11 +28,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from cate.choices import RISK_ORDER, ClosureStatus
-from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode
+from cate.choices import RISK_ORDER, ClosureStatus, SupportService
+from cate.models import Allocation, Case, CaseClosure, MissingEpisode, NrmReferral, StatutoryEpisode, SupportReferral
 from cate.selectors import case_holder_choices, cases_visible_to
 from contacts.choices import ContactStatus
 from contacts.models import Child, Contact
@@ -210,6 +211,27 @@ def _cohort(period: Period, people: set[int]) -> dict[str, Any]:
     }
 
 
+def _support(period: Period) -> dict[str, Any]:
+    """R-42 (000:L348-351): referrals to support made in the period, and the sessions offered and
+    attended on them, by provider (every provider listed, none left out when it had no referral)."""
+    rows = (
+        SupportReferral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
+        .values("service")
+        .annotate(n=Count("pk"), offered=Sum("sessions_offered"), attended=Sum("sessions_attended"))
+        .order_by()
+    )
+    found = {row["service"]: row for row in rows}
+    by = {code: found.get(code, {"n": 0, "offered": 0, "attended": 0}) for code in SupportService.values}
+    return {
+        "referrals": sum(row["n"] for row in by.values()),
+        "sessions_offered": sum(row["offered"] or 0 for row in by.values()),
+        "sessions_attended": sum(row["attended"] or 0 for row in by.values()),
+        "referrals_by_provider": {code: row["n"] for code, row in by.items()},
+        "sessions_offered_by_provider": {code: row["offered"] or 0 for code, row in by.items()},
+        "sessions_attended_by_provider": {code: row["attended"] or 0 for code, row in by.items()},
+    }
+
+
 def _missing(period: Period, people: set[int], settings: ServiceSettings) -> dict[str, Any]:
     """Missing episodes of cohort children whose return falls in the period, and their return
     home interviews: in time when completed within the setting (72 hours) of the return."""
@@ -263,6 +285,7 @@ def annual_report(
         "cohort": _cohort(period, people),
         "missing": _missing(period, people, settings),
         "nrm_referrals": NrmReferral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end).count(),
+        "support": _support(period),
         "caseload": caseloads_on([period.end])[period.end].as_json(),
     }
     if with_baseline and period.is_financial_year:

@@ -342,7 +342,9 @@ def test_every_rule_is_covered_here():
         "actions",
     }
     # The network's rules have their own file (tests/network/test_alert_rules.py).
-    covered |= {"network_release", "network_awn", "network_link"}
+    covered |= {"network_release", "network_awn", "network_link", "network_sti_screening"}
     # Issue 24's front-door triggers (tests/contacts/test_front_door_loops.py has their journeys).
-    covered |= {"threshold_review", "missing_from_home", "missing_cse_link"}
+    covered |= {"threshold_review", "missing_from_home", "missing_cse_link", "same_name_records"}
+    # Issue 24's support loops (tests/cate/test_support_loops.py has their journeys).
+    covered |= {"support_reoffer", "sexual_health_check"}
     assert covered == set(REGISTRY)

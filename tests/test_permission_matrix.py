@@ -74,6 +74,7 @@ ARGS: dict[str, dict] = {
     **{f"contacts:{n}": {"pk": "mace"} for n in ("mace_detail", "mace_entry_create", "mace_close", "mace_export")},
     "contacts:follow_up_complete": {"pk": "follow_up"},
     "contacts:missing_cse_link": {"pk": "missing_report"},
+    "contacts:same_name_set_detail": {"pk": "same_name_set"},
     **{f"contacts:{n}": {"pk": "child"} for n in ("child_edit", "child_merge", "child_restriction")},
     "contacts:merge_detail": {"pk": "merge"},
     "contacts:duplicate_detail": {"pk": "duplicate"},
@@ -194,6 +195,9 @@ MATRIX: dict[str, Row] = {
     # The safeguarding advisors' review list: the role the setting names (default Family Connect managers).
     "contacts:threshold_review_list": Row("LFFFFFFFFFFFF2", "LMMMMMMMMMMMMM"),
     "contacts:threshold_review_detail": Row("LNNNNNNNNNNNN2", "LNNNNNNNNNNNN2"),
+    # Sets of child records sharing a name: the Family Connect managers', and a restricted record's named staff's.
+    "contacts:same_name_set_list": Row("L22FF2222FFFF2", "LMMMMMMMMMMMMM"),
+    "contacts:same_name_set_detail": Row("LNNNNNNNNNNNN2", "LNNNNNNNNNNNN2"),
     "contacts:child_search": Row("L22FFFF22FFFF2", "LMMMMMMMMMMMMM"),
     "contacts:child_create": Row("L22FFFFFFFFFF2", "L22FFFFFFFFFF2"),
     "contacts:child_detail": Row("L22NN2N22NNNN2", "LMMMMMMMMMMMMM"),

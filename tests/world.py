@@ -24,6 +24,7 @@ from cate import services as cate_services
 from cate.choices import AssessmentType, StatutoryKind, SupportService, VisitKind
 from contacts import services as contact_services
 from contacts.choices import ExploitationFactor, FactorLevel, Outcome, ThresholdLevel
+from contacts.models import SameNameSet
 from core import services as core_services
 from core.models import Agency
 from reporting.choices import ReportKind
@@ -102,6 +103,8 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         early_help_agency=Agency.objects.get(name=health.agency.name),
         early_help_service="School nurse",
     )
+    same_name_set = SameNameSet.objects.create(key="s:WRLT", members_key="world", found_at=now)
+    same_name_set.children.set([child])
     merge = contact_services.child_merge(
         source=ChildFactory(first_name="Mergedaway"), target=ChildFactory(first_name="Mergedinto"), actor=screener,
         reason="Same child",
@@ -252,6 +255,7 @@ def build_world(personas, *, first_name: str = "Worldchild", last_name: str = "M
         "threshold": threshold,
         "threshold_review": threshold_review,
         "missing_report": missing_report,
+        "same_name_set": same_name_set,
         "decided": decided,
         "follow_up": decided.follow_up,
         "mace": mace,
@@ -368,6 +372,7 @@ _BY_SEGMENT = {
     "enquiries": "mace",
     "follow-ups": "follow_up",
     "threshold-reviews": "threshold_review",
+    "same-name-sets": "same_name_set",
     "children": "child",
     "merges": "merge",
     "possible-duplicates": "duplicate",

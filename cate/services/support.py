@@ -7,15 +7,39 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from core import audit
+from core import audit, clock
 from core.concurrency import check_version
+from core.selectors import service_settings
 
-from ..choices import ChronologyKind, SupportService, SupportStatus
+from ..choices import REOFFER_STATUSES, ChronologyKind, SupportService, SupportStatus
 from ..models import Case, Disclosure, SupportReferral
 from ..permissions import ADD_DISCLOSURE, ADD_SUPPORT_REFERRAL, CHANGE_SUPPORT_REFERRAL, require_work_on_case
 from ._common import day_start, lock_case, not_in_future, require_live
 from .chronology import case_change, chronology_record
+
+MAX_SESSIONS = 500
+
+
+def _reoffer_due_on(status: str, today: dt.date) -> dt.date | None:
+    """Declined or not engaging: the day the support is to be offered again (`support_reoffer`)."""
+    if status not in REOFFER_STATUSES:
+        return None
+    start = clock.end_of_local_day(today)
+    return clock.local_date(service_settings().due("support_reoffer", start))
+
+
+def _check_sessions(offered, attended) -> None:
+    errors = {}
+    if offered is None or not 0 <= offered <= MAX_SESSIONS:
+        errors["sessions_offered"] = f"Enter the sessions offered, from 0 to {MAX_SESSIONS}"
+    if attended is None or not 0 <= attended <= MAX_SESSIONS:
+        errors["sessions_attended"] = f"Enter the sessions attended, from 0 to {MAX_SESSIONS}"
+    elif offered is not None and attended > offered:
+        errors["sessions_attended"] = "The sessions attended cannot be more than those offered"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_support_referral(service, service_other, referred_on, first_appointment_on, follow_up_on) -> None:
@@ -42,11 +66,16 @@ def support_referral_create(
     outcome: str,
     follow_up_on: dt.date | None,
     actor,
+    sessions_offered: int = 0,
+    sessions_attended: int = 0,
 ) -> SupportReferral:
-    """A referral on to CAMHS, ISVA/ChISVA, the therapeutic providers, sexual health or SARC."""
+    """A referral on to CAMHS, ISVA/ChISVA, the therapeutic providers, sexual health, SARC, substance
+    misuse or youth services. A new referral to a service the child declined (or did not engage
+    with) is the re-offer: the earlier referral's re-offer is done."""
     require_work_on_case(actor, case, ADD_SUPPORT_REFERRAL)
     service, status = SupportService(service), SupportStatus(status)
     _check_support_referral(service, service_other, referred_on, first_appointment_on, follow_up_on)
+    _check_sessions(sessions_offered, sessions_attended)
     with transaction.atomic():
         case = lock_case(case)
         require_live(case)
@@ -59,9 +88,19 @@ def support_referral_create(
             first_appointment_on=first_appointment_on,
             outcome=outcome,
             follow_up_on=follow_up_on,
+            sessions_offered=sessions_offered,
+            sessions_attended=sessions_attended,
+            reoffer_due_on=_reoffer_due_on(status, timezone.localdate()),
             referred_by=actor,
         )
         audit.save(referral, actor=actor, reason=f"Referred to {referral.service_other or service.label}")
+        for earlier in (
+            SupportReferral.objects.select_for_update()
+            .filter(case=case, service=service, reoffer_due_on__isnull=False, reoffered_on__isnull=True)
+            .exclude(pk=referral.pk)
+        ):
+            earlier.reoffered_on = referred_on
+            audit.save_change(earlier, actor=actor, reason="Support offered again", fields=["reoffered_on"])
         chronology_record(
             case=case,
             kind=ChronologyKind.SUPPORT_REFERRAL,
@@ -83,11 +122,16 @@ def support_referral_update(
     follow_up_on: dt.date | None,
     actor,
     expected_version: int | None = None,
+    sessions_offered: int | None = None,
+    sessions_attended: int | None = None,
 ) -> SupportReferral:
     case = referral.case
     require_work_on_case(actor, case, CHANGE_SUPPORT_REFERRAL)
     status = SupportStatus(status)
     _check_support_referral(referral.service, service_other, referred_on, first_appointment_on, follow_up_on)
+    sessions_offered = referral.sessions_offered if sessions_offered is None else sessions_offered
+    sessions_attended = referral.sessions_attended if sessions_attended is None else sessions_attended
+    _check_sessions(sessions_offered, sessions_attended)
     with transaction.atomic():
         case = lock_case(case)
         referral = SupportReferral.objects.select_for_update().get(pk=referral.pk)
@@ -100,7 +144,12 @@ def support_referral_update(
             "first_appointment_on": first_appointment_on,
             "outcome": outcome,
             "follow_up_on": follow_up_on,
+            "sessions_offered": sessions_offered,
+            "sessions_attended": sessions_attended,
         }
+        if referral.status != status:
+            values["reoffer_due_on"] = _reoffer_due_on(status, timezone.localdate())
+            values["reoffered_on"] = None
         changed = [name for name, value in values.items() if getattr(referral, name) != value]
         if not changed:
             return referral

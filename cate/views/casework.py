@@ -362,7 +362,16 @@ def gp_letter_sent(request, case, perms, item: int):
 
 
 def _support_values(data) -> dict:
-    keys = ("service_other", "referred_on", "status", "first_appointment_on", "outcome", "follow_up_on")
+    keys = (
+        "service_other",
+        "referred_on",
+        "status",
+        "first_appointment_on",
+        "outcome",
+        "follow_up_on",
+        "sessions_offered",
+        "sessions_attended",
+    )
     return {key: data[key] for key in keys}
 
 
@@ -394,6 +403,8 @@ def support_referral_edit(request, case, perms, item: int):
         "first_appointment_on": referral.first_appointment_on,
         "outcome": referral.outcome,
         "follow_up_on": referral.follow_up_on,
+        "sessions_offered": referral.sessions_offered,
+        "sessions_attended": referral.sessions_attended,
     }
     form = forms.SupportReferralForm(request.POST or None, initial=initial, editing=True)
     response = submit(

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contacts.tasks.send_referrer_messages",
         "schedule": timedelta(minutes=env.int("JOB_RETRY_EMAILS_MINUTES", default=10)),
     },
+    "record-same-name-sets": {
+        "task": "contacts.tasks.record_same_name_sets",
+        "schedule": timedelta(minutes=env.int("JOB_SAME_NAME_SETS_MINUTES", default=10)),
+    },
     "alert-digest": {
         "task": "core.tasks.send_alert_digest",
         "schedule": crontab(hour=env.int("ALERT_DIGEST_HOUR", default=7), minute=0),
@@ -285,9 +289,13 @@ ALERT_JOB_MINUTES = {
     "network_release": env.int("ALERT_NETWORK_RELEASE_MINUTES", default=240),
     "network_awn": env.int("ALERT_NETWORK_AWN_MINUTES", default=240),
     "network_link": env.int("ALERT_NETWORK_LINK_MINUTES", default=10),
+    "network_sti_screening": env.int("ALERT_NETWORK_STI_MINUTES", default=30),
     "threshold_review": env.int("ALERT_THRESHOLD_REVIEW_MINUTES", default=10),
+    "same_name_records": env.int("ALERT_SAME_NAME_MINUTES", default=10),
     "missing_from_home": min(env.int("ALERT_MISSING_FROM_HOME_MINUTES", default=10), 15),
     "missing_cse_link": env.int("ALERT_MISSING_CSE_LINK_MINUTES", default=30),
+    "support_reoffer": env.int("ALERT_SUPPORT_REOFFER_MINUTES", default=240),
+    "sexual_health_check": env.int("ALERT_SEXUAL_HEALTH_MINUTES", default=60),
 }
 for _rule, _minutes in ALERT_JOB_MINUTES.items():
     CELERY_BEAT_SCHEDULE[f"alerts-{_rule}"] = {

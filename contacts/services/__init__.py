@@ -39,6 +39,7 @@ from .referrer import (
     referrer_messages_retry,
     tells_referrer_outcome,
 )
+from .same_names import same_name_set_review, same_name_sets_record, same_name_sets_record_for_child
 from .threshold import MAX_EVIDENCE, threshold_assess
 from .threshold_review import threshold_review_raise, threshold_review_record
 
@@ -83,6 +84,9 @@ __all__ = [
     "possible_duplicates_find",
     "referrer_message_deliver",
     "referrer_messages_retry",
+    "same_name_set_review",
+    "same_name_sets_record",
+    "same_name_sets_record_for_child",
     "tells_referrer_outcome",
     "threshold_assess",
     "threshold_review_raise",

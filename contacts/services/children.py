@@ -22,6 +22,7 @@ from ..permissions import ADD_CHILD, CHANGE_CHILD, RESTRICT_CHILD, require_see_c
 from ..rules import CHILD_FIELDS
 from .duplicates import IDENTIFYING_FIELDS, possible_duplicates_find
 from .name_keys import NAME_FIELDS, child_name_keys_refresh
+from .same_names import same_name_sets_record_for_child
 
 __all__ = [
     "CHILD_FIELDS",
@@ -94,6 +95,8 @@ def child_create(
             possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.ADDED, shown=shown
         )
         transaction.on_commit(find, robust=True)  # robust: whatever happens, the user's page is the same
+        same_names = partial(same_name_sets_record_for_child, child_id=child.pk, actor=actor)
+        transaction.on_commit(same_names, robust=True)
     return child
 
 
@@ -119,6 +122,8 @@ def child_update(*, child: Child, actor, data: dict[str, Any], reason: str, expe
         audit.save_change(child, actor=actor, reason=reason, fields=changed)
         if NAME_FIELDS & set(changed):
             child_name_keys_refresh([child])
+            same_names = partial(same_name_sets_record_for_child, child_id=child.pk, actor=actor)
+            transaction.on_commit(same_names, robust=True)
         if IDENTIFYING_FIELDS & set(changed):  # matches hidden from the user: see child_create
             find = partial(
                 possible_duplicates_find, child_id=child.pk, actor=actor, found_when=DuplicateFoundWhen.CHANGED

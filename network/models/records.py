@@ -369,6 +369,10 @@ class Link(VersionedModel):
     last_seen = models.DateField(null=True, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.REPORTED)
     notes = models.TextField(blank=True)
+    # The police or health say a person of concern may have passed on an infection: the child at the
+    # other end is to be offered STI screening (no health detail about the person is kept; issue 24).
+    offer_sti_screening = models.BooleanField("offer the child STI screening", default=False)
+    sti_screening_flagged_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.ACTIVE)
     withdrawn_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

@@ -132,8 +132,11 @@ def link_update(
     last_seen: dt.date | None = None,
     confidence: str = Confidence.REPORTED,
     notes: str = "",
+    offer_sti_screening: bool | None = None,
 ) -> Link:
-    """Change what is known of a link (seen again, surer, a note); its two ends and kind stay."""
+    """Change what is known of a link (seen again, surer, a note); its two ends and kind stay.
+    `offer_sti_screening` (None: unchanged) on a link of a person of concern and a child asks the
+    child's worker to offer STI screening (the `network_sti_screening` alert)."""
     require_record_network(actor)
     with transaction.atomic():
         link = Link.objects.select_for_update().get(pk=link.pk)
@@ -148,10 +151,22 @@ def link_update(
             last_seen=last_seen,
             today=local_date(timezone.now()),
         )
+        reason = "Link changed"
+        if offer_sti_screening is not None and bool(offer_sti_screening) != link.offer_sti_screening:
+            kinds = {link.a.kind, link.b.kind}
+            if offer_sti_screening and not (NodeKind.PERSON in kinds and kinds & {NodeKind.CHILD, NodeKind.CASE}):
+                errors["offer_sti_screening"] = [
+                    "Only a link of a person of concern and a child asks for STI screening"
+                ]
+            link.offer_sti_screening = bool(offer_sti_screening)
+            link.sti_screening_flagged_at = timezone.now() if offer_sti_screening else None
+            reason = (
+                "STI screening to be offered to the child" if offer_sti_screening else "STI screening no longer asked"
+            )
         refuse(errors)
         link.relationship, link.reported_by, link.confidence, link.notes = relationship, reported_by, confidence, notes
         link.first_seen, link.last_seen = first_seen, last_seen or first_seen
-        audit.save_change(link, actor=actor, reason="Link changed")
+        audit.save_change(link, actor=actor, reason=reason)
     return link
 
 

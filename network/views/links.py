@@ -159,6 +159,7 @@ def link_edit(request, link, perms):
         "last_seen": link.last_seen,
         "confidence": link.confidence,
         "notes": link.notes,
+        "offer_sti_screening": link.offer_sti_screening,
         "version": link.version,
     }
     form = forms.LinkChangeForm(request.POST or None, initial=initial)

@@ -28,7 +28,7 @@ def test_support_referral_with_status_appointment_and_follow_up(case, worker):
         follow_up_on=today + dt.timedelta(days=14),
         actor=worker,
     )
-    assert_history(referral, worker, "Referred to CAMHS")
+    assert_history(referral, worker, "Referred to CAMHS / emotional health")
     services.support_referral_update(
         referral=referral,
         service_other="",
@@ -40,7 +40,7 @@ def test_support_referral_with_status_appointment_and_follow_up(case, worker):
         actor=worker,
         expected_version=1,
     )
-    assert_history(referral, worker, "CAMHS referral: accepted")
+    assert_history(referral, worker, "CAMHS / emotional health referral: accepted")
     with pytest.raises(ValidationError):
         services.support_referral_create(
             case=case,

@@ -174,6 +174,14 @@ SCENARIOS: dict[str, Edit] = {
         b={"linked": "no", "notes": B_TEXT},
         holds_a=lambda r: r.cse_link_notes == A_TEXT,
     ),
+    "contacts:same_name_set_detail": Edit(
+        persona="fc_manager",
+        url=lambda w: reverse("contacts:same_name_set_detail", args=[w["same_name_set"].pk]),
+        record=_fresh("same_name_set"),
+        a={"outcome": "different", "notes": A_TEXT},
+        b={"outcome": "escalated", "notes": B_TEXT},
+        holds_a=lambda r: r.notes == A_TEXT,
+    ),
     "contacts:threshold_review_detail": Edit(
         persona="fc_manager",
         url=lambda w: reverse("contacts:threshold_review_detail", args=[w["threshold_review"].pk]),
@@ -567,6 +575,7 @@ READ_ONLY = {
     "contacts:mace_export",
     "contacts:follow_up_list",
     "contacts:threshold_review_list",
+    "contacts:same_name_set_list",
     "contacts:child_search",
     "contacts:child_detail",
     "contacts:merge_list",
