@@ -10,7 +10,6 @@ from core.models import Agency
 from . import rules, search
 from .choices import (
     MACE_LIST_STATES,
-    PROFESSIONAL_SOURCES,
     Channel,
     ContactKind,
     ContactStatus,
@@ -301,6 +300,7 @@ class ContactForm(VersionedFormMixin, GovukForm):
         label="What is the contact?",
         choices=ContactKind.choices,
         initial=ContactKind.CONCERN,
+        required=False,
         widget=forms.RadioSelect,
         help_text="A missing report is about a child in the index: find the child first",
         error_messages={"required": "Choose what the contact is"},
@@ -348,7 +348,7 @@ class ContactForm(VersionedFormMixin, GovukForm):
         label="Referrer's e-mail address",
         required=False,
         max_length=254,
-        help_text="Needed for a professional: the acknowledgement and the outcome go here",
+        help_text="A professional's acknowledgement and outcome are e-mailed here: without it they are not sent",
         error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.org"},
     )
     reported_child_name = _text(
@@ -389,13 +389,6 @@ class ContactForm(VersionedFormMixin, GovukForm):
     enquiry_on_open_case = forms.BooleanField(
         label="This is an enquiry about a case that is already open (not counted as a referral)", required=False
     )
-
-    def clean(self):
-        data = super().clean()
-        professional = data.get("source") in PROFESSIONAL_SOURCES and not data.get("is_anonymous")
-        if professional and not data.get("referrer_email") and "referrer_email" not in self.errors:
-            self.add_error("referrer_email", "Enter the professional's e-mail address, for the acknowledgement")
-        return data
 
     def contact_data(self) -> dict:
         data = dict(self.cleaned_data)
