@@ -27,6 +27,9 @@ class ContactsConfig(AppContract, AppConfig):
         PersonRecord("contacts.PossibleDuplicate", "child", "Possible duplicates: the record added or changed"),
         PersonRecord("contacts.PossibleDuplicate", "existing", "Possible duplicates: the record matched"),
         PersonRecord("contacts.ChildNameKey", "child", "Search keys of the child's names"),
+        PersonRecord("contacts.ThresholdReview", "contact__child", "Safeguarding advisors' threshold reviews"),
+        PersonRecord("contacts.ReferrerMessage", "contact__child", "Messages to referrers"),
+        PersonRecord("contacts.SameNameSet", "children", "Sets of records sharing a name"),
     )
 
     @property
