@@ -232,7 +232,9 @@ RULES = (
         escalate_to=Role.FC_MANAGER,
     ),
     AlertRule("early_help_follow_up", "Early-help follow-ups", early_help_follow_ups, escalate_to=Role.FC_MANAGER),
-    AlertRule("missing_from_home", "Children reported missing from home", missing_from_home),
+    AlertRule(
+        "missing_from_home", "Children reported missing from home", missing_from_home, escalate_to=Role.FC_MANAGER
+    ),
     AlertRule(
         "missing_cse_link",
         "Missing reports awaiting the assessment of links to CSE",

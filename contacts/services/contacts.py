@@ -70,7 +70,10 @@ def contact_record(*, actor, data: dict[str, Any], child: Child | None = None) -
             contact.cse_link_due_at = current.due("missing_cse_assessment", contact.received_at)
         if contact.kind == ContactKind.MISSING_FROM_EDUCATION:
             contact.school_days_threshold = current["missing_education_days"]
-        audit.save(contact, actor=actor, reason=f"Contact recorded: {contact.get_kind_display().lower()}")
+        reason = "Contact recorded"
+        if contact.kind != ContactKind.CONCERN:
+            reason = f"Contact recorded: {contact.get_kind_display().lower()}"
+        audit.save(contact, actor=actor, reason=reason)
         if is_professional_referrer(contact):
             referrer_message_queue(contact=contact, kind=ReferrerMessageKind.ACKNOWLEDGEMENT, actor=actor)
         if contact.kind == ContactKind.MISSING_FROM_HOME:

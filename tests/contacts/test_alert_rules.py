@@ -43,6 +43,9 @@ def test_every_front_door_rule_escalates_to_the_family_connect_managers():
         "contact_decision": Role.FC_MANAGER,
         "mace_response": Role.FC_MANAGER,
         "early_help_follow_up": Role.FC_MANAGER,
+        "missing_from_home": Role.FC_MANAGER,
+        "missing_cse_link": Role.FC_MANAGER,
+        "threshold_review": Role.FC_MANAGER,
     }
 
 

@@ -424,7 +424,8 @@ def test_the_annual_report_still_counts_a_restricted_child(personas, client_for,
     after = json.loads(client.get(url, query).content)
     assert before == after
     assert CHILD_NAME not in json.dumps(after)
-    assert after["contacts"]["total"] == 2 and after["contacts"]["children"] == 1  # the restricted child's two
+    # the restricted child's three (the world's concern, its decided contact and its missing report)
+    assert after["contacts"]["total"] == 3 and after["contacts"]["children"] == 1
 
 
 def test_a_restricted_childs_case_is_allocated_only_to_staff_named_on_it(personas, world):
